@@ -1,0 +1,62 @@
+import { Command, CommanderError } from "commander";
+import { CliError, ExitCode } from "../errors.js";
+import { printFailure } from "../output/messages.js";
+import { createTerminal } from "../output/terminal.js";
+import { completionCommand } from "./completion.js";
+import { configCommand } from "./config.js";
+import { addGlobalOptions, sniffFormat, type Io } from "./context.js";
+import { doctorCommand } from "./doctor.js";
+import { emulatorCommand } from "./emulator.js";
+import { roomCommands } from "./room-commands.js";
+
+declare const TRTC_ADMIN_VERSION: string;
+
+const EXIT_CODES = `
+Exit codes:
+  0    every request done, already gone or planned
+  1    at least one request failed (API error after retries, network, timeout)
+  2    usage: bad arguments, invalid ids or region, missing --yes; nothing sent
+  3    configuration: invalid config, unknown profile, missing credentials; nothing sent
+  4    TRTC rejected the credentials or permission (AuthFailure.*, UnauthorizedOperation.*)
+  130  interrupted: in-flight requests finished, the rest reported not-started
+
+Examples:
+  $ trtc-admin kick 1234 alice bob
+  $ trtc-admin dismiss --from-file rooms.txt --yes --ignore-missing --output ndjson
+  $ trtc-admin emulator --port 0        # a local TRTC API to rehearse against`;
+
+export function createProgram(io: Io, done: (code: number) => void): Command {
+  const term = createTerminal(io, io.env, true);
+  const program = new Command("trtc-admin")
+    .description("Kick users from and dismiss Tencent RTC (TRTC) rooms, safely and in bulk")
+    .version(typeof TRTC_ADMIN_VERSION === "string" ? TRTC_ADMIN_VERSION : "dev", "-V, --version")
+    .showHelpAfterError("(run with --help for usage)")
+    .addHelpText("after", EXIT_CODES);
+  addGlobalOptions(program);
+  const commands = [...roomCommands(io, done), configCommand(io, done), doctorCommand(io, done), emulatorCommand(io, done)];
+  commands.push(completionCommand(io, done, () => program));
+  for (const cmd of commands) program.addCommand(cmd);
+  for (const cmd of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) {
+    cmd.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => term.err(s) });
+  }
+  return program;
+}
+
+/** Parses and runs one command line; returns the exit code. Never exits the process itself. */
+export async function main(argv: string[], io: Io): Promise<number> {
+  let code: number = ExitCode.ok;
+  const program = createProgram(io, (c) => (code = c));
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.exitCode === 0) return ExitCode.ok;
+      // commander has already printed its message; in JSON modes say it again as JSON.
+      if (sniffFormat(argv, io.env) !== "pretty") printFailure(createTerminal(io, io.env, true), new CliError(err.message.replace(/^error: /, ""), ExitCode.usage, "UsageError"), "json");
+      return ExitCode.usage;
+    }
+    printFailure(createTerminal(io, io.env), err, sniffFormat(argv, io.env));
+    return err instanceof CliError ? err.exitCode : ExitCode.failed;
+  }
+}

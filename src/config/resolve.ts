@@ -1,0 +1,144 @@
+import { homedir } from "node:os";
+import { ConfigError, UsageError } from "../errors.js";
+import type { RoomIdMode } from "../plan/types.js";
+import { DEFAULT_ENDPOINT, parseEndpoint, type Endpoint } from "../trtc/endpoint.js";
+import type { LoadedConfig } from "./load.js";
+import { REGIONS, type ProfileConfig } from "./schema.js";
+
+export const DEFAULT_REGION = "ap-guangzhou";
+
+/** Global options as commander parsed them; undefined when not given. */
+export interface GlobalFlags {
+  profile?: string;
+  config?: string;
+  sdkAppId?: string;
+  region?: string;
+  endpoint?: string;
+}
+
+export type Source = "flag" | "env" | "profile" | "default";
+
+export type CredentialPlan =
+  | { kind: "env" }
+  | { kind: "profile"; secretId: string; secretKey: string; sessionToken?: string }
+  | { kind: "command"; command: string }
+  | { kind: "none" };
+
+export interface Settings {
+  configPath?: string;
+  profile: string;
+  profileExplicit: boolean;
+  sdkAppId?: number;
+  sdkAppIdSource?: Source;
+  region: string;
+  regionSource: Source;
+  endpoint: Endpoint;
+  endpointSource: Source;
+  roomIdMode: RoomIdMode;
+  credentials: CredentialPlan;
+  auditLog?: string;
+}
+
+function expand(value: string, keyPath: string, file: string, env: NodeJS.ProcessEnv): string {
+  return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
+    const found = env[name];
+    if (found === undefined || found === "") {
+      throw new ConfigError(`${file}: ${keyPath}: \${${name}} is not set in the environment`, `export ${name}=… or write the value into ${keyPath}`);
+    }
+    return found;
+  });
+}
+
+function expandProfile(profile: ProfileConfig, path: string, file: string, env: NodeJS.ProcessEnv): ProfileConfig {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(profile)) out[key] = typeof value === "string" ? expand(value, `${path}.${key}`, file, env) : value;
+  return out as ProfileConfig;
+}
+
+function pick<T>(flag: T | undefined, envValue: T | undefined, profileValue: T | undefined): [T | undefined, Source] {
+  if (flag !== undefined) return [flag, "flag"];
+  if (envValue !== undefined && envValue !== "") return [envValue, "env"];
+  if (profileValue !== undefined) return [profileValue, "profile"];
+  return [undefined, "default"];
+}
+
+function parseSdkAppId(value: string | number, source: Source, where: string): number {
+  const text = String(value);
+  if (/^[1-9][0-9]*$/.test(text) && Number.isSafeInteger(Number(text))) return Number(text);
+  const message = `invalid SdkAppId "${text}" from ${where}: must be a positive integer`;
+  throw source === "profile" ? new ConfigError(message, "fix sdkAppId in the profile") : new UsageError(message);
+}
+
+function envCredentialsPresent(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env.TENCENTCLOUD_SECRET_ID && env.TENCENTCLOUD_SECRET_KEY);
+}
+
+function profileCredentials(profile: ProfileConfig): CredentialPlan | undefined {
+  if (profile.credentialCommand) return { kind: "command", command: profile.credentialCommand };
+  if (profile.secretId && profile.secretKey) {
+    const plan: CredentialPlan = { kind: "profile", secretId: profile.secretId, secretKey: profile.secretKey };
+    if (profile.sessionToken) plan.sessionToken = profile.sessionToken;
+    return plan;
+  }
+  return undefined;
+}
+
+/**
+ * Merges flags, environment and the config file. An explicitly chosen profile keeps
+ * its own credentials even when the environment has others; without one, the
+ * environment's credentials win over the default profile's.
+ */
+export function resolveSettings(loaded: LoadedConfig | undefined, flags: GlobalFlags, env: NodeJS.ProcessEnv): Settings {
+  const file = loaded?.path ?? "(no config file)";
+  const config = loaded?.config ?? { profiles: {} };
+  const explicit = flags.profile ?? (env.TRTC_PROFILE || undefined);
+  const profileName = explicit ?? config.defaultProfile ?? "default";
+  const rawProfile = config.profiles[profileName];
+  if (explicit !== undefined && !rawProfile) {
+    const known = Object.keys(config.profiles);
+    throw new ConfigError(
+      `unknown profile "${explicit}"${loaded ? ` in ${file}` : " (no config file found)"}`,
+      known.length ? `choose one of: ${known.join(", ")}` : "create one with `trtc-admin config init`",
+    );
+  }
+  const profile = rawProfile ? expandProfile(rawProfile, config.flat ? "(top level)" : `profiles.${profileName}`, file, env) : {};
+
+  const [appIdValue, sdkAppIdSource] = pick<string | number>(flags.sdkAppId, env.TRTC_SDK_APP_ID, profile.sdkAppId);
+  const [regionValue, regionSource] = pick(flags.region, env.TENCENTCLOUD_REGION, profile.region);
+  const region = regionValue ?? DEFAULT_REGION;
+  if (!(REGIONS as readonly string[]).includes(region)) {
+    const message = `unsupported region "${region}" (from ${regionSource}): TRTC room actions accept ${REGIONS.join(", ")}`;
+    throw regionSource === "profile" ? new ConfigError(`${file}: ${message}`, "fix region in the profile") : new UsageError(message);
+  }
+  const [endpointValue, endpointSource] = pick(flags.endpoint, env.TRTC_ENDPOINT, profile.endpoint);
+
+  let credentials: CredentialPlan = { kind: "none" };
+  const own = profileCredentials(profile);
+  if (explicit !== undefined) credentials = own ?? (envCredentialsPresent(env) ? { kind: "env" } : credentials);
+  else credentials = envCredentialsPresent(env) ? { kind: "env" } : (own ?? credentials);
+
+  const settings: Settings = {
+    profile: profileName,
+    profileExplicit: explicit !== undefined,
+    region,
+    regionSource,
+    endpoint: parseEndpoint(endpointValue ?? DEFAULT_ENDPOINT),
+    endpointSource,
+    roomIdMode: profile.roomIdType ?? "auto",
+    credentials,
+  };
+  if (loaded) settings.configPath = loaded.path;
+  if (appIdValue !== undefined) {
+    settings.sdkAppId = parseSdkAppId(appIdValue, sdkAppIdSource, sdkAppIdSource === "profile" ? `${file} profile ${profileName}` : sdkAppIdSource === "flag" ? "--sdk-app-id" : "TRTC_SDK_APP_ID");
+    settings.sdkAppIdSource = sdkAppIdSource;
+  }
+  if (config.auditLog) settings.auditLog = expand(config.auditLog, "auditLog", file, env).replace(/^~(?=\/|$)/, homedir());
+  return settings;
+}
+
+export function requireSdkAppId(settings: Settings): number {
+  if (settings.sdkAppId === undefined) {
+    throw new ConfigError(`no SdkAppId for profile "${settings.profile}"`, "set sdkAppId in the profile, TRTC_SDK_APP_ID, or pass --sdk-app-id");
+  }
+  return settings.sdkAppId;
+}

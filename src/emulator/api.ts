@@ -1,0 +1,74 @@
+import { MAX_NUMERIC_ROOM, validateStringRoom, validateUserId } from "../plan/ids.js";
+import type { RoomKind, RoomStore } from "./state.js";
+
+/** The four room actions and what each takes. */
+export const ACTIONS: Record<string, { room: RoomKind; users: boolean }> = {
+  RemoveUser: { room: "numeric", users: true },
+  RemoveUserByStrRoomId: { room: "string", users: true },
+  DismissRoom: { room: "numeric", users: false },
+  DismissRoomByStrRoomId: { room: "string", users: false },
+};
+
+export const REGIONS = ["ap-beijing", "ap-guangzhou", "ap-singapore"];
+export const MAX_USERS = 10;
+
+export class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function check(ok: boolean, code: string, message: string): void {
+  if (!ok) throw new ApiError(code, message);
+}
+
+function isValid(validate: (v: string) => unknown, value: string): boolean {
+  try {
+    validate(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function checkRegion(region: string | undefined): void {
+  check(region !== undefined && region !== "", "MissingParameter.Region", "The X-TC-Region header is required.");
+  check(REGIONS.includes(region!), "UnsupportedRegion", `The region ${region} is not supported by this action.`);
+}
+
+/** Validates one action's parameters as the service does, then applies it to the store. */
+export function applyAction(store: RoomStore, action: string, params: Record<string, unknown>): void {
+  const spec = ACTIONS[action]!;
+  const allowed = spec.users ? ["SdkAppId", "RoomId", "UserIds"] : ["SdkAppId", "RoomId"];
+  for (const key of Object.keys(params)) check(allowed.includes(key), "UnknownParameter", `The parameter ${key} is not recognized.`);
+
+  const { SdkAppId: appId, RoomId: roomId, UserIds: userIds } = params;
+  check(appId !== undefined && appId !== null, "MissingParameter.SdkAppId", "The SdkAppId parameter is missing.");
+  check(Number.isSafeInteger(appId) && (appId as number) > 0, "InvalidParameter.SdkAppId", "SdkAppId must be a positive integer.");
+  const sdkAppId = appId as number;
+  check(store.knowsApp(sdkAppId), "UnauthorizedOperation.SdkAppId", `No permission to operate SdkAppId ${sdkAppId}.`);
+
+  check(roomId !== undefined && roomId !== null, "MissingParameter.RoomId", "The RoomId parameter is missing.");
+  if (spec.room === "numeric") {
+    check(Number.isInteger(roomId), "InvalidParameter.RoomId", `${action} takes an integer RoomId; use the ByStrRoomId action for string rooms.`);
+    check((roomId as number) >= 1 && (roomId as number) <= MAX_NUMERIC_ROOM, "InvalidParameterValue.RoomId", `RoomId must be in 1..${MAX_NUMERIC_ROOM}.`);
+  } else {
+    check(typeof roomId === "string", "InvalidParameter.RoomId", `${action} takes a string RoomId.`);
+    check(isValid(validateStringRoom, roomId as string), "InvalidParameterValue.RoomId", "RoomId must be 1..64 bytes of the allowed characters.");
+  }
+
+  if (spec.users) {
+    check(userIds !== undefined && userIds !== null, "MissingParameter.UserIds", "The UserIds parameter is missing.");
+    check(Array.isArray(userIds) && userIds.length > 0 && userIds.length <= MAX_USERS, "InvalidParameter.UserIds", `UserIds must list 1..${MAX_USERS} user ids.`);
+    const list = userIds as unknown[];
+    check(list.every((u) => typeof u === "string" && isValid(validateUserId, u)), "InvalidParameter.UserIds", "Each UserId must be 1..32 bytes of letters, digits, _ and -.");
+  }
+
+  const room = roomId as number | string;
+  check(store.roomExists(sdkAppId, spec.room, room), "FailedOperation.RoomNotExist", "The room does not exist.");
+  if (spec.users) store.kick(sdkAppId, spec.room, room, userIds as string[]);
+  else store.dismiss(sdkAppId, spec.room, room);
+}

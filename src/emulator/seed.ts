@@ -1,0 +1,47 @@
+import { readFile } from "node:fs/promises";
+import { validateNumericRoom, validateStringRoom, validateUserId } from "../plan/ids.js";
+import type { Seed } from "./state.js";
+
+export const DEFAULT_SDK_APP_ID = 1400000001;
+
+function describe(path: string, err: unknown): Error {
+  return new Error(`${path}: ${err instanceof Error ? err.message : String(err)}`);
+}
+
+/** Checks a seed document: apps[].sdkAppId, rooms (numeric ids) and strRooms, each mapping to user ids. */
+export function validateSeed(raw: unknown): Seed {
+  const doc = raw as { apps?: unknown };
+  if (!doc || typeof doc !== "object" || !Array.isArray(doc.apps)) throw new Error("seed must have an apps list");
+  const apps = doc.apps.map((app: unknown, i: number) => {
+    const a = app as { sdkAppId?: unknown; rooms?: unknown; strRooms?: unknown };
+    const where = `apps[${i}]`;
+    if (!a || typeof a !== "object") throw new Error(`${where} must be a mapping`);
+    if (!Number.isSafeInteger(a.sdkAppId) || (a.sdkAppId as number) <= 0) throw new Error(`${where}.sdkAppId must be a positive integer`);
+    const rooms = (key: "rooms" | "strRooms", validateRoom: (id: string) => unknown) => {
+      const value = a[key] ?? {};
+      if (typeof value !== "object" || Array.isArray(value)) throw new Error(`${where}.${key} must map room ids to user lists`);
+      for (const [id, users] of Object.entries(value as Record<string, unknown>)) {
+        try {
+          validateRoom(id);
+          if (!Array.isArray(users)) throw new Error("must be a list of user ids");
+          users.forEach((u) => validateUserId(String(u)));
+        } catch (err) {
+          throw describe(`${where}.${key}.${id}`, err);
+        }
+      }
+      return Object.fromEntries(Object.entries(value as Record<string, unknown[]>).map(([id, users]) => [id, users.map(String)]));
+    };
+    return { sdkAppId: a.sdkAppId as number, rooms: rooms("rooms", validateNumericRoom), strRooms: rooms("strRooms", validateStringRoom) };
+  });
+  return { apps };
+}
+
+export async function readSeedFile(path: string): Promise<Seed> {
+  const text = await readFile(path, "utf8");
+  const { load } = await import("js-yaml");
+  try {
+    return validateSeed(load(text));
+  } catch (err) {
+    throw describe(path, err);
+  }
+}

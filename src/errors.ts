@@ -1,0 +1,36 @@
+/** Exit codes from the contract. */
+export const ExitCode = {
+  ok: 0,
+  failed: 1,
+  usage: 2,
+  config: 3,
+  auth: 4,
+  interrupted: 130,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** An error the user can fix; carries its exit code and an optional hint. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: ExitCode,
+    readonly code: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Bad arguments, ids, region or a missing --yes: exit 2, nothing sent. */
+export class UsageError extends CliError {
+  constructor(message: string, hint?: string) {
+    super(message, ExitCode.usage, "UsageError", hint);
+  }
+}
+
+/** Invalid config, unknown profile, missing credentials: exit 3, nothing sent. */
+export class ConfigError extends CliError {
+  constructor(message: string, hint?: string) {
+    super(message, ExitCode.config, "ConfigError", hint);
+  }
+}

@@ -1,0 +1,61 @@
+import { CliError } from "../errors.js";
+import type { TraceEvent } from "../trtc/client.js";
+import type { TrtcError } from "../trtc/errors.js";
+import type { PlannedRequest } from "../plan/types.js";
+import { renderError, roomLabel } from "./render.js";
+import type { OutputFormat } from "./reporter.js";
+import type { Terminal } from "./terminal.js";
+
+export interface Breadcrumb {
+  profile: string;
+  sdkAppId?: number;
+  region: string;
+  endpoint: string;
+  credentials: string;
+}
+
+export function printBreadcrumb(term: Terminal, b: Breadcrumb): void {
+  const c = term.errColor;
+  const parts = [`profile ${b.profile}`, `SdkAppId ${b.sdkAppId ?? "?"}`, b.region, b.endpoint, `credentials: ${b.credentials}`];
+  term.err(`${c.dim(parts.join(" · "))}\n`);
+}
+
+export function printWarning(term: Terminal, message: string): void {
+  term.err(`${term.errColor.yellow("warning:")} ${message}\n`);
+}
+
+export function printInfo(term: Terminal, message: string): void {
+  term.err(`${message}\n`);
+}
+
+/** A usage, configuration or unexpected error, as JSON on stdout in json modes, else on stderr. */
+export function printFailure(term: Terminal, err: unknown, format: OutputFormat): void {
+  const code = err instanceof CliError ? err.code : "InternalError";
+  const message = err instanceof Error ? err.message : String(err);
+  const hint = err instanceof CliError ? err.hint : "this is a bug in trtc-admin; please report it with the command you ran (secrets removed)";
+  if (format === "pretty") {
+    term.err(renderError(message, hint, term.errColor));
+    return;
+  }
+  const error: Record<string, string> = { code, message };
+  if (hint) error.hint = hint;
+  term.out(`${JSON.stringify({ ok: false, error })}\n`);
+}
+
+export function printTrace(term: Terminal, event: TraceEvent): void {
+  const c = term.errColor;
+  if (event.phase === "request") {
+    term.err(c.dim(`debug → ${event.action} ${JSON.stringify(event.headers)} ${event.body}\n`));
+  } else {
+    term.err(c.dim(`debug ← ${event.action} HTTP ${event.status} in ${event.ms} ms ${event.body}\n`));
+  }
+}
+
+export function printRetry(term: Terminal, request: PlannedRequest, attempt: number, error: TrtcError, delayMs: number): void {
+  term.err(term.errColor.dim(`debug retry ${request.action} room ${roomLabel({ roomId: request.room.id, roomIdType: request.room.type })}: attempt ${attempt} failed with ${error.code}; next in ${delayMs} ms\n`));
+}
+
+export function printCheck(term: Terminal, ok: boolean, message: string): void {
+  const c = term.outColor;
+  term.out(`${ok ? c.green("✔") : c.red("✖")} ${message}\n`);
+}

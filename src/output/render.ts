@@ -1,0 +1,60 @@
+import type { ChalkInstance } from "chalk";
+import type { Result, Summary } from "../plan/types.js";
+import { hintFor } from "./hints.js";
+
+export function roomLabel(result: Pick<Result, "roomId" | "roomIdType">): string {
+  return result.roomIdType === "string" ? JSON.stringify(result.roomId) : String(result.roomId);
+}
+
+const ICONS: Record<Result["status"], [string, keyof ChalkInstance]> = {
+  done: ["✔", "green"],
+  "already-gone": ["○", "cyan"],
+  failed: ["✖", "red"],
+  planned: ["•", "blue"],
+  "not-started": ["–", "yellow"],
+};
+
+/** One line (plus a hint line for failures) per request. */
+export function renderResult(result: Result, c: ChalkInstance): string {
+  const [icon, colour] = ICONS[result.status];
+  const paint = c[colour] as ChalkInstance;
+  const users = result.userIds ? ` users ${result.userIds.join(",")}` : "";
+  const head = `${paint(icon)} ${c.bold(result.action)} room ${roomLabel(result)}${users}`;
+  const rid = result.requestId ? c.dim(` RequestId ${result.requestId}`) : "";
+  const tries = result.attempts > 1 ? c.dim(` (${result.attempts} attempts)`) : "";
+  switch (result.status) {
+    case "done": {
+      const note = result.note ? c.dim(` — room already gone on retry (${result.note.code}); an earlier attempt took effect`) : "";
+      return `${head} ${paint("done")}${tries}${rid}${note}\n`;
+    }
+    case "already-gone":
+      return `${head} ${paint("already gone")}${rid}\n`;
+    case "planned":
+      return `${head} ${paint("planned")} ${c.dim(`SdkAppId ${result.sdkAppId}`)}\n`;
+    case "not-started": {
+      const why = result.error ? `: ${result.error.message}` : "";
+      return `${head} ${paint("not started")}${why}\n`;
+    }
+    case "failed": {
+      const err = result.error!;
+      const hint = hintFor(err.code);
+      const errRid = err.requestId ? c.dim(` RequestId ${err.requestId}`) : "";
+      return `${head} ${paint("failed")} ${paint(err.code)}: ${err.message}${tries}${errRid}\n${hint ? `    ${c.dim(`hint: ${hint}`)}\n` : ""}`;
+    }
+  }
+}
+
+export function renderSummary(summary: Summary, c: ChalkInstance): string {
+  if (summary.planned === summary.total) return `${summary.total} request${summary.total === 1 ? "" : "s"} planned (dry run: nothing sent)\n`;
+  const parts: string[] = [];
+  if (summary.done) parts.push(c.green(`${summary.done} done`));
+  if (summary.alreadyGone) parts.push(c.cyan(`${summary.alreadyGone} already gone`));
+  if (summary.failed) parts.push(c.red(`${summary.failed} failed`));
+  if (summary.notStarted) parts.push(c.yellow(`${summary.notStarted} not started`));
+  if (summary.planned) parts.push(`${summary.planned} planned`);
+  return `${summary.total} requests: ${parts.join(", ")}\n`;
+}
+
+export function renderError(message: string, hint: string | undefined, c: ChalkInstance): string {
+  return `${c.red("error:")} ${message}\n${hint ? `${c.dim(`hint: ${hint}`)}\n` : ""}`;
+}

@@ -1,0 +1,42 @@
+import { countResult, emptySummary, type Result, type Summary } from "../plan/types.js";
+import type { Progress } from "./progress.js";
+import { renderResult, renderSummary } from "./render.js";
+import type { Terminal } from "./terminal.js";
+
+export type OutputFormat = "pretty" | "json" | "ndjson";
+export const OUTPUT_FORMATS: OutputFormat[] = ["pretty", "json", "ndjson"];
+
+/** Receives each result as it finishes and renders it in the chosen format. */
+export class Reporter {
+  readonly summary: Summary = emptySummary();
+  private readonly collected: Result[] = [];
+
+  constructor(
+    private readonly format: OutputFormat,
+    private readonly term: Terminal,
+    private readonly progress: Progress,
+    private readonly quiet: boolean,
+  ) {}
+
+  result(result: Result): void {
+    countResult(this.summary, result);
+    if (this.format === "json") this.collected.push(result);
+    else if (this.format === "ndjson") this.term.out(`${JSON.stringify(result)}\n`);
+    else this.progress.around(() => this.term.out(renderResult(result, this.term.outColor)));
+    this.progress.update(this.summary);
+  }
+
+  finish(): Summary {
+    this.progress.stop();
+    const s = this.summary;
+    if (this.format === "json") {
+      const ok = s.failed === 0 && s.notStarted === 0;
+      this.term.out(`${JSON.stringify({ ok, results: this.collected, summary: s }, null, 2)}\n`);
+    } else if (this.format === "ndjson") {
+      this.term.out(`${JSON.stringify({ summary: s })}\n`);
+    } else if (s.total > 1 && !this.quiet) {
+      this.term.out(renderSummary(s, this.term.outColor));
+    }
+    return s;
+  }
+}

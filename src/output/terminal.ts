@@ -1,0 +1,45 @@
+import { Chalk, type ChalkInstance } from "chalk";
+
+export interface Stream {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
+/** The only writer to the terminal: stdout for results, stderr for everything else. */
+export interface Terminal {
+  out(text: string): void;
+  err(text: string): void;
+  outColor: ChalkInstance;
+  errColor: ChalkInstance;
+  stdoutIsTTY: boolean;
+  stderrIsTTY: boolean;
+  stdinIsTTY: boolean;
+  stderr: Stream;
+  stdin: NodeJS.ReadableStream;
+}
+
+function colorLevel(stream: Stream, env: NodeJS.ProcessEnv, noColor: boolean): 0 | 1 | 2 | 3 {
+  if (noColor || (env.NO_COLOR !== undefined && env.NO_COLOR !== "")) return 0;
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) {
+    if (force === "0" || force === "false") return 0;
+    const level = Number(force);
+    return level >= 1 && level <= 3 ? (level as 1 | 2 | 3) : 1;
+  }
+  if (!stream.isTTY || env.TERM === "dumb") return 0;
+  return env.COLORTERM === "truecolor" ? 3 : /256/.test(env.TERM ?? "") ? 2 : 1;
+}
+
+export function createTerminal(io: { stdout: Stream; stderr: Stream; stdin: NodeJS.ReadableStream & { isTTY?: boolean } }, env: NodeJS.ProcessEnv, noColor = false): Terminal {
+  return {
+    out: (text) => void io.stdout.write(text),
+    err: (text) => void io.stderr.write(text),
+    outColor: new Chalk({ level: colorLevel(io.stdout, env, noColor) }),
+    errColor: new Chalk({ level: colorLevel(io.stderr, env, noColor) }),
+    stdoutIsTTY: Boolean(io.stdout.isTTY),
+    stderrIsTTY: Boolean(io.stderr.isTTY),
+    stdinIsTTY: Boolean(io.stdin.isTTY),
+    stderr: io.stderr,
+    stdin: io.stdin,
+  };
+}

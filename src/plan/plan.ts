@@ -1,0 +1,46 @@
+import { UsageError } from "../errors.js";
+import { parseRoom, roomKey, validateUserId } from "./ids.js";
+import type { InputItem } from "./input.js";
+import { actionFor, type PlannedRequest, type Room, type RoomIdMode } from "./types.js";
+
+/** The API accepts at most this many user ids per kick. */
+export const MAX_USERS_PER_KICK = 10;
+
+function at<T>(item: InputItem, check: () => T): T {
+  try {
+    return check();
+  } catch (err) {
+    if (err instanceof UsageError) throw new UsageError(`${item.origin}: ${err.message}`, err.hint);
+    throw err;
+  }
+}
+
+/** Kick requests: user ids validated, de-duplicated in first-seen order, in batches of at most 10. */
+export async function* planKick(sdkAppId: number, room: Room, userIds: AsyncIterable<InputItem>): AsyncGenerator<PlannedRequest> {
+  const action = actionFor("kick", room.type);
+  const seen = new Set<string>();
+  let batch: string[] = [];
+  for await (const item of userIds) {
+    const id = at(item, () => validateUserId(item.value));
+    if (seen.has(id)) continue;
+    seen.add(id);
+    batch.push(id);
+    if (batch.length === MAX_USERS_PER_KICK) {
+      yield { action, sdkAppId, room, userIds: batch };
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield { action, sdkAppId, room, userIds: batch };
+}
+
+/** Dismiss requests: one per distinct room, each typed to pick its action. */
+export async function* planDismiss(sdkAppId: number, rooms: AsyncIterable<InputItem>, mode: RoomIdMode): AsyncGenerator<PlannedRequest> {
+  const seen = new Set<string>();
+  for await (const item of rooms) {
+    const room = at(item, () => parseRoom(item.value, mode));
+    const key = roomKey(room);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    yield { action: actionFor("dismiss", room.type), sdkAppId, room };
+  }
+}

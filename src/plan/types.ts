@@ -1,0 +1,74 @@
+export type RoomIdType = "numeric" | "string";
+export type RoomIdMode = RoomIdType | "auto";
+
+export type RemoveAction = "RemoveUser" | "RemoveUserByStrRoomId";
+export type DismissAction = "DismissRoom" | "DismissRoomByStrRoomId";
+export type RoomAction = RemoveAction | DismissAction;
+
+export interface Room {
+  id: number | string;
+  type: RoomIdType;
+}
+
+/** One API request the run will make. */
+export interface PlannedRequest {
+  action: RoomAction;
+  sdkAppId: number;
+  room: Room;
+  /** Present for kicks only: at most 10 ids. */
+  userIds?: string[];
+}
+
+export type Status = "done" | "already-gone" | "failed" | "planned" | "not-started";
+
+export interface ResultError {
+  code: string;
+  message: string;
+  requestId: string | null;
+}
+
+/** The one record per request that every renderer and --json share. */
+export interface Result {
+  action: RoomAction;
+  sdkAppId: number;
+  roomId: number | string;
+  roomIdType: RoomIdType;
+  userIds?: string[];
+  status: Status;
+  requestId: string | null;
+  attempts: number;
+  error?: ResultError;
+  /** Set when a later attempt found the room gone after an earlier attempt may have applied. */
+  note?: ResultError;
+}
+
+export interface Summary {
+  total: number;
+  done: number;
+  alreadyGone: number;
+  failed: number;
+  planned: number;
+  notStarted: number;
+}
+
+export function actionFor(kind: "kick" | "dismiss", type: RoomIdType): RoomAction {
+  if (kind === "kick") return type === "numeric" ? "RemoveUser" : "RemoveUserByStrRoomId";
+  return type === "numeric" ? "DismissRoom" : "DismissRoomByStrRoomId";
+}
+
+export function emptySummary(): Summary {
+  return { total: 0, done: 0, alreadyGone: 0, failed: 0, planned: 0, notStarted: 0 };
+}
+
+const summaryKey: Record<Status, Exclude<keyof Summary, "total">> = {
+  done: "done",
+  "already-gone": "alreadyGone",
+  failed: "failed",
+  planned: "planned",
+  "not-started": "notStarted",
+};
+
+export function countResult(summary: Summary, result: Result): void {
+  summary.total++;
+  summary[summaryKey[result.status]]++;
+}

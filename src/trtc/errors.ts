@@ -1,0 +1,40 @@
+export type FailureKind = "api" | "http" | "network" | "timeout" | "malformed";
+
+/** Any failed call: an API error envelope, an HTTP status, a network fault, a timeout or an unreadable body. */
+export class TrtcError extends Error {
+  constructor(
+    readonly kind: FailureKind,
+    readonly code: string,
+    message: string,
+    readonly requestId: string | null = null,
+    readonly httpStatus?: number,
+  ) {
+    super(message);
+  }
+}
+
+export const ROOM_NOT_EXIST = "FailedOperation.RoomNotExist";
+
+const RATE_LIMIT_CODES = new Set(["FailedOperation.RestrictedFrequency", "OperationDenied.FreqOverLimit"]);
+
+export function isRateLimited(err: TrtcError): boolean {
+  return err.kind === "api" && (err.code.startsWith("RequestLimitExceeded") || RATE_LIMIT_CODES.has(err.code));
+}
+
+/** Exactly the transient failures the contract lists; nothing else is retried. */
+export function isTransient(err: TrtcError): boolean {
+  switch (err.kind) {
+    case "network":
+    case "timeout":
+    case "malformed":
+      return true;
+    case "http":
+      return (err.httpStatus ?? 0) >= 500;
+    case "api":
+      return err.code.startsWith("InternalError") || isRateLimited(err);
+  }
+}
+
+export function isAuthCode(code: string): boolean {
+  return code.startsWith("AuthFailure") || code.startsWith("UnauthorizedOperation");
+}

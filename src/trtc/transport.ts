@@ -1,0 +1,60 @@
+import http from "node:http";
+import https from "node:https";
+import type { Endpoint } from "./endpoint.js";
+import { TrtcError } from "./errors.js";
+import { createProxyAgent, proxyUrlFor } from "./proxy.js";
+
+export interface HttpResponse {
+  status: number;
+  statusText: string;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+export interface Transport {
+  post(headers: Record<string, string>, body: string, timeoutMs: number): Promise<HttpResponse>;
+  close(): void;
+}
+
+/** POSTs to one endpoint over kept-alive connections; HTTPS_PROXY/NO_PROXY decide whether to tunnel. */
+export async function createTransport(endpoint: Endpoint, env: NodeJS.ProcessEnv): Promise<Transport> {
+  const isHttps = endpoint.protocol === "https:";
+  const proxyUrl = isHttps ? proxyUrlFor(endpoint.hostname, env) : undefined;
+  const agent = proxyUrl
+    ? await createProxyAgent(proxyUrl)
+    : isHttps
+      ? new https.Agent({ keepAlive: true })
+      : new http.Agent({ keepAlive: true });
+  const request = isHttps ? https.request : http.request;
+
+  return {
+    post(headers, body, timeoutMs) {
+      return new Promise((resolve, reject) => {
+        const req = request(
+          { hostname: endpoint.hostname, port: endpoint.port, path: "/", method: "POST", headers, agent },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on("data", (chunk: Buffer) => chunks.push(chunk));
+            res.on("end", () =>
+              resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? "", headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }),
+            );
+            res.on("error", (err) => reject(new TrtcError("network", "NetworkError", `response interrupted: ${err.message}`)));
+          },
+        );
+        const timer = setTimeout(() => {
+          req.destroy(new TrtcError("timeout", "RequestTimeout", `no response within ${timeoutMs / 1000} s`));
+        }, timeoutMs);
+        req.on("close", () => clearTimeout(timer));
+        req.on("error", (err) => {
+          if (err instanceof TrtcError) return reject(err);
+          const errno = (err as NodeJS.ErrnoException).code;
+          reject(new TrtcError("network", "NetworkError", errno ? `${errno}: ${err.message}` : err.message));
+        });
+        req.end(body);
+      });
+    },
+    close() {
+      agent.destroy();
+    },
+  };
+}

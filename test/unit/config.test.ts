@@ -1,0 +1,104 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config/load.js";
+import { resolveSettings, type GlobalFlags } from "../../src/config/resolve.js";
+import { validateConfig } from "../../src/config/schema.js";
+import { ConfigError, UsageError } from "../../src/errors.js";
+
+const FILE = {
+  path: "/x/.trtcrc",
+  config: validateConfig("/x/.trtcrc", {
+    defaultProfile: "production",
+    profiles: {
+      production: { sdkAppId: 1400000001, region: "ap-guangzhou", roomIdType: "numeric", secretId: "${PROD_ID}", secretKey: "${PROD_KEY}" },
+      staging: { sdkAppId: 1400000002, endpoint: "trtc.intl.tencentcloudapi.com", region: "ap-singapore", roomIdType: "string", credentialCommand: "pass show trtc/staging" },
+      bare: { sdkAppId: 1400000003 },
+    },
+  }),
+};
+const ENV_CREDS = { TENCENTCLOUD_SECRET_ID: "env-id", TENCENTCLOUD_SECRET_KEY: "env-key" };
+const PROD_ENV = { PROD_ID: "prod-id", PROD_KEY: "prod-key" };
+
+const resolve = (flags: GlobalFlags, env: NodeJS.ProcessEnv, file: typeof FILE | undefined = FILE) => resolveSettings(file, flags, env);
+
+describe("profile and credential precedence", () => {
+  it("uses defaultProfile, with env credentials overriding it when no profile was chosen", () => {
+    const s = resolve({}, { ...ENV_CREDS, ...PROD_ENV });
+    expect(s.profile).toBe("production");
+    expect(s.credentials).toEqual({ kind: "env" });
+  });
+  it("uses the default profile's own credentials when the environment has none", () => {
+    expect(resolve({}, PROD_ENV).credentials).toEqual({ kind: "profile", secretId: "prod-id", secretKey: "prod-key" });
+  });
+  it("an explicit --profile keeps its own credentials over the environment", () => {
+    const s = resolve({ profile: "staging" }, ENV_CREDS);
+    expect(s.credentials).toEqual({ kind: "command", command: "pass show trtc/staging" });
+    expect(s).toMatchObject({ sdkAppId: 1400000002, region: "ap-singapore", roomIdMode: "string", endpoint: { url: "https://trtc.intl.tencentcloudapi.com/" } });
+  });
+  it("TRTC_PROFILE counts as explicit too", () => {
+    expect(resolve({}, { ...ENV_CREDS, ...PROD_ENV, TRTC_PROFILE: "production" }).credentials.kind).toBe("profile");
+  });
+  it("an explicit profile without credentials falls back to the environment", () => {
+    expect(resolve({ profile: "bare" }, ENV_CREDS).credentials).toEqual({ kind: "env" });
+  });
+  it("flags beat env beat profile for SdkAppId, region and endpoint", () => {
+    const env = { ...PROD_ENV, TRTC_SDK_APP_ID: "1400000009", TENCENTCLOUD_REGION: "ap-beijing", TRTC_ENDPOINT: "http://127.0.0.1:1" };
+    expect(resolve({}, env)).toMatchObject({ sdkAppId: 1400000009, sdkAppIdSource: "env", region: "ap-beijing", endpointSource: "env" });
+    expect(resolve({ sdkAppId: "7", region: "ap-singapore", endpoint: "trtc.intl.tencentcloudapi.com" }, env)).toMatchObject({ sdkAppId: 7, region: "ap-singapore", endpointSource: "flag" });
+  });
+  it("defaults without any config", () => {
+    const s = resolveSettings(undefined, {}, {});
+    expect(s).toMatchObject({ profile: "default", region: "ap-guangzhou", roomIdMode: "auto", credentials: { kind: "none" } });
+    expect(s.endpoint.url).toBe("https://trtc.tencentcloudapi.com/");
+  });
+});
+
+describe("errors", () => {
+  it("an unknown explicit profile is a config error listing the known ones", () => {
+    expect(() => resolve({ profile: "nope" }, {})).toThrow(ConfigError);
+    expect(() => resolve({ profile: "nope" }, {})).toThrow(/unknown profile "nope"/);
+  });
+  it("an unresolved ${VAR} names the file, key path and variable", () => {
+    expect(() => resolve({}, {})).toThrow("/x/.trtcrc: profiles.production.secretId: ${PROD_ID} is not set");
+  });
+  it("a bad region from a flag is a usage error, from the profile a config error", () => {
+    expect(() => resolve({ region: "ap-tokyo" }, PROD_ENV)).toThrow(UsageError);
+    expect(() => validateConfig("f", { region: "ap-tokyo" })).toThrow(/f: \(top level\)\.region: must be one of/);
+  });
+  it.each([
+    [{ profiles: { a: { sdkAppid: 1 } } }, /profiles\.a\.sdkAppid: unknown key/],
+    [{ profiles: { a: { sdkAppId: "abc" } } }, /profiles\.a\.sdkAppId: must be a positive integer/],
+    [{ profiles: { a: { roomIdType: "text" } } }, /profiles\.a\.roomIdType: must be "numeric" or "string"/],
+    [{ profiles: { a: { secretId: "x" } } }, /profiles\.a: secretId and secretKey must be given together/],
+    [{ defaultProfile: "b", profiles: { a: {} } }, /defaultProfile: names no profile/],
+    [{ profiles: {}, extra: 1 }, /extra: unknown key/],
+    [{ profiles: [] }, /profiles: must be a mapping/],
+  ])("rejects %j", (raw, message) => {
+    expect(() => validateConfig("f", raw)).toThrow(message);
+  });
+  it("a file without profiles is the default profile", () => {
+    expect(validateConfig("f", { sdkAppId: 5 }).profiles).toEqual({ default: { sdkAppId: 5 } });
+  });
+});
+
+describe("loading with cosmiconfig", () => {
+  it("finds .trtcrc upward from the working directory, YAML or JSON", async () => {
+    const root = mkdtempSync(join(tmpdir(), "trtc-load-"));
+    const deep = join(root, "a", "b");
+    mkdirSync(deep, { recursive: true });
+    writeFileSync(join(root, ".trtcrc"), "sdkAppId: 1400000005\n");
+    const loaded = await loadConfig(undefined, deep);
+    expect(loaded?.path).toBe(join(root, ".trtcrc"));
+    expect(loaded?.config.profiles.default).toEqual({ sdkAppId: 1400000005 });
+  });
+  it("reports a parse error with the file name", async () => {
+    const root = mkdtempSync(join(tmpdir(), "trtc-load-"));
+    writeFileSync(join(root, ".trtcrc.json"), "{ not json");
+    await expect(loadConfig(undefined, root)).rejects.toThrow(/\.trtcrc\.json: cannot be parsed/);
+  });
+  it("an explicit path that does not exist is a config error", async () => {
+    await expect(loadConfig("/nonexistent/trtc.yaml", "/")).rejects.toThrow(ConfigError);
+  });
+});

@@ -63,7 +63,7 @@ export function completionCommand(io: Io, done: (code: number) => void, program:
   return new Command("completion")
     .description("print a shell completion script")
     .argument("<shell>", "bash, zsh or fish")
-    .addHelpText("after", "\nExamples:\n  $ source <(trtc-admin completion bash)\n  $ trtc-admin completion fish > ~/.config/fish/completions/trtc-admin.fish")
+    .addHelpText("after", "\nExamples:\n  $ trtc-admin completion fish > ~/.config/fish/completions/trtc-admin.fish\n  $ source <(trtc-admin completion bash)")
     .action((shell: string) => {
       const render = SHELLS[shell];
       if (!render) throw new UsageError(`unsupported shell "${shell}": choose bash, zsh or fish`);

@@ -1,0 +1,189 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Emulator } from "../../src/emulator/server.js";
+import { APP, apiRequests, emulator, emulatorEnv, run, seedApp } from "../helpers/cli.js";
+
+let emu: Emulator;
+beforeEach(async () => {
+  emu = await emulator({ seed: seedApp({ "123": ["alice", "bob", "carol"], "456": ["x", "y"] }, { "123": ["zed", "yan"], standup: ["carol", "dave"] }) });
+});
+afterEach(() => emu.close());
+
+const users = (n: number) => Array.from({ length: n }, (_, i) => `user${i + 1}`);
+
+describe("kick and dismiss against the emulator", () => {
+  it("kick 123 uses RemoveUser on the numeric room and prints the RequestId", async () => {
+    const r = await run(["kick", "123", "alice", "--yes"], { env: emulatorEnv(emu) });
+    expect(r.code).toBe(0);
+    expect(apiRequests(emu)).toEqual([{ action: "RemoveUser", roomId: 123, userIds: ["alice"], code: null }]);
+    expect(r.stdout).toContain(`RemoveUser room 123 users alice done RequestId ${emu.requests[0]!.requestId}`);
+    expect(emu.store.snapshot().apps[0]!.rooms!["123"]).toEqual(["bob", "carol"]);
+    expect(r.stderr).toMatch(/profile default · SdkAppId 1400000001 · ap-guangzhou · http:\/\/127\.0\.0\.1:\d+\/ · credentials: environment/);
+  });
+
+  it("kick --str-room 123 uses RemoveUserByStrRoomId on the string room", async () => {
+    const r = await run(["kick", "--str-room", "123", "zed", "--yes"], { env: emulatorEnv(emu) });
+    expect(r.code).toBe(0);
+    expect(apiRequests(emu)).toEqual([{ action: "RemoveUserByStrRoomId", roomId: "123", userIds: ["zed"], code: null }]);
+    expect(emu.store.snapshot().apps[0]!.rooms!["123"]).toEqual(["alice", "bob", "carol"]);
+    expect(emu.store.snapshot().apps[0]!.strRooms!["123"]).toEqual(["yan"]);
+  });
+
+  it("kick abc uses RemoveUserByStrRoomId", async () => {
+    const r = await run(["kick", "standup", "dave", "--yes"], { env: emulatorEnv(emu) });
+    expect(r.code).toBe(0);
+    expect(apiRequests(emu)).toEqual([{ action: "RemoveUserByStrRoomId", roomId: "standup", userIds: ["dave"], code: null }]);
+  });
+
+  it("25 users become three requests of 10, 10 and 5, duplicates dropped", async () => {
+    const r = await run(["kick", "123", ...users(25), "user3", "user7", "--yes", "--json"], { env: emulatorEnv(emu) });
+    expect(r.code).toBe(0);
+    const sent = apiRequests(emu).map((q) => (q.userIds as string[]).length);
+    expect(sent.sort((a, b) => b - a)).toEqual([10, 10, 5]);
+    expect(JSON.parse(r.stdout).summary).toEqual({ total: 3, done: 3, alreadyGone: 0, failed: 0, planned: 0, notStarted: 0 });
+  });
+
+  it.each([
+    [["remove-user", "123", "alice", "bob"], "RemoveUser", 123],
+    [["remove-user-by-str-room-id", "123", "zed"], "RemoveUserByStrRoomId", "123"],
+    [["dismiss-room", "123"], "DismissRoom", 123],
+    [["dismiss-room-by-str-room-id", "123"], "DismissRoomByStrRoomId", "123"],
+  ])("%j sends %s", async (args, action, roomId) => {
+    const r = await run([...args, "--yes"], { env: emulatorEnv(emu) });
+    expect(r.code).toBe(0);
+    expect(apiRequests(emu)).toMatchObject([{ action, roomId, code: null }]);
+  });
+
+  it("dismiss removes the room; every member's client saw onExitRoom(2)", async () => {
+    const r = await run(["dismiss", "123", "standup", "--yes"], { env: emulatorEnv(emu) });
+    expect(r.code).toBe(0);
+    expect(apiRequests(emu).map((q) => [q.action, q.roomId]).sort()).toEqual([["DismissRoom", 123], ["DismissRoomByStrRoomId", "standup"]]);
+    const app = emu.store.snapshot().apps[0]!;
+    expect(app.rooms!["123"]).toBeUndefined();
+    expect(app.strRooms!.standup).toBeUndefined();
+    expect(emu.store.events.filter((e) => e.event === "onExitRoom" && e.reason === 2).map((e) => e.userId).sort()).toEqual(["alice", "bob", "carol", "carol", "dave"]);
+    expect(r.stdout).toMatch(/2 requests: 2 done/);
+  });
+});
+
+describe("failures and exit codes", () => {
+  it("a missing room fails with exit 1, the code, the RequestId and a hint", async () => {
+    const r = await run(["dismiss", "999", "--yes"], { env: emulatorEnv(emu) });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("FailedOperation.RoomNotExist");
+    expect(r.stdout).toContain(`RequestId ${emu.requests[0]!.requestId}`);
+    expect(r.stdout).toMatch(/hint: .*different rooms/);
+  });
+
+  it("--ignore-missing turns a missing room into already-gone, exit 0", async () => {
+    const r = await run(["dismiss", "999", "--yes", "--ignore-missing", "--json"], { env: emulatorEnv(emu) });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).results[0]).toMatchObject({ status: "already-gone", requestId: emu.requests[0]!.requestId });
+  });
+
+  it("a wrong secret key exits 4 and stops sending the rest", async () => {
+    const r = await run(["dismiss", "123", "456", "--yes", "--concurrency", "1", "--json"], { env: emulatorEnv(emu, { TENCENTCLOUD_SECRET_KEY: "wrong" }) });
+    expect(r.code).toBe(4);
+    const out = JSON.parse(r.stdout);
+    expect(out.results[0]).toMatchObject({ status: "failed", error: { code: "AuthFailure.SignatureFailure" } });
+    expect(out.results[1]).toMatchObject({ status: "not-started" });
+    expect(emu.requests).toHaveLength(1);
+  });
+
+  it("an unknown SdkAppId exits 4", async () => {
+    const r = await run(["dismiss", "123", "--yes", "--sdk-app-id", "1400000999"], { env: emulatorEnv(emu) });
+    expect(r.code).toBe(4);
+    expect(r.stdout).toContain("UnauthorizedOperation.SdkAppId");
+  });
+
+  it("no credentials exits 3 and sends nothing", async () => {
+    const r = await run(["dismiss", "123", "--yes"], { env: emulatorEnv(emu, { TENCENTCLOUD_SECRET_ID: undefined, TENCENTCLOUD_SECRET_KEY: undefined }) });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/no credentials for profile "default"/);
+    expect(emu.requests).toHaveLength(0);
+  });
+
+  it.each([
+    [["kick", "123", "bad user", "--yes"], /invalid user id "bad user"/],
+    [["kick", "123", "a".repeat(33), "--yes"], /33 bytes/],
+    [["dismiss", "0", "--yes"], /invalid numeric room id "0"/],
+    [["dismiss", "4294967295", "--yes"], /out of range/],
+    [["dismiss", "--numeric-room", "0123", "--yes"], /invalid numeric room id "0123"/],
+    [["dismiss", "a/b", "--yes"], /character "\/" is not allowed/],
+    [["dismiss", "r".repeat(65), "--yes"], /65 bytes/],
+    [["dismiss", "123", "--yes", "--region", "ap-tokyo"], /unsupported region "ap-tokyo"/],
+    [["dismiss", "123", "--yes", "--endpoint", "http://example.com"], /refusing plain http/],
+    [["dismiss", "123"], /--yes is required when not running interactively/],
+    [["dismiss", "--yes"], /no rooms given/],
+    [["kick", "123", "--yes"], /no user ids given/],
+    [["dismiss", "123", "--yes", "--rate", "-1"], /invalid --rate/],
+    [["frobnicate"], /unknown command/],
+  ])("%j exits 2 and sends nothing", async (args, message) => {
+    const r = await run(args, { env: emulatorEnv(emu) });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(emu.requests).toHaveLength(0);
+  });
+
+  it("--dry-run sends nothing, needs no credentials, and names each action", async () => {
+    const r = await run(["kick", "123", ...users(12), "--dry-run"], { env: emulatorEnv(emu, { TENCENTCLOUD_SECRET_ID: undefined, TENCENTCLOUD_SECRET_KEY: undefined }) });
+    expect(r.code).toBe(0);
+    expect(emu.requests).toHaveLength(0);
+    expect(r.stdout.match(/RemoveUser room 123 users .* planned SdkAppId 1400000001/g)).toHaveLength(2);
+    expect(r.stdout).toContain("2 requests planned (dry run: nothing sent)");
+  });
+});
+
+describe("machine-readable output", () => {
+  it("--json prints one document with results and summary", async () => {
+    const r = await run(["dismiss", "123", "999", "--yes", "--json"], { env: emulatorEnv(emu) });
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.ok).toBe(false);
+    expect(doc.summary).toEqual({ total: 2, done: 1, alreadyGone: 0, failed: 1, planned: 0, notStarted: 0 });
+    const byRoom = Object.fromEntries(doc.results.map((x: any) => [x.roomId, x]));
+    expect(byRoom[123]).toEqual({ action: "DismissRoom", sdkAppId: APP, roomId: 123, roomIdType: "numeric", status: "done", requestId: expect.any(String), attempts: 1 });
+    expect(byRoom[999]).toEqual({
+      action: "DismissRoom", sdkAppId: APP, roomId: 999, roomIdType: "numeric", status: "failed", requestId: expect.any(String), attempts: 1,
+      error: { code: "FailedOperation.RoomNotExist", message: expect.any(String), requestId: byRoom[999].requestId },
+    });
+    expect(r.stderr).toBe("");
+  });
+
+  it("--output ndjson prints a result per line, then the summary", async () => {
+    const r = await run(["kick", "--str-room", "standup", "carol", "--yes", "--output", "ndjson"], { env: emulatorEnv(emu) });
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines).toEqual([
+      { action: "RemoveUserByStrRoomId", sdkAppId: APP, roomId: "standup", roomIdType: "string", userIds: ["carol"], status: "done", requestId: expect.any(String), attempts: 1 },
+      { summary: { total: 1, done: 1, alreadyGone: 0, failed: 0, planned: 0, notStarted: 0 } },
+    ]);
+  });
+
+  it("a usage error in JSON mode is a JSON error document", async () => {
+    const r = await run(["dismiss", "0", "--yes", "--json"], { env: emulatorEnv(emu) });
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout)).toEqual({ ok: false, error: { code: "UsageError", message: expect.stringContaining('invalid numeric room id "0"') } });
+  });
+});
+
+describe("secrets", () => {
+  it("--debug traces requests without the secret key or the signature", async () => {
+    const secret = "s3cr3t-Key-Canary-0123456789abcdef";
+    const emu2 = await emulator({ secretKey: secret, seed: seedApp({ "5": ["a"] }) });
+    try {
+      const r = await run(["kick", "5", "a", "--yes", "--debug"], { env: emulatorEnv(emu2, { TENCENTCLOUD_SECRET_KEY: secret, TENCENTCLOUD_SESSION_TOKEN: undefined }) });
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain("debug → RemoveUser");
+      expect(r.stderr).toContain("debug ← RemoveUser HTTP 200");
+      const signature = emu2.requests[0]!.credentialScope; // scope is fine to show; the signature is not
+      expect(signature).toBeTruthy();
+      for (const text of [r.stdout, r.stderr]) {
+        expect(text).not.toContain(secret);
+        expect(text).not.toMatch(/Signature=[0-9a-f]{64}/);
+        expect(text).not.toContain("AKIDtrtcEmulatorTestId");
+      }
+    } finally {
+      await emu2.close();
+    }
+  });
+});

@@ -1,0 +1,166 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, type Emulator } from "../../src/emulator/server.js";
+import { baseEnv, emulator, run } from "../helpers/cli.js";
+
+let emu: Emulator;
+beforeEach(async () => {
+  emu = await emulator({ seed: { apps: [{ sdkAppId: 1400000001, rooms: { "1": ["a"] } }, { sdkAppId: 1400000002, strRooms: { "1": ["b"] } }] } });
+});
+afterEach(() => emu.close());
+
+function project(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), "trtc-proj-"));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(join(dir, name, ".."), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  return dir;
+}
+
+const credsScript = join(mkdtempSync(join(tmpdir(), "trtc-creds-")), "creds.cjs");
+writeFileSync(credsScript, `console.log(JSON.stringify({ secretId: "${DEFAULT_SECRET_ID}", secretKey: "${DEFAULT_SECRET_KEY}" }));`);
+
+const profiles = (url: string) => `
+defaultProfile: prod
+profiles:
+  prod:
+    sdkAppId: 1400000001
+    endpoint: ${url}
+    secretId: \${PROD_ID}
+    secretKey: \${PROD_KEY}
+  staging:
+    sdkAppId: 1400000002
+    endpoint: ${url}
+    roomIdType: string
+    credentialCommand: node ${credsScript}
+`;
+const prodEnv = { PROD_ID: DEFAULT_SECRET_ID, PROD_KEY: DEFAULT_SECRET_KEY };
+
+describe("configuration end to end", () => {
+  it("finds .trtcrc by searching up from the working directory", async () => {
+    const dir = project({ ".trtcrc": profiles(emu.url), "sub/dir/.keep": "" });
+    const r = await run(["dismiss", "1", "--yes"], { cwd: join(dir, "sub/dir"), env: baseEnv(prodEnv) });
+    expect(r.code).toBe(0);
+    expect(emu.requests).toMatchObject([{ action: "DismissRoom", sdkAppId: 1400000001, roomId: 1 }]);
+    expect(r.stderr).toContain("profile prod · SdkAppId 1400000001");
+  });
+
+  it("reads --config, and a profile's roomIdType and credentialCommand", async () => {
+    const dir = project({ "ci.yaml": profiles(emu.url) });
+    const r = await run(["--config", join(dir, "ci.yaml"), "dismiss", "1", "--profile", "staging", "--yes"], { env: baseEnv() });
+    expect(r.code).toBe(0);
+    expect(emu.requests).toMatchObject([{ action: "DismissRoomByStrRoomId", sdkAppId: 1400000002, roomId: "1" }]);
+    expect(r.stderr).toContain('credentials: credentialCommand of profile "staging"');
+  });
+
+  it("reads the user config directory ($XDG_CONFIG_HOME/trtc/config.yaml)", async () => {
+    const env = baseEnv(prodEnv);
+    mkdirSync(join(env.XDG_CONFIG_HOME!, "trtc"), { recursive: true });
+    writeFileSync(join(env.XDG_CONFIG_HOME!, "trtc", "config.yaml"), profiles(emu.url));
+    const r = await run(["dismiss", "1", "--yes"], { env });
+    expect(r.code).toBe(0);
+    expect(emu.requests).toHaveLength(1);
+  });
+
+  it("an explicit profile keeps its own credentials even when the environment has wrong ones", async () => {
+    const dir = project({ ".trtcrc": profiles(emu.url) });
+    const env = baseEnv({ ...prodEnv, TENCENTCLOUD_SECRET_ID: DEFAULT_SECRET_ID, TENCENTCLOUD_SECRET_KEY: "wrong" });
+    expect((await run(["dismiss", "1", "--yes", "-p", "prod"], { cwd: dir, env })).code).toBe(0);
+  });
+
+  it("without an explicit profile, environment credentials win over the default profile's", async () => {
+    const dir = project({ ".trtcrc": profiles(emu.url) });
+    const env = baseEnv({ ...prodEnv, TENCENTCLOUD_SECRET_ID: DEFAULT_SECRET_ID, TENCENTCLOUD_SECRET_KEY: "wrong" });
+    const r = await run(["dismiss", "1", "--yes"], { cwd: dir, env });
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain("credentials: environment");
+  });
+
+  it("TRTC_SDK_APP_ID and --sdk-app-id override the profile", async () => {
+    const dir = project({ ".trtcrc": profiles(emu.url) });
+    const r = await run(["dismiss", "1", "--yes", "--str-room"], { cwd: dir, env: baseEnv({ ...prodEnv, TRTC_SDK_APP_ID: "1400000002" }) });
+    expect(r.code).toBe(0);
+    expect(emu.requests).toMatchObject([{ sdkAppId: 1400000002, roomId: "1" }]);
+  });
+
+  it.each([
+    [".trtcrc", "profiles:\n  prod:\n    sdkAppID: 1\n", /\.trtcrc: profiles\.prod\.sdkAppID: unknown key/],
+    [".trtcrc", "sdkAppId: abc\n", /sdkAppId: must be a positive integer/],
+    [".trtcrc", "sdkAppId: 1\nsecretId: ${NOPE_ID}\nsecretKey: x\n", /\(top level\)\.secretId: \$\{NOPE_ID\} is not set/],
+    [".trtcrc.json", "{ broken", /cannot be parsed/],
+  ])("an invalid %s exits 3 naming the file and key", async (name, text, message) => {
+    const dir = project({ [name]: text });
+    const r = await run(["dismiss", "1", "--yes"], { cwd: dir, env: baseEnv({ TRTC_ENDPOINT: emu.url }) });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).toMatch(/hint: /);
+    expect(emu.requests).toHaveLength(0);
+  });
+
+  it("an unknown profile exits 3", async () => {
+    const dir = project({ ".trtcrc": profiles(emu.url) });
+    const r = await run(["dismiss", "1", "--yes", "--profile", "qa"], { cwd: dir, env: baseEnv(prodEnv) });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/unknown profile "qa".*\n.*choose one of: prod, staging/);
+  });
+
+  it("a failing credentialCommand exits 3 without echoing its output", async () => {
+    const dir = project({ ".trtcrc": `sdkAppId: 1400000001\nendpoint: ${emu.url}\ncredentialCommand: "echo leaked-secret >&2; exit 7"\n` });
+    const r = await run(["dismiss", "1", "--yes"], { cwd: dir, env: baseEnv() });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/credentialCommand of profile "default" failed: exit status 7/);
+    expect(r.stderr).not.toContain("leaked-secret");
+  });
+
+  it("config show masks secrets and says where each value came from", async () => {
+    const dir = project({ ".trtcrc": profiles(emu.url) });
+    const r = await run(["config", "show", "--json"], { cwd: dir, env: baseEnv(prodEnv) });
+    expect(r.code).toBe(0);
+    const view = JSON.parse(r.stdout);
+    expect(view).toMatchObject({ profile: "prod", sdkAppId: 1400000001, sdkAppIdSource: "profile", secretId: "****0000", secretKey: "****" });
+    expect(r.stdout).not.toContain(DEFAULT_SECRET_KEY);
+  });
+
+  it("config init writes a file that config validate accepts", async () => {
+    const dir = project({});
+    expect((await run(["config", "init"], { cwd: dir, env: baseEnv() })).code).toBe(0);
+    const v = await run(["config", "validate"], { cwd: dir, env: baseEnv({ TENCENTCLOUD_SECRET_ID: "x", TENCENTCLOUD_SECRET_KEY: "y" }) });
+    expect(v.stdout).toMatch(/\.trtcrc is valid \(profiles: production, staging; using production\)/);
+    expect(v.code).toBe(0);
+    expect((await run(["config", "init"], { cwd: dir, env: baseEnv() })).code).toBe(2);
+    expect((await run(["config", "path"], { cwd: dir, env: baseEnv() })).stdout.trim()).toBe(join(dir, ".trtcrc"));
+  });
+
+  it("doctor checks config, credentials and clock with one signed read-only request", async () => {
+    const dir = project({ ".trtcrc": profiles(emu.url) });
+    const ok = await run(["doctor"], { cwd: dir, env: baseEnv(prodEnv) });
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/✔ credentials accepted/);
+    expect(ok.stdout).toMatch(/✔ clock: [+-]\d+ s/);
+    const bad = await run(["doctor"], { cwd: dir, env: baseEnv({ ...prodEnv, PROD_KEY: "wrong" }) });
+    expect(bad.code).toBe(4);
+    expect(bad.stdout).toMatch(/✖ credentials rejected: AuthFailure.SignatureFailure/);
+    expect(emu.store.roomExists(1400000001, "numeric", 1)).toBe(true);
+  });
+});
+
+describe("help", () => {
+  it.each([[[]], [["kick"]], [["dismiss"]], [["remove-user"]], [["remove-user-by-str-room-id"]], [["dismiss-room"]], [["dismiss-room-by-str-room-id"]], [["config"]], [["doctor"]], [["emulator"]], [["completion"]]])(
+    "trtc-admin %j --help shows usage with examples",
+    async (args) => {
+      const r = await run([...args, "--help"]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^Usage: trtc-admin/);
+      expect(r.stdout).toMatch(/Examples?:\n {2}\$ trtc-admin/);
+    },
+  );
+  it("completion prints a bash script naming the commands", async () => {
+    const r = await run(["completion", "bash"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("complete -o default -F _trtc_admin trtc-admin");
+    expect(r.stdout).toContain("dismiss-room-by-str-room-id");
+  });
+});

@@ -1,0 +1,163 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import type { Emulator } from "../../src/emulator/server.js";
+import type { FaultSpec } from "../../src/emulator/faults.js";
+import { APP, emulator, emulatorEnv, run } from "../helpers/cli.js";
+
+let emu: Emulator | undefined;
+afterEach(async () => {
+  await emu?.close();
+  emu = undefined;
+});
+
+const roomIds = (n: number, from = 1) => Array.from({ length: n }, (_, i) => from + i);
+
+async function withRooms(n: number, options: Parameters<typeof emulator>[0] = {}): Promise<Emulator> {
+  emu = await emulator({ seed: { apps: [{ sdkAppId: APP, rooms: Object.fromEntries(roomIds(n).map((r) => [String(r), [`u${r}`]])) }] }, ...options });
+  return emu;
+}
+
+function roomsFile(ids: Array<number | string>): string {
+  const path = join(mkdtempSync(join(tmpdir(), "trtc-bulk-")), "rooms.txt");
+  writeFileSync(path, `# rooms left by the test run\n\n${ids.join("\n")}\n`);
+  return path;
+}
+
+function ndjson(stdout: string) {
+  const lines = stdout.trim().split("\n").map((l) => JSON.parse(l));
+  return { results: lines.slice(0, -1), summary: lines.at(-1).summary };
+}
+
+/** The fewest milliseconds spanned by any limit+1 consecutive arrivals; >= 1000 means never more than `limit` in a second. */
+function tightestWindow(e: Emulator, limit: number): number {
+  const t = e.requests.map((r) => r.t).sort((a, b) => a - b);
+  let min = Infinity;
+  for (let i = 0; i + limit < t.length; i++) min = Math.min(min, t[i + limit]! - t[i]!);
+  return min;
+}
+
+describe("bulk dismissal at the API limit", () => {
+  it("250 rooms with the emulator limiting at 20/s: all done, never more than 20 in any second", async () => {
+    const e = await withRooms(250);
+    const r = await run(["dismiss", "--from-file", roomsFile(roomIds(250)), "--yes", "--output", "ndjson"], { env: emulatorEnv(e) });
+    expect(r.code).toBe(0);
+    const { results, summary } = ndjson(r.stdout);
+    expect(summary).toEqual({ total: 250, done: 250, alreadyGone: 0, failed: 0, planned: 0, notStarted: 0 });
+    expect(results.every((x) => x.attempts === 1)).toBe(true);
+    expect(new Set(results.map((x) => x.roomId)).size).toBe(250);
+    expect(e.requests.filter((q) => q.code === "RequestLimitExceeded")).toHaveLength(0);
+    expect(e.requests).toHaveLength(250);
+    expect(tightestWindow(e, 20)).toBeGreaterThanOrEqual(1000);
+    expect(e.store.snapshot().apps[0]!.rooms).toEqual({});
+  }, 60_000);
+
+  it("a 100-user kick read from stdin is ten requests of ten", async () => {
+    emu = await emulator({ seed: { apps: [{ sdkAppId: APP, rooms: { "77": ["stay", ...roomIds(100).map((i) => `user${i}`)] } }] } });
+    const input = roomIds(100).map((i) => `user${i}`).join("\n");
+    const r = await run(["kick", "77", "--from-file", "-", "--yes", "--json"], { env: emulatorEnv(emu), input });
+    expect(r.code).toBe(0);
+    expect(emu.requests.map((q) => (q.userIds as string[]).length)).toEqual(Array(10).fill(10));
+    expect(emu.store.snapshot().apps[0]!.rooms!["77"]).toEqual(["stay"]);
+  });
+});
+
+describe("retries", () => {
+  it.each<[string, FaultSpec, string[]]>([
+    ["InternalError", { kind: "error", code: "InternalError", times: 2 }, []],
+    ["HTTP 503", { kind: "http", status: 503, times: 2 }, []],
+    ["a connection reset", { kind: "reset", times: 2 }, []],
+    ["a hang past --timeout", { kind: "hang", times: 1 }, ["--timeout", "0.5"]],
+    ["a malformed body", { kind: "malformed", times: 1 }, []],
+    ["RequestLimitExceeded", { kind: "error", code: "RequestLimitExceeded", times: 2 }, []],
+  ])("%s is retried and then succeeds", async (_name, fault, extra) => {
+    const e = await withRooms(3);
+    e.faults.add({ ...fault, roomId: 2 });
+    const r = await run(["dismiss", "1", "2", "3", "--yes", "--json", ...extra], { env: emulatorEnv(e) });
+    expect(r.code).toBe(0);
+    const results = JSON.parse(r.stdout).results;
+    const room2 = results.find((x: any) => x.roomId === 2);
+    expect(room2).toMatchObject({ status: "done", attempts: (fault.times ?? 1) + 1 });
+    expect(room2.note).toBeUndefined();
+    expect(results.filter((x: any) => x.roomId !== 2).every((x: any) => x.attempts === 1)).toBe(true);
+    expect(e.store.snapshot().apps[0]!.rooms).toEqual({});
+  });
+
+  it("a permanent error fails after one attempt, exit 1", async () => {
+    const e = await withRooms(2);
+    e.faults.add({ kind: "error", code: "FailedOperation", roomId: 1 });
+    const r = await run(["dismiss", "1", "2", "--yes", "--json"], { env: emulatorEnv(e) });
+    expect(r.code).toBe(1);
+    const room1 = JSON.parse(r.stdout).results.find((x: any) => x.roomId === 1);
+    expect(room1).toMatchObject({ status: "failed", attempts: 1, error: { code: "FailedOperation" } });
+    expect(e.requests.filter((q) => q.roomId === 1)).toHaveLength(1);
+  });
+
+  it("gives up after --max-attempts and reports the last error", async () => {
+    const e = await withRooms(1);
+    e.faults.add({ kind: "error", code: "InternalError", times: 0 });
+    const r = await run(["dismiss", "1", "--yes", "--json", "--max-attempts", "4"], { env: emulatorEnv(e) });
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).results[0]).toMatchObject({ status: "failed", attempts: 4, error: { code: "InternalError" } });
+    expect(e.requests).toHaveLength(4);
+  });
+
+  it("--max-attempts 1 does not retry", async () => {
+    const e = await withRooms(1);
+    e.faults.add({ kind: "http", status: 502 });
+    const r = await run(["dismiss", "1", "--yes", "--json", "--max-attempts", "1"], { env: emulatorEnv(e) });
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).results[0]).toMatchObject({ status: "failed", attempts: 1, error: { code: "HttpError.502" } });
+  });
+
+  it("apply-then-lose-the-response counts as done, with RoomNotExist noted", async () => {
+    const e = await withRooms(1);
+    e.faults.add({ kind: "lose-response" });
+    const r = await run(["dismiss", "1", "--yes", "--json"], { env: emulatorEnv(e) });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).results[0]).toMatchObject({ status: "done", attempts: 2, note: { code: "FailedOperation.RoomNotExist" } });
+    expect(e.requests.map((q) => q.outcome)).toEqual(["lost", "error"]);
+  });
+
+  it("a kick whose response was lost is done on retry (the API reports no error for absent users)", async () => {
+    emu = await emulator({ seed: { apps: [{ sdkAppId: APP, rooms: { "5": ["a", "b"] } }] } });
+    emu.faults.add({ kind: "lose-response" });
+    const r = await run(["kick", "5", "a", "--yes", "--json"], { env: emulatorEnv(emu) });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).results[0]).toMatchObject({ status: "done", attempts: 2 });
+    expect(emu.store.events.filter((ev) => ev.event === "onExitRoom")).toHaveLength(1);
+  });
+});
+
+describe("interruption", () => {
+  it("SIGINT mid-run: exit 130, every room reported once as done, failed or not-started", async () => {
+    const e = await withRooms(100, { latencyMs: 40 });
+    const r = await run(["dismiss", "--from-file", roomsFile(roomIds(100)), "--yes", "--output", "ndjson", "--rate", "20"], {
+      env: emulatorEnv(e),
+      onSpawn: (child) => setTimeout(() => child.kill("SIGINT"), 1500),
+    });
+    expect(r.code).toBe(130);
+    const { results, summary } = ndjson(r.stdout);
+    expect(summary.total).toBe(100);
+    expect(summary.done + summary.failed + summary.notStarted).toBe(100);
+    expect(summary.done).toBeGreaterThan(0);
+    expect(summary.notStarted).toBeGreaterThan(0);
+    expect(new Set(results.map((x) => x.roomId)).size).toBe(100);
+    const sent = new Set(e.requests.map((q) => q.roomId));
+    for (const x of results) expect(sent.has(x.roomId)).toBe(x.status !== "not-started");
+  });
+
+  it("a request waiting to be retried when SIGINT arrives is failed with its last error, not retried", async () => {
+    const e = await withRooms(1);
+    e.faults.add({ kind: "error", code: "InternalError", times: 0 });
+    const r = await run(["dismiss", "1", "--yes", "--json", "--max-attempts", "10"], {
+      env: emulatorEnv(e),
+      onSpawn: (child) => setTimeout(() => child.kill("SIGINT"), 1200),
+    });
+    expect(r.code).toBe(130);
+    const result = JSON.parse(r.stdout).results[0];
+    expect(result).toMatchObject({ status: "failed", error: { code: "InternalError" } });
+    expect(e.requests).toHaveLength(result.attempts);
+  });
+});

@@ -27,7 +27,7 @@ export interface LoadedConfig {
  * the user config directory ($XDG_CONFIG_HOME/trtc/). Returns undefined when none exists.
  */
 export async function loadConfig(explicitPath: string | undefined, cwd: string): Promise<LoadedConfig | undefined> {
-  const { cosmiconfig } = await import("cosmiconfig");
+  const { cosmiconfig } = (await import("cosmiconfig")).default;
   const explorer = cosmiconfig("trtc", { searchPlaces: SEARCH_PLACES, searchStrategy: "global", cache: false });
   let found: { filepath: string; config: unknown; isEmpty?: boolean } | null;
   const target = explicitPath === undefined ? undefined : resolve(cwd, explicitPath);

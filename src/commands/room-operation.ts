@@ -82,7 +82,7 @@ export async function runRoomOperation(ctx: Context, op: RoomOperation): Promise
     if (op.dryRun) {
       const reporter = new Reporter(run.format, term, await createProgress(term, total, false), run.quiet);
       const { plannedResult } = await import("../run/executor.js");
-      for await (const request of plan()) reporter.result(plannedResult(request));
+      for await (const request of plan()) await reporter.result(plannedResult(request));
       reporter.finish();
       return ExitCode.ok;
     }
@@ -124,8 +124,8 @@ export async function runRoomOperation(ctx: Context, op: RoomOperation): Promise
         send: (request) => dispatch(client, request, run.timeoutMs),
         onResult: (result) => {
           if (result.error && isAuthCode(result.error.code)) authFailed = true;
-          reporter.result(result);
           audit?.record(result);
+          return reporter.result(result);
         },
         ...(run.debug ? { onRetry: (request, attempt, error, delay) => printRetry(term, request, attempt, error, delay) } : {}),
       });

@@ -18,12 +18,14 @@ export class Reporter {
     private readonly quiet: boolean,
   ) {}
 
-  result(result: Result): void {
+  /** Renders one result; the promise, when there is one, waits for a backed-up stdout. */
+  result(result: Result): Promise<void> | undefined {
     countResult(this.summary, result);
     if (this.format === "json") this.collected.push(result);
     else if (this.format === "ndjson") this.term.out(`${JSON.stringify(result)}\n`);
     else this.progress.around(() => this.term.out(renderResult(result, this.term.outColor)));
     this.progress.update(this.summary);
+    return this.term.outDrained();
   }
 
   finish(): Summary {

@@ -3,12 +3,16 @@ import { Chalk, type ChalkInstance } from "chalk";
 export interface Stream {
   write(text: string): unknown;
   isTTY?: boolean;
+  writableNeedDrain?: boolean;
+  once?(event: "drain", listener: () => void): unknown;
 }
 
 /** The only writer to the terminal: stdout for results, stderr for everything else. */
 export interface Terminal {
   out(text: string): void;
   err(text: string): void;
+  /** Resolves once stdout has drained, or undefined when nothing is backed up (a slow `| jq` must not make us buffer everything). */
+  outDrained(): Promise<void> | undefined;
   outColor: ChalkInstance;
   errColor: ChalkInstance;
   stdoutIsTTY: boolean;
@@ -34,6 +38,7 @@ export function createTerminal(io: { stdout: Stream; stderr: Stream; stdin: Node
   return {
     out: (text) => void io.stdout.write(text),
     err: (text) => void io.stderr.write(text),
+    outDrained: () => (io.stdout.writableNeedDrain && io.stdout.once ? new Promise((resolve) => io.stdout.once!("drain", resolve)) : undefined),
     outColor: new Chalk({ level: colorLevel(io.stdout, env, noColor) }),
     errColor: new Chalk({ level: colorLevel(io.stderr, env, noColor) }),
     stdoutIsTTY: Boolean(io.stdout.isTTY),

@@ -19,7 +19,8 @@ export interface InputSource {
 }
 
 async function* fileItems(path: string, label: string): AsyncIterable<InputItem> {
-  const stream = createReadStream(path, { encoding: "utf8" });
+  // Small reads keep few lines queued ahead of the consumer, so they die young instead of being promoted.
+  const stream = createReadStream(path, { encoding: "utf8", highWaterMark: 1024 });
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
   let n = 0;
   try {

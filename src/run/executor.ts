@@ -13,7 +13,8 @@ export interface ExecuteOptions {
   /** Aborts on SIGINT/SIGTERM: nothing new is sent, in-flight requests finish. */
   signal: AbortSignal;
   send(request: PlannedRequest): Promise<{ RequestId: string }>;
-  onResult(result: Result): void;
+  /** May return a promise to hold back further work, e.g. while stdout drains. */
+  onResult(result: Result): void | Promise<void>;
   onRetry?(request: PlannedRequest, attempt: number, error: TrtcError, delayMs: number): void;
   backoff?: BackoffPolicy;
 }
@@ -104,7 +105,7 @@ export async function execute(requests: AsyncIterable<PlannedRequest>, options: 
   const queue = new PQueue({ concurrency });
   for await (const request of requests) {
     if (stop.aborted) {
-      onResult(notStarted(request));
+      await onResult(notStarted(request));
       continue;
     }
     await queue.onSizeLessThan(concurrency);

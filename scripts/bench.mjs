@@ -1,0 +1,174 @@
+// npm run bench: measures start-up, emulator throughput and bulk cleanup, and writes docs/bench.md.
+// Ratios compare figures taken in the same run, since this machine is shared and noisy.
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import os from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const bin = join(root, "bin/trtc-admin.js");
+const work = mkdtempSync(join(os.tmpdir(), "trtc-bench-"));
+const APP = 1400000001;
+const CREDS = { TENCENTCLOUD_SECRET_ID: "AKIDtrtcEmulatorTestId0000000000", TENCENTCLOUD_SECRET_KEY: "trtcEmulatorTestSecretKey0000000" };
+const quick = process.argv.includes("--quick");
+const log = (line) => process.stderr.write(`${line}\n`);
+
+async function startEmulator(args, seedRooms = 0) {
+  const seedPath = join(work, `seed-${seedRooms}.json`);
+  const rooms = Object.fromEntries(Array.from({ length: seedRooms }, (_, i) => [String(i + 1), [`u${i + 1}`]]));
+  writeFileSync(seedPath, JSON.stringify({ apps: [{ sdkAppId: APP, rooms: { ...rooms, 999999: ["keeper"] } }] }));
+  const child = spawn(process.execPath, [bin, "emulator", "--port", "0", "--seed", seedPath, ...args], { stdio: ["ignore", "pipe", "inherit"] });
+  const url = await new Promise((resolve, reject) => {
+    child.once("exit", (code) => reject(new Error(`emulator exited ${code}`)));
+    createInterface({ input: child.stdout }).on("line", (line) => {
+      const found = /listening on (\S+)/.exec(line)?.[1];
+      if (found) resolve(found);
+    });
+  });
+  const env = { ...process.env, ...CREDS, TRTC_ENDPOINT: url, TRTC_SDK_APP_ID: String(APP), NO_COLOR: "1" };
+  return { url, env, stop: () => child.kill("SIGINT") };
+}
+
+function timeRun(args, env, input) {
+  const started = performance.now();
+  const r = spawnSync(process.execPath, [bin, ...args], { env, input, maxBuffer: 1 << 28 });
+  return { ms: performance.now() - started, status: r.status, stdout: r.stdout.toString() };
+}
+
+function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** Median wall time of a command, runs interleaved with the baseline so drift hits both alike. */
+function medianMs(cmd, args, env, runs) {
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    spawnSync(cmd, args, { env, stdio: "ignore" });
+    times.push(performance.now() - started);
+  }
+  return median(times);
+}
+
+function roomsFile(n) {
+  const path = join(work, `rooms-${n}.txt`);
+  writeFileSync(path, Array.from({ length: n }, (_, i) => String(i + 1)).join("\n"));
+  return path;
+}
+
+const figures = [];
+const record = (name, value, goal = "") => {
+  figures.push({ name, value, goal });
+  log(`${name}: ${value}${goal ? ` (goal ${goal})` : ""}`);
+};
+
+// 1. Start-up: one kick per process, as shell loops do.
+{
+  const emu = await startEmulator(["--rate-limit", "0"], 1);
+  const runs = quick ? 5 : 21;
+  const rounds = { base: [], version: [], dry: [], kick: [] };
+  for (let i = 0; i < runs; i++) {
+    rounds.base.push(medianMs(process.execPath, ["-e", "0"], emu.env, 1));
+    rounds.version.push(medianMs(process.execPath, [bin, "--version"], emu.env, 1));
+    rounds.dry.push(medianMs(process.execPath, [bin, "kick", "999999", "ghost", "--dry-run"], emu.env, 1));
+    rounds.kick.push(medianMs(process.execPath, [bin, "kick", "999999", "ghost", "--yes"], emu.env, 1));
+  }
+  const base = median(rounds.base);
+  record("node -e 0 (median ms)", base.toFixed(0));
+  record("trtc-admin --version / node -e 0", (median(rounds.version) / base).toFixed(2));
+  record("kick --dry-run / node -e 0", (median(rounds.dry) / base).toFixed(2));
+  record("full kick against the emulator / node -e 0", (median(rounds.kick) / base).toFixed(2), "about 2");
+  emu.stop();
+}
+
+// 2. Emulator throughput: signed requests per second, rate limit off, client in this process.
+{
+  const emu = await startEmulator(["--rate-limit", "0"], 1);
+  const { TrtcClient, parseEndpoint } = await import(join(root, "dist/index.js"));
+  const client = new TrtcClient({ endpoint: parseEndpoint(emu.url), region: "ap-guangzhou", credential: { secretId: CREDS.TENCENTCLOUD_SECRET_ID, secretKey: CREDS.TENCENTCLOUD_SECRET_KEY } });
+  const total = quick ? 2000 : 10000;
+  let next = 0;
+  const worker = async () => {
+    while (next++ < total) await client.removeUser({ SdkAppId: APP, RoomId: 999999, UserIds: ["ghost"] }, 10_000);
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: 64 }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  await client.close();
+  record(`emulator: signed requests/s (${total} RemoveUser, 64 in flight, rate limit off)`, (total / seconds).toFixed(0), "≥ 2000");
+  emu.stop();
+}
+
+// 3. 500 dismissals against the documented 20/s limit with 30 ms latency.
+let bulkSeconds;
+{
+  const n = quick ? 100 : 500;
+  const emu = await startEmulator(["--rate-limit", "20", "--latency", "30"], n);
+  const r = timeRun(["dismiss", "--from-file", roomsFile(n), "--yes", "--output", "ndjson"], emu.env);
+  const summary = JSON.parse(r.stdout.trim().split("\n").at(-1)).summary;
+  bulkSeconds = r.ms / 1000;
+  const ideal = n / 20;
+  record(`${n} dismissals at 20/s, 30 ms latency: wall s (done ${summary.done}/${summary.total}, exit ${r.status})`, bulkSeconds.toFixed(2));
+  record(`${n} dismissals: wall / ideal ${ideal} s`, (bulkSeconds / ideal).toFixed(3), "≤ 1.05");
+  emu.stop();
+}
+
+// 4. Throughput with no limits: --rate 0 --concurrency 32 against 30 ms latency.
+{
+  const n = quick ? 500 : 3000;
+  const emu = await startEmulator(["--rate-limit", "0", "--latency", "30"], n);
+  const r = timeRun(["dismiss", "--from-file", roomsFile(n), "--yes", "--output", "ndjson", "--rate", "0", "--concurrency", "32"], emu.env);
+  const rps = n / (r.ms / 1000);
+  record(`${n} dismissals, --rate 0 --concurrency 32, 30 ms latency: requests/s (exit ${r.status}, start-up included)`, rps.toFixed(0));
+  record("requests/s / ideal 32 / 0.03 s = 1067", (rps / (32 / 0.03)).toFixed(3), "≥ 0.8");
+  emu.stop();
+}
+
+// 5. The same cleanup as a shell loop, one process per room.
+{
+  const n = quick ? 50 : 500;
+  const emu = await startEmulator(["--rate-limit", "20", "--latency", "30"], n);
+  const script = `for r in $(seq 1 ${n}); do node ${JSON.stringify(bin)} dismiss "$r" --yes --quiet >/dev/null 2>&1; done`;
+  const started = performance.now();
+  execFileSync("bash", ["-c", script], { env: emu.env });
+  const seconds = (performance.now() - started) / 1000;
+  record(`shell loop, ${n} rooms one process each: wall s`, seconds.toFixed(2));
+  if (n === 500) record("shell loop / bulk --from-file run", (seconds / bulkSeconds).toFixed(2));
+  emu.stop();
+}
+
+// 6. Peak memory of a 100,000-room dry run streamed from stdin.
+{
+  const n = quick ? 20_000 : 100_000;
+  const input = roomsFile(n);
+  const cmd = `node ${JSON.stringify(bin)} dismiss --from-file - --dry-run --output ndjson < ${input} > /dev/null`;
+  const env = { ...process.env, TRTC_SDK_APP_ID: String(APP) };
+  let kb;
+  if (existsSync("/usr/bin/time")) {
+    const r = spawnSync("/usr/bin/time", ["-f", "%M", "bash", "-c", cmd], { env });
+    kb = Number(r.stderr.toString().trim().split("\n").at(-1));
+  } else {
+    const py = "import resource,subprocess,sys; subprocess.run(['bash','-c',sys.argv[1]]); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)";
+    kb = Number(execFileSync("python3", ["-c", py, cmd], { env }).toString().trim());
+  }
+  record(`peak RSS, --dry-run of ${n} rooms from stdin, ndjson: MB`, (kb / 1024).toFixed(1), "≤ 150");
+}
+
+const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+const lines = [
+  "# Benchmarks",
+  "",
+  `Written by \`npm run bench\`${quick ? " --quick" : ""} on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}.`,
+  "The machine is shared, so compare ratios taken in one run rather than absolute times across runs.",
+  "",
+  "| figure | value | goal |",
+  "| --- | --- | --- |",
+  ...figures.map((f) => `| ${f.name} | ${f.value} | ${f.goal} |`),
+  "",
+];
+await writeFile(join(root, "docs/bench.md"), lines.join("\n"));
+log(`wrote docs/bench.md`);

@@ -133,7 +133,7 @@ export async function runRoomOperation(ctx: Context, op: RoomOperation): Promise
       await client.close();
     }
     const summary = reporter.finish();
-    await audit?.flush().catch((err: Error) => printWarning(term, `could not write the audit log ${settings.auditLog}: ${err.message}`));
+    await audit?.close().catch((err: Error) => printWarning(term, `could not write the audit log ${settings.auditLog}: ${err.message}`));
     return exitCodeFor(summary, authFailed, io.signal.aborted);
   } finally {
     await source.close();

@@ -1,4 +1,5 @@
 import { homedir } from "node:os";
+import { dirname, resolve } from "node:path";
 import { ConfigError, UsageError } from "../errors.js";
 import type { RoomIdMode } from "../plan/types.js";
 import { DEFAULT_ENDPOINT, parseEndpoint, type Endpoint } from "../trtc/endpoint.js";
@@ -132,7 +133,10 @@ export function resolveSettings(loaded: LoadedConfig | undefined, flags: GlobalF
     settings.sdkAppId = parseSdkAppId(appIdValue, sdkAppIdSource, sdkAppIdSource === "profile" ? `${file} profile ${profileName}` : sdkAppIdSource === "flag" ? "--sdk-app-id" : "TRTC_SDK_APP_ID");
     settings.sdkAppIdSource = sdkAppIdSource;
   }
-  if (config.auditLog) settings.auditLog = expand(config.auditLog, "auditLog", file, env).replace(/^~(?=\/|$)/, homedir());
+  if (config.auditLog && loaded) {
+    // A relative path is relative to the config file, so the log does not move with the working directory.
+    settings.auditLog = resolve(dirname(loaded.path), expand(config.auditLog, "auditLog", file, env).replace(/^~(?=\/|$)/, homedir()));
+  }
   return settings;
 }
 

@@ -1,26 +1,28 @@
-import { appendFile, mkdir } from "node:fs/promises";
+import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
 import { dirname } from "node:path";
+import { finished } from "node:stream/promises";
 import type { Result } from "../plan/types.js";
 
 /** Appends one JSON line per sent request to the configured audit log; no credentials are written. */
 export class AuditLog {
-  private pending: Promise<void> = Promise.resolve();
+  private readonly stream: WriteStream;
 
   constructor(
-    private readonly path: string,
+    path: string,
     private readonly profile: string,
-  ) {}
+  ) {
+    mkdirSync(dirname(path), { recursive: true });
+    this.stream = createWriteStream(path, { flags: "a", mode: 0o600 });
+    this.stream.on("error", () => {}); // reported by close()
+  }
 
   record(result: Result): void {
     if (result.status === "planned" || result.status === "not-started") return;
-    const line = `${JSON.stringify({ time: new Date().toISOString(), profile: this.profile, ...result })}\n`;
-    this.pending = this.pending.then(async () => {
-      await mkdir(dirname(this.path), { recursive: true });
-      await appendFile(this.path, line, { mode: 0o600 });
-    });
+    this.stream.write(`${JSON.stringify({ time: new Date().toISOString(), profile: this.profile, ...result })}\n`);
   }
 
-  flush(): Promise<void> {
-    return this.pending;
+  async close(): Promise<void> {
+    this.stream.end();
+    await finished(this.stream);
   }
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -113,6 +113,19 @@ describe("configuration end to end", () => {
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/credentialCommand of profile "default" failed: exit status 7/);
     expect(r.stderr).not.toContain("leaked-secret");
+  });
+
+  it("auditLog gets one JSON line per request sent, without credentials", async () => {
+    const dir = project({ ".trtcrc": `${profiles(emu.url)}auditLog: ./logs/audit.jsonl\n` });
+    mkdirSync(join(dir, "elsewhere"));
+    const r = await run(["dismiss", "1", "2", "--yes"], { cwd: join(dir, "elsewhere"), env: baseEnv(prodEnv) });
+    expect(r.code).toBe(1);
+    const text = readFileSync(join(dir, "logs/audit.jsonl"), "utf8");
+    const lines = text.trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.profile, l.action, l.roomId, l.status]).sort()).toEqual([["prod", "DismissRoom", 1, "done"], ["prod", "DismissRoom", 2, "failed"]]);
+    expect(lines.map((l) => l.requestId).sort()).toEqual(emu.requests.map((q) => q.requestId).sort());
+    expect(text).not.toContain(DEFAULT_SECRET_KEY);
+    expect(text).not.toContain(DEFAULT_SECRET_ID);
   });
 
   it("config show masks secrets and says where each value came from", async () => {

@@ -1,7 +1,7 @@
 import { describeCredentialSource, loadCredential } from "../config/credentials.js";
 import { loadConfig } from "../config/load.js";
 import { requireSdkAppId, resolveSettings } from "../config/resolve.js";
-import { ExitCode, UsageError } from "../errors.js";
+import { CliError, ExitCode, UsageError } from "../errors.js";
 import { AuditLog } from "../output/audit.js";
 import { printBreadcrumb, printRetry, printTrace, printWarning } from "../output/messages.js";
 import { createProgress } from "../output/progress.js";
@@ -90,12 +90,14 @@ export async function runRoomOperation(ctx: Context, op: RoomOperation): Promise
     if (!op.yes) {
       if (!(term.stdinIsTTY && term.stderrIsTTY)) throw new UsageError("--yes is required when not running interactively");
       const lines = [
-        `About to run ${preview[0]!.action}${preview.some((p) => p.action !== preview[0]!.action) ? " and related actions" : ""} on SdkAppId ${sdkAppId} in ${settings.region} (${settings.endpoint.url}):`,
-        ...preview.map((p) => `  ${describeTarget(p)}`),
-        ...(total > PREVIEW ? [`  … ${total - PREVIEW} more request${total - PREVIEW === 1 ? "" : "s"}`] : []),
+        `About to send ${total} request${total === 1 ? "" : "s"} to SdkAppId ${sdkAppId} in ${settings.region} (${settings.endpoint.url}):`,
+        ...preview.map((p) => `  ${p.action} ${describeTarget(p)}`),
+        ...(total > PREVIEW ? [`  … and ${total - PREVIEW} more`] : []),
       ];
       const verb = op.kind === "kick" ? "Kick these users" : `Dismiss ${total === 1 ? "this room" : `these ${total} rooms`}`;
-      if (!(await confirm(term, lines, `${verb}?`))) throw new UsageError("cancelled: nothing was sent");
+      const answer = await confirm(term, lines, `${verb}?`);
+      if (answer === "interrupted") throw new CliError("interrupted: nothing was sent", ExitCode.interrupted, "Interrupted");
+      if (answer === "no") throw new UsageError("cancelled: nothing was sent");
     }
 
     const credential = await loadCredential(settings, io.env);

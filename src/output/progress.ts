@@ -15,7 +15,8 @@ const SILENT: Progress = { update() {}, around: (write) => write(), stop() {} };
 export async function createProgress(term: Terminal, total: number, enabled: boolean): Promise<Progress> {
   if (!enabled || !term.stderrIsTTY) return SILENT;
   const { default: ora } = await import("ora");
-  const spinner: Ora = ora({ stream: term.stderr as NodeJS.WritableStream, text: `0/${total}` }).start();
+  // discardStdin would put the TTY in raw mode and, with stdin never resumed, swallow Ctrl-C.
+  const spinner: Ora = ora({ stream: term.stderr as NodeJS.WritableStream, text: `0/${total}`, discardStdin: false }).start();
   const started = performance.now();
   return {
     update(summary) {

@@ -160,4 +160,20 @@ describe("interruption", () => {
     expect(result).toMatchObject({ status: "failed", error: { code: "InternalError" } });
     expect(e.requests).toHaveLength(result.attempts);
   });
+
+  it("a second SIGINT exits at once, without waiting for a hung request", async () => {
+    const e = await withRooms(1);
+    e.faults.add({ kind: "hang" });
+    const started = performance.now();
+    const r = await run(["dismiss", "1", "--yes", "--timeout", "30"], {
+      env: emulatorEnv(e),
+      onSpawn: (child) => {
+        setTimeout(() => child.kill("SIGINT"), 800);
+        setTimeout(() => child.kill("SIGINT"), 1200);
+      },
+    });
+    expect(r.code).toBe(130);
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(e.requests).toHaveLength(1);
+  });
 });

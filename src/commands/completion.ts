@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { UsageError } from "../errors.js";
+import { createTerminal } from "../output/terminal.js";
 import type { Io } from "./context.js";
 
 interface Spec {
@@ -67,7 +68,7 @@ export function completionCommand(io: Io, done: (code: number) => void, program:
     .action((shell: string) => {
       const render = SHELLS[shell];
       if (!render) throw new UsageError(`unsupported shell "${shell}": choose bash, zsh or fish`);
-      io.stdout.write(render(specs(program())));
+      createTerminal(io, io.env, true).out(render(specs(program())));
       done(0);
     });
 }

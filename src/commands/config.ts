@@ -5,7 +5,7 @@ import { describeCredentialSource } from "../config/credentials.js";
 import { loadConfig } from "../config/load.js";
 import { resolveSettings } from "../config/resolve.js";
 import { ConfigError, UsageError } from "../errors.js";
-import { printInfo } from "../output/messages.js";
+import { printCheck, printInfo, printLine, printRecord } from "../output/messages.js";
 import { addGlobalOptions, buildContext, type Context, type Io } from "./context.js";
 
 const EXAMPLE = new URL("../.trtcrc.example", import.meta.url);
@@ -34,8 +34,7 @@ async function show(ctx: Context): Promise<number> {
     secretKey: creds.kind === "none" || creds.kind === "command" ? null : "****",
     auditLog: s.auditLog ?? null,
   };
-  if (ctx.run.format !== "pretty") ctx.term.out(`${JSON.stringify(view, null, 2)}\n`);
-  else ctx.term.out(Object.entries(view).map(([k, v]) => `${k.padEnd(15)} ${v ?? "-"}`).join("\n") + "\n");
+  printRecord(ctx.term, view, ctx.run.format);
   return 0;
 }
 
@@ -44,15 +43,15 @@ async function validate(ctx: Context): Promise<number> {
   if (!loaded) throw new ConfigError("no config file found", "create one with `trtc-admin config init`");
   const s = resolveSettings(loaded, ctx.flags, ctx.io.env);
   const names = Object.keys(loaded.config.profiles);
-  if (ctx.run.format !== "pretty") ctx.term.out(`${JSON.stringify({ ok: true, configFile: loaded.path, profiles: names, profile: s.profile })}\n`);
-  else ctx.term.out(`${ctx.term.outColor.green("✔")} ${loaded.path} is valid (profiles: ${names.join(", ") || "none"}; using ${s.profile})\n`);
+  if (ctx.run.format !== "pretty") printRecord(ctx.term, { ok: true, configFile: loaded.path, profiles: names, profile: s.profile }, ctx.run.format);
+  else printCheck(ctx.term, true, `${loaded.path} is valid (profiles: ${names.join(", ") || "none"}; using ${s.profile})`);
   return 0;
 }
 
 async function path(ctx: Context): Promise<number> {
   const loaded = await loadConfig(ctx.flags.config, ctx.io.cwd);
   if (!loaded) throw new ConfigError("no config file found", "searched from the working directory upward, then $XDG_CONFIG_HOME/trtc/ (default ~/.config/trtc/)");
-  ctx.term.out(`${loaded.path}\n`);
+  printLine(ctx.term, loaded.path);
   return 0;
 }
 

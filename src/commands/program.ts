@@ -37,7 +37,7 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
   commands.push(completionCommand(io, done, () => program));
   for (const cmd of commands) program.addCommand(cmd);
   for (const cmd of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) {
-    cmd.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => term.err(s) });
+    cmd.exitOverride().configureOutput({ writeOut: (s) => term.out(s), writeErr: (s) => term.err(s) });
   }
   return program;
 }

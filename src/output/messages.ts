@@ -59,3 +59,13 @@ export function printCheck(term: Terminal, ok: boolean, message: string): void {
   const c = term.outColor;
   term.out(`${ok ? c.green("✔") : c.red("✖")} ${message}\n`);
 }
+
+/** A flat record: aligned "key value" lines, or JSON in the machine formats. */
+export function printRecord(term: Terminal, record: Record<string, unknown>, format: OutputFormat): void {
+  if (format !== "pretty") return term.out(`${JSON.stringify(record, null, 2)}\n`);
+  term.out(`${Object.entries(record).map(([k, v]) => `${k.padEnd(15)} ${v ?? "-"}`).join("\n")}\n`);
+}
+
+export function printLine(term: Terminal, text: string): void {
+  term.out(`${text}\n`);
+}

@@ -1,0 +1,55 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { describe, expect, it } from "vitest";
+import { BIN, baseEnv, run } from "../helpers/cli.js";
+
+describe("trtc-admin emulator", () => {
+  it("prints its URL and export lines, then each client event as it happens", async () => {
+    const seed = join(mkdtempSync(join(tmpdir(), "trtc-seed-")), "seed.yaml");
+    writeFileSync(seed, 'apps:\n  - sdkAppId: 1400000007\n    rooms: { "42": [ann, ben] }\n');
+    const child = spawn(process.execPath, [BIN, "emulator", "--port", "0", "--seed", seed, "--secret-id", "AKIDcustom", "--secret-key", "customKey"], { env: baseEnv(), stdio: ["ignore", "pipe", "pipe"] });
+    const lines: string[] = [];
+    const reader = createInterface({ input: child.stdout! });
+    const waitFor = (re: RegExp) =>
+      new Promise<string>((resolve) => {
+        const check = (line: string) => re.test(line) && resolve(line);
+        lines.forEach(check);
+        reader.on("line", (line) => {
+          lines.push(line);
+          check(line);
+        });
+      });
+    try {
+      const url = /listening on (\S+)/.exec(await waitFor(/listening on/))![1]!;
+      await waitFor(/Client events/);
+      const banner = lines.join("\n");
+      for (const line of [`export TRTC_ENDPOINT=${url}`, "export TENCENTCLOUD_SECRET_ID=AKIDcustom", "export TENCENTCLOUD_SECRET_KEY=customKey", "export TRTC_SDK_APP_ID=1400000007"]) {
+        expect(banner).toContain(line);
+      }
+      const env = baseEnv({ TRTC_ENDPOINT: url, TENCENTCLOUD_SECRET_ID: "AKIDcustom", TENCENTCLOUD_SECRET_KEY: "customKey", TRTC_SDK_APP_ID: "1400000007" });
+      expect((await run(["kick", "42", "ann", "--yes"], { env })).code).toBe(0);
+      expect(await waitFor(/ann: onExitRoom\(1\)/)).toMatch(/app 1400000007 room 42 ann: onExitRoom\(1\) kicked out by the server/);
+      expect(await waitFor(/ben: onRemoteUserLeaveRoom/)).toMatch(/ben: onRemoteUserLeaveRoom\(ann, 2\)/);
+    } finally {
+      child.kill("SIGINT");
+    }
+    expect(await new Promise((resolve) => child.on("exit", resolve))).toBe(0);
+  });
+
+  it("refuses a non-loopback --host", async () => {
+    const r = await run(["emulator", "--host", "0.0.0.0", "--port", "0"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/loopback/);
+  });
+
+  it("refuses a bad seed file, naming the entry", async () => {
+    const seed = join(mkdtempSync(join(tmpdir(), "trtc-seed-")), "seed.yaml");
+    writeFileSync(seed, "apps:\n  - sdkAppId: 1\n    rooms: { \"1\": [\"bad user\"] }\n");
+    const r = await run(["emulator", "--port", "0", "--seed", seed]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/apps\[0\]\.rooms\.1: invalid user id "bad user"/);
+  });
+});

@@ -1,0 +1,110 @@
+import { describe, expect, it } from "vitest";
+import { UsageError } from "../../src/errors.js";
+import { hintFor } from "../../src/output/hints.js";
+import { backoffDelay } from "../../src/run/backoff.js";
+import { SlidingWindowLimiter } from "../../src/run/rate-limiter.js";
+import { parseEndpoint } from "../../src/trtc/endpoint.js";
+import { isRateLimited, isTransient, TrtcError } from "../../src/trtc/errors.js";
+import { bypassesProxy, proxyUrlFor } from "../../src/trtc/proxy.js";
+
+describe("endpoints", () => {
+  it.each([
+    ["trtc.tencentcloudapi.com", "https://trtc.tencentcloudapi.com/", 443],
+    ["trtc.intl.tencentcloudapi.com", "https://trtc.intl.tencentcloudapi.com/", 443],
+    ["https://trtc.tencentcloudapi.com:8443", "https://trtc.tencentcloudapi.com:8443/", 8443],
+    ["http://127.0.0.1:9000", "http://127.0.0.1:9000/", 9000],
+    ["http://localhost:9000/", "http://localhost:9000/", 9000],
+    ["http://[::1]:9000", "http://[::1]:9000/", 9000],
+  ])("%s", (value, url, port) => {
+    expect(parseEndpoint(value)).toMatchObject({ url, port });
+  });
+  it.each(["http://trtc.tencentcloudapi.com", "http://10.0.0.5:9000", "ftp://x", "https://x/path", "https://user:pw@x"])("refuses %s", (value) => {
+    expect(() => parseEndpoint(value)).toThrow(UsageError);
+  });
+});
+
+describe("proxy selection", () => {
+  it("uses HTTPS_PROXY or https_proxy", () => {
+    expect(proxyUrlFor("trtc.tencentcloudapi.com", { HTTPS_PROXY: "http://p:3128" })).toBe("http://p:3128");
+    expect(proxyUrlFor("trtc.tencentcloudapi.com", { https_proxy: "http://q:3128" })).toBe("http://q:3128");
+    expect(proxyUrlFor("trtc.tencentcloudapi.com", {})).toBeUndefined();
+  });
+  it.each([
+    ["trtc.tencentcloudapi.com", "tencentcloudapi.com", true],
+    ["trtc.tencentcloudapi.com", ".tencentcloudapi.com", true],
+    ["trtc.tencentcloudapi.com", "*.tencentcloudapi.com", true],
+    ["trtc.tencentcloudapi.com", "example.com, trtc.tencentcloudapi.com:443", true],
+    ["trtc.tencentcloudapi.com", "*", true],
+    ["trtc.tencentcloudapi.com", "api.com", false],
+    ["nottencentcloudapi.com", "tencentcloudapi.com", false],
+    ["127.0.0.1", undefined, true],
+  ])("%s with NO_PROXY=%s bypasses: %s", (host, noProxy, expected) => {
+    expect(bypassesProxy(host, noProxy)).toBe(expected);
+  });
+});
+
+describe("error classes", () => {
+  const api = (code: string) => new TrtcError("api", code, "");
+  it.each([
+    [api("InternalError"), true],
+    [api("InternalError.GetRoomCacheIpError"), true],
+    [api("RequestLimitExceeded.UinLimitExceeded"), true],
+    [api("FailedOperation.RestrictedFrequency"), true],
+    [api("OperationDenied.FreqOverLimit"), true],
+    [api("FailedOperation.RoomNotExist"), false],
+    [api("AuthFailure.SignatureFailure"), false],
+    [api("InvalidParameter.RoomId"), false],
+    [new TrtcError("http", "HttpError.503", "", null, 503), true],
+    [new TrtcError("http", "HttpError.404", "", null, 404), false],
+    [new TrtcError("network", "NetworkError", ""), true],
+    [new TrtcError("timeout", "RequestTimeout", ""), true],
+    [new TrtcError("malformed", "MalformedResponse", ""), true],
+  ])("%o transient: %s", (err, expected) => {
+    expect(isTransient(err)).toBe(expected);
+  });
+  it("rate-limit codes are told apart from other transient ones", () => {
+    expect(isRateLimited(api("RequestLimitExceeded"))).toBe(true);
+    expect(isRateLimited(api("InternalError"))).toBe(false);
+  });
+  it.each(["AuthFailure.SignatureFailure", "AuthFailure.MFAFailure", "FailedOperation.RoomNotExist", "UnsupportedRegion", "InvalidParameter.SdkAppId", "UnauthorizedOperation.SdkAppId", "RequestLimitExceeded.IPLimitExceeded"])(
+    "%s has a hint",
+    (code) => expect(hintFor(code)).toBeTruthy(),
+  );
+});
+
+describe("backoff", () => {
+  const policy = { baseMs: 200, capMs: 20_000 };
+  it("full jitter: anywhere from 0 up to base * 2^(attempt-1), capped", () => {
+    expect(backoffDelay(1, false, policy, () => 0)).toBe(0);
+    expect(backoffDelay(1, false, policy, () => 0.999)).toBe(199);
+    expect(backoffDelay(3, false, policy, () => 0.999)).toBe(799);
+    expect(backoffDelay(20, false, policy, () => 0.999)).toBe(19_980);
+  });
+  it("after a rate-limit rejection it waits at least until the next second", () => {
+    expect(backoffDelay(1, true, policy, () => 0, 5_250)).toBe(750);
+    expect(backoffDelay(1, true, policy, () => 0, 5_999)).toBe(1);
+  });
+});
+
+describe("sliding-window limiter", () => {
+  it("grants `limit` permits at once, then one per window as the oldest expires", async () => {
+    let now = 0;
+    const limiter = new SlidingWindowLimiter(3, 1000, () => now);
+    for (let i = 0; i < 3; i++) expect(await limiter.acquire()).toBe(true);
+    let granted = false;
+    const fourth = limiter.acquire().then((ok) => (granted = ok));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(granted).toBe(false);
+    now = 1000;
+    await fourth;
+    expect(granted).toBe(true);
+  });
+  it("an abort while waiting returns false", async () => {
+    const limiter = new SlidingWindowLimiter(1, 60_000);
+    await limiter.acquire();
+    const abort = new AbortController();
+    const waiting = limiter.acquire(abort.signal);
+    abort.abort();
+    expect(await waiting).toBe(false);
+  });
+});

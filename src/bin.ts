@@ -10,6 +10,12 @@ const onSignal = (signal: NodeJS.Signals) => {
 };
 process.on("SIGINT", onSignal);
 process.on("SIGTERM", onSignal);
+// A reader that went away (`| head`) ends the run like an interrupt: nothing new is sent.
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code !== "EPIPE") throw err;
+  interrupted = true;
+  interrupt.abort();
+});
 
 const code = await main(process.argv.slice(2), {
   stdout: process.stdout,

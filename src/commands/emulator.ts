@@ -36,6 +36,7 @@ export function emulatorCommand(io: Io, done: (code: number) => void): Command {
         lenientSigning: Boolean(opts.lenientSigning),
         secretId: (opts.secretId as string | undefined) ?? io.env.TRTC_EMULATOR_SECRET_ID,
         secretKey: (opts.secretKey as string | undefined) ?? io.env.TRTC_EMULATOR_SECRET_KEY,
+        sessionToken: io.env.TRTC_EMULATOR_SESSION_TOKEN || undefined,
         ...(opts.seed ? { seed: await readSeedFile(opts.seed as string).catch((err: Error) => { throw new UsageError(`--seed ${err.message}`); }) } : {}),
       };
       const emulator = await startEmulator(options).catch((err: Error) => {

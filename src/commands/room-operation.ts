@@ -82,7 +82,10 @@ export async function runRoomOperation(ctx: Context, op: RoomOperation): Promise
     if (op.dryRun) {
       const reporter = new Reporter(run.format, term, await createProgress(term, total, false), run.quiet);
       const { plannedResult } = await import("../run/executor.js");
-      for await (const request of plan()) await reporter.result(plannedResult(request));
+      for await (const request of plan()) {
+        if (io.signal.aborted) return ExitCode.interrupted;
+        await reporter.result(plannedResult(request));
+      }
       reporter.finish();
       return ExitCode.ok;
     }

@@ -70,6 +70,15 @@ function parseSdkAppId(value: string | number, source: Source, where: string): n
   throw source === "profile" ? new ConfigError(message, "fix sdkAppId in the profile") : new UsageError(message);
 }
 
+function endpointFrom(value: string, source: Source, keyPath: string): Endpoint {
+  try {
+    return parseEndpoint(value);
+  } catch (err) {
+    if (source !== "profile" || !(err instanceof UsageError)) throw err;
+    throw new ConfigError(`${keyPath}: ${err.message}`, err.hint ?? "fix the endpoint in the profile");
+  }
+}
+
 function envCredentialsPresent(env: NodeJS.ProcessEnv): boolean {
   return Boolean(env.TENCENTCLOUD_SECRET_ID && env.TENCENTCLOUD_SECRET_KEY);
 }
@@ -123,7 +132,7 @@ export function resolveSettings(loaded: LoadedConfig | undefined, flags: GlobalF
     profileExplicit: explicit !== undefined,
     region,
     regionSource,
-    endpoint: parseEndpoint(endpointValue ?? DEFAULT_ENDPOINT),
+    endpoint: endpointFrom(endpointValue ?? DEFAULT_ENDPOINT, endpointSource, `${file}: ${config.flat ? "(top level)" : `profiles.${profileName}`}.endpoint`),
     endpointSource,
     roomIdMode: profile.roomIdType ?? "auto",
     credentials,

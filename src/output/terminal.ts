@@ -4,7 +4,8 @@ export interface Stream {
   write(text: string): unknown;
   isTTY?: boolean;
   writableNeedDrain?: boolean;
-  once?(event: "drain", listener: () => void): unknown;
+  destroyed?: boolean;
+  once?(event: "drain" | "close", listener: () => void): unknown;
 }
 
 /** The only writer to the terminal: stdout for results, stderr for everything else. */
@@ -36,9 +37,16 @@ function colorLevel(stream: Stream, env: NodeJS.ProcessEnv, noColor: boolean): 0
 
 export function createTerminal(io: { stdout: Stream; stderr: Stream; stdin: NodeJS.ReadableStream & { isTTY?: boolean } }, env: NodeJS.ProcessEnv, noColor = false): Terminal {
   return {
-    out: (text) => void io.stdout.write(text),
+    // Once the reader has gone (EPIPE), results have nowhere to go; the run is being interrupted.
+    out: (text) => void (io.stdout.destroyed || io.stdout.write(text)),
     err: (text) => void io.stderr.write(text),
-    outDrained: () => (io.stdout.writableNeedDrain && io.stdout.once ? new Promise((resolve) => io.stdout.once!("drain", resolve)) : undefined),
+    outDrained: () =>
+      io.stdout.writableNeedDrain && !io.stdout.destroyed && io.stdout.once
+        ? new Promise((resolve) => {
+            io.stdout.once!("drain", resolve);
+            io.stdout.once!("close", resolve);
+          })
+        : undefined,
     outColor: new Chalk({ level: colorLevel(io.stdout, env, noColor) }),
     errColor: new Chalk({ level: colorLevel(io.stderr, env, noColor) }),
     stdoutIsTTY: Boolean(io.stdout.isTTY),

@@ -176,4 +176,15 @@ describe("interruption", () => {
     expect(performance.now() - started).toBeLessThan(10_000);
     expect(e.requests).toHaveLength(1);
   });
+
+  it("a reader that goes away (| head) stops the run like an interrupt instead of crashing", async () => {
+    const e = await withRooms(60);
+    const r = await run(["dismiss", "--from-file", roomsFile(roomIds(60)), "--yes", "--output", "ndjson", "--rate", "10"], {
+      env: emulatorEnv(e),
+      onSpawn: (child) => child.stdout!.once("data", () => child.stdout!.destroy()),
+    });
+    expect(r.code).toBe(130);
+    expect(r.stderr).not.toMatch(/EPIPE|Error:/);
+    expect(e.requests.length).toBeLessThan(60);
+  });
 });

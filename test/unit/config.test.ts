@@ -67,6 +67,12 @@ describe("errors", () => {
     expect(() => resolve({ region: "ap-tokyo" }, PROD_ENV)).toThrow(UsageError);
     expect(() => validateConfig("f", { region: "ap-tokyo" })).toThrow(/f: \(top level\)\.region: must be one of/);
   });
+  it("a plain-http endpoint in a profile is a config error naming the key", () => {
+    const loaded = { path: "f", config: validateConfig("f", { sdkAppId: 1, endpoint: "http://example.com" }) };
+    expect(() => resolveSettings(loaded, {}, {})).toThrow(ConfigError);
+    expect(() => resolveSettings(loaded, {}, {})).toThrow(/^f: \(top level\)\.endpoint: refusing plain http/);
+    expect(() => resolveSettings(loaded, { endpoint: "http://example.com" }, {})).toThrow(UsageError);
+  });
   it.each([
     [{ profiles: { a: { sdkAppid: 1 } } }, /profiles\.a\.sdkAppid: unknown key/],
     [{ profiles: { a: { sdkAppId: "abc" } } }, /profiles\.a\.sdkAppId: must be a positive integer/],

@@ -69,12 +69,14 @@ async function init(ctx: Context): Promise<number> {
 
 export function configCommand(io: Io, done: (code: number) => void): Command {
   const config = new Command("config").description("create, show and check the configuration (.trtcrc)");
-  const sub = (name: string, description: string, run: (ctx: Context) => Promise<number>) =>
-    addGlobalOptions(new Command(name).description(description)).action(async (_opts: unknown, self: Command) => done(await run(buildContext(self, io))));
-  config.addCommand(sub("init", "write a commented .trtcrc in the current directory", init));
-  config.addCommand(sub("show", "show the settings in effect and where each came from (secrets masked)", show));
-  config.addCommand(sub("validate", "check the config file and the selected profile", validate));
-  config.addCommand(sub("path", "print the config file that would be used", path));
+  const sub = (name: string, description: string, example: string, run: (ctx: Context) => Promise<number>) =>
+    addGlobalOptions(new Command(name).description(description))
+      .addHelpText("after", `\nExample:\n  $ trtc-admin config ${name}${example}`)
+      .action(async (_opts: unknown, self: Command) => done(await run(buildContext(self, io))));
+  config.addCommand(sub("init", "write a commented .trtcrc in the current directory", "", init));
+  config.addCommand(sub("show", "show the settings in effect and where each came from (secrets masked)", " --profile staging --json", show));
+  config.addCommand(sub("validate", "check the config file and the selected profile", " --config ./ci.trtcrc", validate));
+  config.addCommand(sub("path", "print the config file that would be used", "", path));
   config.addHelpText("after", "\nExamples:\n  $ trtc-admin config init\n  $ trtc-admin config show --profile staging\n  $ trtc-admin config validate --config ./ci.trtcrc");
   return config;
 }

@@ -36,7 +36,7 @@ export class Reporter {
       this.term.out(`${JSON.stringify({ ok, results: this.collected, summary: s }, null, 2)}\n`);
     } else if (this.format === "ndjson") {
       this.term.out(`${JSON.stringify({ summary: s })}\n`);
-    } else if (s.total > 1 && !this.quiet) {
+    } else if ((s.total > 1 || s.planned > 0) && !this.quiet) {
       this.term.out(renderSummary(s, this.term.outColor));
     }
     return s;

@@ -124,6 +124,13 @@ describe("failures and exit codes", () => {
     expect(emu.requests).toHaveLength(0);
   });
 
+  it("--dry-run of one request still prints the count", async () => {
+    const r = await run(["dismiss", "--str-room", "123", "--dry-run"], { env: emulatorEnv(emu) });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('• DismissRoomByStrRoomId room "123" planned SdkAppId 1400000001\n1 request planned (dry run: nothing sent)\n');
+    expect(emu.requests).toHaveLength(0);
+  });
+
   it("--dry-run sends nothing, needs no credentials, and names each action", async () => {
     const r = await run(["kick", "123", ...users(12), "--dry-run"], { env: emulatorEnv(emu, { TENCENTCLOUD_SECRET_ID: undefined, TENCENTCLOUD_SECRET_KEY: undefined }) });
     expect(r.code).toBe(0);

@@ -161,7 +161,7 @@ describe("configuration end to end", () => {
 });
 
 describe("help", () => {
-  it.each([[[]], [["kick"]], [["dismiss"]], [["remove-user"]], [["remove-user-by-str-room-id"]], [["dismiss-room"]], [["dismiss-room-by-str-room-id"]], [["config"]], [["doctor"]], [["emulator"]], [["completion"]]])(
+  it.each([[[]], [["kick"]], [["dismiss"]], [["remove-user"]], [["remove-user-by-str-room-id"]], [["dismiss-room"]], [["dismiss-room-by-str-room-id"]], [["config"]], [["config", "init"]], [["config", "show"]], [["config", "validate"]], [["config", "path"]], [["doctor"]], [["emulator"]], [["completion"]]])(
     "trtc-admin %j --help shows usage with examples",
     async (args) => {
       const r = await run([...args, "--help"]);

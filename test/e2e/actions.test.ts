@@ -84,8 +84,9 @@ describe("failures and exit codes", () => {
     const r = await run(["dismiss", "123", "456", "--yes", "--concurrency", "1", "--json"], { env: emulatorEnv(emu, { TENCENTCLOUD_SECRET_KEY: "wrong" }) });
     expect(r.code).toBe(4);
     const out = JSON.parse(r.stdout);
-    expect(out.results[0]).toMatchObject({ status: "failed", error: { code: "AuthFailure.SignatureFailure" } });
-    expect(out.results[1]).toMatchObject({ status: "not-started" });
+    const byRoom = Object.fromEntries(out.results.map((x: any) => [x.roomId, x]));
+    expect(byRoom[123]).toMatchObject({ status: "failed", error: { code: "AuthFailure.SignatureFailure" } });
+    expect(byRoom[456]).toMatchObject({ status: "not-started", attempts: 0, error: { code: "AuthFailure.SignatureFailure", requestId: null } });
     expect(emu.requests).toHaveLength(1);
   });
 

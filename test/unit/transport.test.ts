@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import { UsageError } from "../../src/errors.js";
 import { hintFor } from "../../src/output/hints.js";
 import { backoffDelay } from "../../src/run/backoff.js";
-import { SlidingWindowLimiter } from "../../src/run/rate-limiter.js";
 import { parseEndpoint } from "../../src/trtc/endpoint.js";
 import { isRateLimited, isTransient, TrtcError } from "../../src/trtc/errors.js";
 import { bypassesProxy, proxyUrlFor } from "../../src/trtc/proxy.js";
@@ -83,28 +82,5 @@ describe("backoff", () => {
   it("after a rate-limit rejection it waits at least until the next second", () => {
     expect(backoffDelay(1, true, policy, () => 0, 5_250)).toBe(750);
     expect(backoffDelay(1, true, policy, () => 0, 5_999)).toBe(1);
-  });
-});
-
-describe("sliding-window limiter", () => {
-  it("grants `limit` permits at once, then one per window as the oldest expires", async () => {
-    let now = 0;
-    const limiter = new SlidingWindowLimiter(3, 1000, () => now);
-    for (let i = 0; i < 3; i++) expect(await limiter.acquire()).toBe(true);
-    let granted = false;
-    const fourth = limiter.acquire().then((ok) => (granted = ok));
-    await new Promise((r) => setTimeout(r, 20));
-    expect(granted).toBe(false);
-    now = 1000;
-    await fourth;
-    expect(granted).toBe(true);
-  });
-  it("an abort while waiting returns false", async () => {
-    const limiter = new SlidingWindowLimiter(1, 60_000);
-    await limiter.acquire();
-    const abort = new AbortController();
-    const waiting = limiter.acquire(abort.signal);
-    abort.abort();
-    expect(await waiting).toBe(false);
   });
 });

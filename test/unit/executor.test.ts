@@ -1,0 +1,110 @@
+import { describe, expect, it } from "vitest";
+import type { PlannedRequest, Result } from "../../src/plan/types.js";
+import { execute, RATE_WINDOW_MS, type ExecuteOptions } from "../../src/run/executor.js";
+import { TrtcError } from "../../src/trtc/errors.js";
+
+async function* plan(n: number): AsyncIterable<PlannedRequest> {
+  for (let i = 1; i <= n; i++) yield { action: "DismissRoom", sdkAppId: 1, room: { id: i, type: "numeric" } };
+}
+
+async function runWith(n: number, options: Partial<ExecuteOptions> & Pick<ExecuteOptions, "send">): Promise<Result[]> {
+  const results: Result[] = [];
+  await execute(plan(n), {
+    concurrency: 8,
+    rate: 0,
+    maxAttempts: 3,
+    ignoreMissing: false,
+    signal: new AbortController().signal,
+    backoff: { baseMs: 1, capMs: 5 },
+    onResult: (r) => void results.push(r),
+    ...options,
+  });
+  return results;
+}
+
+describe("scheduler", () => {
+  it("never has more than --concurrency attempts in flight", async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const results = await runWith(50, {
+      concurrency: 5,
+      send: async () => {
+        peak = Math.max(peak, ++inFlight);
+        await new Promise((r) => setTimeout(r, 5));
+        inFlight--;
+        return { RequestId: "r" };
+      },
+    });
+    expect(results).toHaveLength(50);
+    expect(peak).toBe(5);
+  });
+
+  it("counts retries against --rate in every sliding window", async () => {
+    const starts: number[] = [];
+    const seen = new Set<number | string>();
+    const results = await runWith(30, {
+      rate: 20,
+      send: async (request) => {
+        starts.push(performance.now());
+        if (!seen.has(request.room.id)) {
+          seen.add(request.room.id);
+          throw new TrtcError("api", "InternalError", "try again", "rid");
+        }
+        return { RequestId: "r" };
+      },
+    });
+    expect(results.every((r) => r.status === "done" && r.attempts === 2)).toBe(true);
+    expect(starts).toHaveLength(60);
+    starts.sort((a, b) => a - b);
+    for (let i = 0; i + 20 < starts.length; i++) expect(starts[i + 20]! - starts[i]!).toBeGreaterThanOrEqual(RATE_WINDOW_MS - 5);
+  });
+
+  it("a request backing off does not hold an in-flight slot", async () => {
+    const order: string[] = [];
+    await runWith(3, {
+      concurrency: 1,
+      backoff: { baseMs: 200, capMs: 200 },
+      send: async (request) => {
+        order.push(String(request.room.id));
+        if (request.room.id === 1 && order.filter((x) => x === "1").length === 1) throw new TrtcError("http", "HttpError.503", "busy", null, 503);
+        return { RequestId: "r" };
+      },
+    });
+    expect(order.indexOf("2")).toBeLessThan(order.lastIndexOf("1"));
+  });
+
+  it("after an auth failure nothing more is sent; the rest are not-started with the reason", async () => {
+    let sent = 0;
+    const results = await runWith(20, {
+      concurrency: 1,
+      send: async () => {
+        sent++;
+        throw new TrtcError("api", "AuthFailure.SecretIdNotFound", "no such key", "rid");
+      },
+    });
+    expect(sent).toBe(1);
+    expect(results.filter((r) => r.status === "failed")).toHaveLength(1);
+    const rest = results.filter((r) => r.status === "not-started");
+    expect(rest).toHaveLength(19);
+    expect(rest[0]!.error).toMatchObject({ code: "AuthFailure.SecretIdNotFound", requestId: null });
+  });
+
+  it("an abort leaves every request accounted for exactly once", async () => {
+    const abort = new AbortController();
+    let sent = 0;
+    const results = await runWith(200, {
+      concurrency: 4,
+      signal: abort.signal,
+      send: async () => {
+        if (++sent === 10) abort.abort();
+        await new Promise((r) => setTimeout(r, 2));
+        return { RequestId: "r" };
+      },
+    });
+    expect(results).toHaveLength(200);
+    expect(new Set(results.map((r) => r.roomId)).size).toBe(200);
+    const done = results.filter((r) => r.status === "done").length;
+    expect(done).toBe(sent);
+    expect(results.filter((r) => r.status === "not-started")).toHaveLength(200 - sent);
+  });
+});

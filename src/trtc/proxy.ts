@@ -25,6 +25,6 @@ export function proxyUrlFor(hostname: string, env: NodeJS.ProcessEnv): string | 
 
 /** Loaded only when a proxy is actually in use, to keep it off the start-up path. */
 export async function createProxyAgent(proxyUrl: string): Promise<Agent> {
-  const { HttpsProxyAgent } = await import("https-proxy-agent");
+  const { HttpsProxyAgent } = (await import("https-proxy-agent")).default;
   return new HttpsProxyAgent(proxyUrl, { keepAlive: true }) as unknown as Agent;
 }

@@ -124,7 +124,8 @@ export async function execute(requests: AsyncIterable<PlannedRequest>, options: 
         if (!isTransient(err) || attempts >= maxAttempts || stop.aborted) {
           return { ...base, status: "failed", requestId: err.requestId, attempts, error: errorOf(err) };
         }
-        if (!isRateLimited(err)) mayHaveApplied = true;
+        // A rate-limit rejection or a refused connection cannot have taken effect; anything else might have.
+        if (!isRateLimited(err) && !err.notSent) mayHaveApplied = true;
         last = err;
         const delay = backoffDelay(attempts, isRateLimited(err), policy);
         onRetry?.(request, attempts, err, delay);

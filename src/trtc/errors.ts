@@ -8,10 +8,15 @@ export class TrtcError extends Error {
     message: string,
     readonly requestId: string | null = null,
     readonly httpStatus?: number,
+    /** True when no connection was made, so the request cannot have reached TRTC. */
+    readonly notSent = false,
   ) {
     super(message);
   }
 }
+
+/** Failures before a connection exists: the request was certainly never received. */
+export const CONNECT_ERRNOS = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
 
 export const ROOM_NOT_EXIST = "FailedOperation.RoomNotExist";
 

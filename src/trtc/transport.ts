@@ -1,7 +1,7 @@
 import http from "node:http";
 import https from "node:https";
 import type { Endpoint } from "./endpoint.js";
-import { TrtcError } from "./errors.js";
+import { CONNECT_ERRNOS, TrtcError } from "./errors.js";
 import { createProxyAgent, proxyUrlFor } from "./proxy.js";
 
 export interface HttpResponse {
@@ -48,7 +48,8 @@ export async function createTransport(endpoint: Endpoint, env: NodeJS.ProcessEnv
         req.on("error", (err) => {
           if (err instanceof TrtcError) return reject(err);
           const errno = (err as NodeJS.ErrnoException).code;
-          reject(new TrtcError("network", "NetworkError", errno ? `${errno}: ${err.message}` : err.message));
+          const notSent = errno !== undefined && CONNECT_ERRNOS.has(errno);
+          reject(new TrtcError("network", "NetworkError", errno ? `${errno}: ${err.message}` : err.message, null, undefined, notSent));
         });
         req.end(body);
       });

@@ -107,4 +107,20 @@ describe("scheduler", () => {
     expect(done).toBe(sent);
     expect(results.filter((r) => r.status === "not-started")).toHaveLength(200 - sent);
   });
+
+  it("RoomNotExist after a lost response counts as done; after a refused connection it does not", async () => {
+    const roomGoneAfter = (first: TrtcError) => {
+      let calls = 0;
+      return async () => {
+        if (calls++ === 0) throw first;
+        throw new TrtcError("api", "FailedOperation.RoomNotExist", "gone", "rid2");
+      };
+    };
+    const [lost] = await runWith(1, { send: roomGoneAfter(new TrtcError("network", "NetworkError", "ECONNRESET: socket hang up")) });
+    expect(lost).toMatchObject({ status: "done", attempts: 2, note: { code: "FailedOperation.RoomNotExist", requestId: "rid2" } });
+    const [refused] = await runWith(1, { send: roomGoneAfter(new TrtcError("network", "NetworkError", "ECONNREFUSED", null, undefined, true)) });
+    expect(refused).toMatchObject({ status: "failed", attempts: 2, error: { code: "FailedOperation.RoomNotExist" } });
+    const [limited] = await runWith(1, { send: roomGoneAfter(new TrtcError("api", "RequestLimitExceeded", "slow down", "rid1")) });
+    expect(limited).toMatchObject({ status: "failed", error: { code: "FailedOperation.RoomNotExist" } });
+  });
 });

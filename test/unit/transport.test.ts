@@ -5,6 +5,7 @@ import { backoffDelay } from "../../src/run/backoff.js";
 import { parseEndpoint } from "../../src/trtc/endpoint.js";
 import { isRateLimited, isTransient, TrtcError } from "../../src/trtc/errors.js";
 import { bypassesProxy, proxyUrlFor } from "../../src/trtc/proxy.js";
+import { createTransport } from "../../src/trtc/transport.js";
 
 describe("endpoints", () => {
   it.each([
@@ -82,5 +83,13 @@ describe("backoff", () => {
   it("after a rate-limit rejection it waits at least until the next second", () => {
     expect(backoffDelay(1, true, policy, () => 0, 5_250)).toBe(750);
     expect(backoffDelay(1, true, policy, () => 0, 5_999)).toBe(1);
+  });
+});
+
+describe("transport failures", () => {
+  it("a refused connection is a network error marked as never sent", async () => {
+    const transport = await createTransport(parseEndpoint("http://127.0.0.1:1"), {});
+    await expect(transport.post({}, "{}", 2000)).rejects.toMatchObject({ kind: "network", code: "NetworkError", notSent: true });
+    transport.close();
   });
 });

@@ -20,11 +20,10 @@ export interface Transport {
 export async function createTransport(endpoint: Endpoint, env: NodeJS.ProcessEnv): Promise<Transport> {
   const isHttps = endpoint.protocol === "https:";
   const proxyUrl = isHttps ? proxyUrlFor(endpoint.hostname, env) : undefined;
-  const agent = proxyUrl
-    ? await createProxyAgent(proxyUrl)
-    : isHttps
-      ? new https.Agent({ keepAlive: true })
-      : new http.Agent({ keepAlive: true });
+  // Idle sockets are dropped before a typical server's 5 s keep-alive ends, so a request never
+  // goes out on a socket the server is closing: that reset could not be told from a lost response.
+  const keepAlive = { keepAlive: true, timeout: 4000 };
+  const agent = proxyUrl ? await createProxyAgent(proxyUrl) : isHttps ? new https.Agent(keepAlive) : new http.Agent(keepAlive);
   const request = isHttps ? https.request : http.request;
 
   return {

@@ -1,0 +1,54 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const SRC = join(import.meta.dirname, "../../src");
+
+function sources(dir = SRC): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    return entry.isDirectory() ? sources(path) : entry.name.endsWith(".ts") ? [path] : [];
+  });
+}
+
+const files = sources().map((path) => ({ path: relative(SRC, path), text: readFileSync(path, "utf8") }));
+const layer = (path: string) => (path.includes("/") ? path.split("/")[0]! : path);
+const imports = (text: string) => [...text.matchAll(/from "([^"]+)"|import\("([^"]+)"\)/g)].map((m) => m[1] ?? m[2]!);
+
+/** Which layers each layer may import; the folders are the architecture. */
+const ALLOWED: Record<string, string[]> = {
+  plan: ["plan", "errors.ts"],
+  trtc: ["trtc", "errors.ts"],
+  run: ["run", "plan", "trtc"],
+  config: ["config", "plan", "trtc", "errors.ts"],
+  output: ["output", "plan", "trtc", "errors.ts", "emulator"],
+  emulator: ["emulator", "plan", "trtc"],
+  commands: ["commands", "config", "output", "plan", "run", "trtc", "emulator", "errors.ts"],
+};
+
+describe("layering", () => {
+  it.each(files.filter((f) => ALLOWED[layer(f.path)]).map((f) => [f.path, f] as const))("%s imports only from allowed layers", (_, file) => {
+    for (const spec of imports(file.text).filter((s) => s.startsWith("."))) {
+      const target = relative(SRC, join(SRC, file.path, "..", spec)).replace(/\.js$/, ".ts");
+      expect(ALLOWED[layer(file.path)], `${file.path} imports ${target}`).toContain(layer(target));
+    }
+  });
+
+  it("only the entry point exits the process or touches process streams and signals", () => {
+    const offenders = files.filter((f) => f.path !== "bin.ts" && /process\.(exit|stdout|stderr|stdin|on\()|console\./.test(f.text)).map((f) => f.path);
+    expect(offenders).toEqual([]);
+  });
+
+  it("only the output layer loads chalk or ora", () => {
+    const offenders = files.filter((f) => layer(f.path) !== "output" && imports(f.text).some((s) => s === "chalk" || s === "ora")).map((f) => f.path);
+    expect(offenders).toEqual([]);
+  });
+
+  it("the SDK signer, ora and the emulator stay off the start-up path", () => {
+    for (const file of files.filter((f) => layer(f.path) === "commands")) {
+      expect(file.text, file.path).not.toMatch(/^import [^t].*from "\.\.\/(trtc\/client|emulator\/server|run\/executor)\.js"/m);
+    }
+    // The client module itself holds the signer and is only ever imported lazily (checked above).
+    for (const file of files.filter((f) => f.path !== "trtc/client.ts")) expect(file.text, file.path).not.toMatch(/^import (?!type ).*from "(ora|cosmiconfig|tencentcloud-sdk-nodejs-common\/tencentcloud\/common\/sign\.js)"/m);
+  });
+});

@@ -51,7 +51,8 @@ async function validate(ctx: Context): Promise<number> {
 async function path(ctx: Context): Promise<number> {
   const loaded = await loadConfig(ctx.flags.config, ctx.io.cwd);
   if (!loaded) throw new ConfigError("no config file found", "searched from the working directory upward, then $XDG_CONFIG_HOME/trtc/ (default ~/.config/trtc/)");
-  printLine(ctx.term, loaded.path);
+  if (ctx.run.format === "pretty") printLine(ctx.term, loaded.path);
+  else printRecord(ctx.term, { configFile: loaded.path }, ctx.run.format);
   return 0;
 }
 

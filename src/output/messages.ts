@@ -60,6 +60,16 @@ export function printCheck(term: Terminal, ok: boolean, message: string): void {
   term.out(`${ok ? c.green("✔") : c.red("✖")} ${message}\n`);
 }
 
+export interface Check {
+  ok: boolean;
+  message: string;
+}
+
+export function printChecks(term: Terminal, checks: Check[], format: OutputFormat): void {
+  if (format !== "pretty") return term.out(`${JSON.stringify({ ok: checks.every((c) => c.ok), checks })}\n`);
+  for (const check of checks) printCheck(term, check.ok, check.message);
+}
+
 /** A flat record: aligned "key value" lines, or JSON in the machine formats. */
 export function printRecord(term: Terminal, record: Record<string, unknown>, format: OutputFormat): void {
   if (format !== "pretty") return term.out(`${JSON.stringify(record, null, 2)}\n`);

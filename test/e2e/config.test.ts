@@ -156,6 +156,8 @@ describe("configuration end to end", () => {
     const bad = await run(["doctor"], { cwd: dir, env: baseEnv({ ...prodEnv, PROD_KEY: "wrong" }) });
     expect(bad.code).toBe(4);
     expect(bad.stdout).toMatch(/✖ credentials rejected: AuthFailure.SignatureFailure/);
+    const json = await run(["doctor", "--json"], { cwd: dir, env: baseEnv(prodEnv) });
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: true, checks: expect.arrayContaining([{ ok: true, message: expect.stringMatching(/^credentials accepted/) }]) });
     expect(emu.store.roomExists(1400000001, "numeric", 1)).toBe(true);
   });
 });

@@ -174,6 +174,25 @@ describe("machine-readable output", () => {
   });
 });
 
+describe("colour", () => {
+  const ansi = /\u001b\[/;
+  it.each([
+    [{ FORCE_COLOR: "1", NO_COLOR: undefined }, [], true],
+    [{ FORCE_COLOR: "1", NO_COLOR: undefined }, ["--no-color"], false],
+    [{ FORCE_COLOR: "1", NO_COLOR: undefined }, ["--no-color", "--dry-run"], false],
+    [{ FORCE_COLOR: undefined, NO_COLOR: "1" }, [], false],
+    [{ FORCE_COLOR: undefined, NO_COLOR: undefined }, [], false],
+  ])("env %j, flags %j: colour %s", async (vars, flags, coloured) => {
+    const args = flags[0] === "--no-color" && flags.length === 1 ? ["--no-color", "dismiss", "123", "--dry-run"] : ["dismiss", "123", "--dry-run", ...flags];
+    const env = emulatorEnv(emu);
+    delete env.NO_COLOR;
+    for (const [k, v] of Object.entries(vars)) if (v !== undefined) env[k] = v;
+    const r = await run(args, { env });
+    expect(r.code).toBe(0);
+    expect(ansi.test(r.stdout)).toBe(coloured);
+  });
+});
+
 describe("secrets", () => {
   it("--debug traces requests without the secret key or the signature", async () => {
     const secret = "s3cr3t-Key-Canary-0123456789abcdef";

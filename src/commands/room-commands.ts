@@ -49,7 +49,7 @@ Examples:
 export function roomCommands(io: Io, done: Run): Command[] {
   const kick = (name: string, mode: RoomIdMode | undefined, description: string, examples: string) => {
     const cmd = new Command(name).description(description);
-    cmd.argument(mode ? "<roomId>" : "<room>", "the room").argument(mode ? "<userId...>" : "[userId...]", "user ids to remove (batched 10 per request)");
+    cmd.argument(mode ? "<roomId>" : "<room>", mode ? `${mode} room id` : "room id: a canonical decimal is a numeric room, anything else a string room").argument(mode ? "<userId...>" : "[userId...]", "user ids to remove (batched 10 per request)");
     addSafetyOptions(cmd, mode === undefined).addHelpText("after", examples);
     cmd.action(async (room: string, users: string[], opts: SafetyOptions, self: Command) => {
       const ctx = buildContext(self, io);
@@ -59,7 +59,7 @@ export function roomCommands(io: Io, done: Run): Command[] {
   };
   const dismiss = (name: string, mode: RoomIdMode | undefined, description: string, examples: string) => {
     const cmd = new Command(name).description(description);
-    cmd.argument(mode ? "<roomId...>" : "[room...]", "rooms to dismiss");
+    cmd.argument(mode ? "<roomId...>" : "[room...]", mode ? `${mode} room ids` : "room ids: canonical decimals are numeric rooms, anything else string rooms");
     addSafetyOptions(cmd, mode === undefined).addHelpText("after", examples);
     cmd.action(async (rooms: string[], opts: SafetyOptions, self: Command) => {
       const ctx = buildContext(self, io);

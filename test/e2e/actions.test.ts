@@ -43,14 +43,19 @@ describe("kick and dismiss against the emulator", () => {
   });
 
   it.each([
-    [["remove-user", "123", "alice", "bob"], "RemoveUser", 123],
-    [["remove-user-by-str-room-id", "123", "zed"], "RemoveUserByStrRoomId", "123"],
-    [["dismiss-room", "123"], "DismissRoom", 123],
-    [["dismiss-room-by-str-room-id", "123"], "DismissRoomByStrRoomId", "123"],
-  ])("%j sends %s", async (args, action, roomId) => {
+    [["remove-user", "123", "alice", "bob"], "RemoveUser", 123, { rooms: { "123": ["carol"] }, strRooms: { "123": ["zed", "yan"] } }],
+    [["remove-user-by-str-room-id", "123", "zed"], "RemoveUserByStrRoomId", "123", { rooms: { "123": ["alice", "bob", "carol"] }, strRooms: { "123": ["yan"] } }],
+    [["dismiss-room", "123"], "DismissRoom", 123, { rooms: {}, strRooms: { "123": ["zed", "yan"] } }],
+    [["dismiss-room-by-str-room-id", "123"], "DismissRoomByStrRoomId", "123", { rooms: { "123": ["alice", "bob", "carol"] }, strRooms: {} }],
+  ])("%j sends %s and changes only that room", async (args, action, roomId, expected) => {
     const r = await run([...args, "--yes"], { env: emulatorEnv(emu) });
     expect(r.code).toBe(0);
     expect(apiRequests(emu)).toMatchObject([{ action, roomId, code: null }]);
+    const app = emu.store.snapshot().apps[0]!;
+    expect({ rooms: { "123": app.rooms!["123"] }, strRooms: { "123": app.strRooms!["123"] } }).toEqual({
+      rooms: { "123": expected.rooms["123" as keyof typeof expected.rooms] },
+      strRooms: { "123": expected.strRooms["123" as keyof typeof expected.strRooms] },
+    });
   });
 
   it("dismiss removes the room; every member's client saw onExitRoom(2)", async () => {

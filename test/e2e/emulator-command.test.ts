@@ -39,6 +39,19 @@ describe("trtc-admin emulator", () => {
     expect(await new Promise((resolve) => child.on("exit", resolve))).toBe(0);
   });
 
+  it("takes its test credentials from the environment and reads JSON seeds", async () => {
+    const seed = join(mkdtempSync(join(tmpdir(), "trtc-seed-")), "seed.json");
+    writeFileSync(seed, JSON.stringify({ apps: [{ sdkAppId: 1400000008, strRooms: { lobby: ["x"] } }] }));
+    const env = baseEnv({ TRTC_EMULATOR_SECRET_ID: "AKIDfromEnv", TRTC_EMULATOR_SECRET_KEY: "keyFromEnv" });
+    const child = spawn(process.execPath, [BIN, "emulator", "--port", "0", "--seed", seed], { env, stdio: ["ignore", "pipe", "pipe"] });
+    let banner = "";
+    await new Promise<void>((resolve) => child.stdout!.on("data", (d: Buffer) => ((banner += d.toString()), /Client events/.test(banner) && resolve())));
+    child.kill("SIGINT");
+    expect(banner).toContain("export TENCENTCLOUD_SECRET_ID=AKIDfromEnv");
+    expect(banner).toContain("export TENCENTCLOUD_SECRET_KEY=keyFromEnv");
+    expect(banner).toContain("export TRTC_SDK_APP_ID=1400000008");
+  });
+
   it("refuses a non-loopback --host", async () => {
     const r = await run(["emulator", "--host", "0.0.0.0", "--port", "0"]);
     expect(r.code).toBe(2);

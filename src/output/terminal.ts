@@ -3,6 +3,7 @@ import { Chalk, type ChalkInstance } from "chalk";
 export interface Stream {
   write(text: string): unknown;
   isTTY?: boolean;
+  columns?: number;
   writableNeedDrain?: boolean;
   destroyed?: boolean;
   once?(event: "drain" | "close", listener: () => void): unknown;
@@ -18,6 +19,8 @@ export interface Terminal {
   errColor: ChalkInstance;
   stdoutIsTTY: boolean;
   stderrIsTTY: boolean;
+  /** 0 when the terminal reports no width (some CI ptys): live redrawing is then impossible. */
+  stderrColumns: number;
   stdinIsTTY: boolean;
   stderr: Stream;
   stdin: NodeJS.ReadableStream;
@@ -51,6 +54,7 @@ export function createTerminal(io: { stdout: Stream; stderr: Stream; stdin: Node
     errColor: new Chalk({ level: colorLevel(io.stderr, env, noColor) }),
     stdoutIsTTY: Boolean(io.stdout.isTTY),
     stderrIsTTY: Boolean(io.stderr.isTTY),
+    stderrColumns: io.stderr.columns ?? 0,
     stdinIsTTY: Boolean(io.stdin.isTTY),
     stderr: io.stderr,
     stdin: io.stdin,

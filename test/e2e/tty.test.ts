@@ -1,0 +1,73 @@
+import { spawn } from "node:child_process";
+import { afterEach, describe, expect, it } from "vitest";
+import type { Emulator } from "../../src/emulator/server.js";
+import { APP, BIN, emulator, emulatorEnv } from "../helpers/cli.js";
+
+let emu: Emulator | undefined;
+afterEach(async () => {
+  await emu?.close();
+  emu = undefined;
+});
+
+/**
+ * Runs the CLI on a pseudo-terminal (util-linux `script`) of the given width, typing `keys`
+ * after `delayMs`. The screen is capped so a runaway redraw fails the test instead of filling memory.
+ */
+function onTerminal(args: string[], env: NodeJS.ProcessEnv, keys: string, delayMs: number, columns = 100): Promise<{ code: number | null; screen: string }> {
+  const command = `stty cols ${columns} rows 40; exec ${[process.execPath, BIN, ...args].map((a) => `'${a}'`).join(" ")}`;
+  const child = spawn("script", ["-qfec", command, "/dev/null"], { env: { ...env, TERM: "xterm" }, stdio: ["pipe", "pipe", "pipe"] });
+  let screen = "";
+  child.stdout.setEncoding("utf8").on("data", (d: string) => {
+    screen += d;
+    if (screen.length > 1_000_000) child.kill("SIGKILL");
+  });
+  const timer = setTimeout(() => child.stdin.write(keys), delayMs);
+  const deadline = setTimeout(() => child.kill("SIGKILL"), 20_000);
+  return new Promise((resolve) =>
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      clearTimeout(deadline);
+      resolve({ code, screen });
+    }),
+  );
+}
+
+const rooms = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [String(i + 1), [`u${i + 1}`]]));
+
+describe("on a terminal", () => {
+  it("asks before dismissing; No sends nothing and exits 2", async () => {
+    emu = await emulator({ seed: { apps: [{ sdkAppId: APP, rooms: rooms(1) }] } });
+    const { code, screen } = await onTerminal(["dismiss", "1"], emulatorEnv(emu), "n\r", 800);
+    expect(screen).toMatch(/About to send 1 request to SdkAppId 1400000001 in ap-guangzhou/);
+    expect(screen).toMatch(/DismissRoom room 1\r?\n/);
+    expect(screen).toMatch(/Dismiss this room\? \[y\/N\]/);
+    expect(screen).toContain("cancelled: nothing was sent");
+    expect(code).toBe(2);
+    expect(emu.requests).toHaveLength(0);
+  });
+
+  it("yes sends it", async () => {
+    emu = await emulator({ seed: { apps: [{ sdkAppId: APP, rooms: rooms(1) }] } });
+    const { code } = await onTerminal(["dismiss", "1"], emulatorEnv(emu), "y\r", 800);
+    expect(code).toBe(0);
+    expect(emu.requests).toMatchObject([{ action: "DismissRoom", roomId: 1 }]);
+  });
+
+  it("a terminal that reports no width gets no spinner, and the run still finishes", async () => {
+    emu = await emulator({ seed: { apps: [{ sdkAppId: APP, rooms: rooms(3) }] } });
+    const { code, screen } = await onTerminal(["dismiss", "1", "2", "3", "--yes"], emulatorEnv(emu), "", 0, 0);
+    expect(code).toBe(0);
+    expect(screen).toMatch(/3 requests: 3 done/);
+    expect(screen.length).toBeLessThan(5_000);
+  });
+
+  it("shows progress, and Ctrl-C stops the run with exit 130", async () => {
+    emu = await emulator({ seed: { apps: [{ sdkAppId: APP, rooms: rooms(40) }] } });
+    const ids = Array.from({ length: 40 }, (_, i) => String(i + 1));
+    const { code, screen } = await onTerminal(["dismiss", ...ids, "--yes", "--rate", "10", "--concurrency", "2"], emulatorEnv(emu), "\x03", 1800);
+    expect(screen).toMatch(/\d+\/40 · \d+ done · 0 failed · [\d.]+ req\/s/);
+    expect(screen).toMatch(/40 requests: \d+ done, \d+ not started/);
+    expect(code).toBe(130);
+    expect(emu.requests.length).toBeLessThan(40);
+  });
+});

@@ -11,10 +11,9 @@ export interface Progress {
 
 const SILENT: Progress = { update() {}, around: (write) => write(), stop() {} };
 
-/** An ora spinner on stderr when it is a TTY of known width; silent otherwise. ora loads only then. */
+/** An ora spinner on stderr when it can be redrawn there; silent otherwise. ora loads only then. */
 export async function createProgress(term: Terminal, total: number, enabled: boolean): Promise<Progress> {
-  // With a zero-width terminal ora's line count is infinite and its clearing never ends.
-  if (!enabled || !term.stderrIsTTY || term.stderrColumns <= 0) return SILENT;
+  if (!enabled || !term.stderrLive) return SILENT;
   const { default: ora } = await import("ora");
   // discardStdin would put the TTY in raw mode and, with stdin never resumed, swallow Ctrl-C.
   const spinner: Ora = ora({ stream: term.stderr as NodeJS.WritableStream, text: `0/${total}`, discardStdin: false }).start();

@@ -19,8 +19,8 @@ export interface Terminal {
   errColor: ChalkInstance;
   stdoutIsTTY: boolean;
   stderrIsTTY: boolean;
-  /** 0 when the terminal reports no width (some CI ptys): live redrawing is then impossible. */
-  stderrColumns: number;
+  /** Whether stderr can show a redrawn progress line: a TTY of known width, not dumb, not CI. */
+  stderrLive: boolean;
   stdinIsTTY: boolean;
   stderr: Stream;
   stdin: NodeJS.ReadableStream;
@@ -54,7 +54,8 @@ export function createTerminal(io: { stdout: Stream; stderr: Stream; stdin: Node
     errColor: new Chalk({ level: colorLevel(io.stderr, env, noColor) }),
     stdoutIsTTY: Boolean(io.stdout.isTTY),
     stderrIsTTY: Boolean(io.stderr.isTTY),
-    stderrColumns: io.stderr.columns ?? 0,
+    // A zero-width terminal (some CI ptys) makes ora's line count infinite and its redraw endless.
+    stderrLive: Boolean(io.stderr.isTTY) && (io.stderr.columns ?? 0) > 0 && env.TERM !== "dumb" && !("CI" in env),
     stdinIsTTY: Boolean(io.stdin.isTTY),
     stderr: io.stderr,
     stdin: io.stdin,

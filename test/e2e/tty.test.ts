@@ -61,6 +61,14 @@ describe("on a terminal", () => {
     expect(screen.length).toBeLessThan(5_000);
   });
 
+  it("under CI=true there is no spinner, not even ora's fallback line", async () => {
+    emu = await emulator({ seed: { apps: [{ sdkAppId: APP, rooms: rooms(2) }] } });
+    const { code, screen } = await onTerminal(["dismiss", "1", "2", "--yes"], { ...emulatorEnv(emu), CI: "true" }, "", 0);
+    expect(code).toBe(0);
+    expect(screen).not.toMatch(/0\/2/);
+    expect(screen).toMatch(/2 requests: 2 done/);
+  });
+
   it("shows progress, and Ctrl-C stops the run with exit 130", async () => {
     emu = await emulator({ seed: { apps: [{ sdkAppId: APP, rooms: rooms(40) }] } });
     const ids = Array.from({ length: 40 }, (_, i) => String(i + 1));

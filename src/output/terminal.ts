@@ -17,7 +17,6 @@ export interface Terminal {
   outDrained(): Promise<void> | undefined;
   outColor: ChalkInstance;
   errColor: ChalkInstance;
-  stdoutIsTTY: boolean;
   stderrIsTTY: boolean;
   /** Whether stderr can show a redrawn progress line: a TTY of known width, not dumb, not CI. */
   stderrLive: boolean;
@@ -52,7 +51,6 @@ export function createTerminal(io: { stdout: Stream; stderr: Stream; stdin: Node
         : undefined,
     outColor: new Chalk({ level: colorLevel(io.stdout, env, noColor) }),
     errColor: new Chalk({ level: colorLevel(io.stderr, env, noColor) }),
-    stdoutIsTTY: Boolean(io.stdout.isTTY),
     stderrIsTTY: Boolean(io.stderr.isTTY),
     // A zero-width terminal (some CI ptys) makes ora's line count infinite and its redraw endless.
     stderrLive: Boolean(io.stderr.isTTY) && (io.stderr.columns ?? 0) > 0 && env.TERM !== "dumb" && !("CI" in env),

@@ -95,6 +95,19 @@ describe("failures and exit codes", () => {
     expect(emu.requests).toHaveLength(1);
   });
 
+  it("temporary credentials send their session token; a wrong one is TokenFailure, exit 4", async () => {
+    const emu2 = await emulator({ sessionToken: "sts-token-1", seed: seedApp({ "5": ["a"], "6": ["b"] }) });
+    try {
+      expect((await run(["dismiss", "5", "--yes"], { env: emulatorEnv(emu2, { TENCENTCLOUD_SESSION_TOKEN: "sts-token-1" }) })).code).toBe(0);
+      const bad = await run(["dismiss", "6", "--yes"], { env: emulatorEnv(emu2, { TENCENTCLOUD_SESSION_TOKEN: "tok-CANARY-9f3" }) });
+      expect(bad.code).toBe(4);
+      expect(bad.stdout).toContain("AuthFailure.TokenFailure");
+      expect(bad.stdout + bad.stderr).not.toContain("tok-CANARY-9f3");
+    } finally {
+      await emu2.close();
+    }
+  });
+
   it("an unknown SdkAppId exits 4", async () => {
     const r = await run(["dismiss", "123", "--yes", "--sdk-app-id", "1400000999"], { env: emulatorEnv(emu) });
     expect(r.code).toBe(4);

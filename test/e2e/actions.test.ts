@@ -214,9 +214,10 @@ describe("colour", () => {
 describe("secrets", () => {
   it("--debug traces requests without the secret key or the signature", async () => {
     const secret = "s3cr3t-Key-Canary-0123456789abcdef";
-    const emu2 = await emulator({ secretKey: secret, seed: seedApp({ "5": ["a"] }) });
+    const token = "t0ken-Canary-fedcba9876543210";
+    const emu2 = await emulator({ secretKey: secret, sessionToken: token, seed: seedApp({ "5": ["a"] }) });
     try {
-      const r = await run(["kick", "5", "a", "--yes", "--debug"], { env: emulatorEnv(emu2, { TENCENTCLOUD_SECRET_KEY: secret, TENCENTCLOUD_SESSION_TOKEN: undefined }) });
+      const r = await run(["kick", "5", "a", "--yes", "--debug"], { env: emulatorEnv(emu2, { TENCENTCLOUD_SECRET_KEY: secret, TENCENTCLOUD_SESSION_TOKEN: token }) });
       expect(r.code).toBe(0);
       expect(r.stderr).toContain("debug → RemoveUser");
       expect(r.stderr).toContain("debug ← RemoveUser HTTP 200");
@@ -224,6 +225,7 @@ describe("secrets", () => {
       expect(signature).toBeTruthy();
       for (const text of [r.stdout, r.stderr]) {
         expect(text).not.toContain(secret);
+        expect(text).not.toContain(token);
         expect(text).not.toMatch(/Signature=[0-9a-f]{64}/);
         expect(text).not.toContain("AKIDtrtcEmulatorTestId");
       }

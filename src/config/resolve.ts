@@ -2,9 +2,9 @@ import { homedir } from "node:os";
 import { dirname, resolve } from "node:path";
 import { ConfigError, UsageError } from "../errors.js";
 import type { RoomIdMode } from "../plan/types.js";
-import { DEFAULT_ENDPOINT, parseEndpoint, type Endpoint } from "../trtc/endpoint.js";
+import { DEFAULT_ENDPOINT, parseEndpoint, REGIONS, type Endpoint } from "../trtc/endpoint.js";
 import type { LoadedConfig } from "./load.js";
-import { REGIONS, type ProfileConfig } from "./schema.js";
+import type { ProfileConfig } from "./schema.js";
 
 export const DEFAULT_REGION = "ap-guangzhou";
 
@@ -28,7 +28,6 @@ export type CredentialPlan =
 export interface Settings {
   configPath?: string;
   profile: string;
-  profileExplicit: boolean;
   sdkAppId?: number;
   sdkAppIdSource?: Source;
   region: string;
@@ -111,12 +110,13 @@ export function resolveSettings(loaded: LoadedConfig | undefined, flags: GlobalF
       known.length ? `choose one of: ${known.join(", ")}` : "create one with `trtc-admin config init`",
     );
   }
-  const profile = rawProfile ? expandProfile(rawProfile, config.flat ? "(top level)" : `profiles.${profileName}`, file, env) : {};
+  const profilePath = config.flat ? "(top level)" : `profiles.${profileName}`;
+  const profile = rawProfile ? expandProfile(rawProfile, profilePath, file, env) : {};
 
   const [appIdValue, sdkAppIdSource] = pick<string | number>(flags.sdkAppId, env.TRTC_SDK_APP_ID, profile.sdkAppId);
   const [regionValue, regionSource] = pick(flags.region, env.TENCENTCLOUD_REGION, profile.region);
   const region = regionValue ?? DEFAULT_REGION;
-  if (!(REGIONS as readonly string[]).includes(region)) {
+  if (!REGIONS.includes(region)) {
     const message = `unsupported region "${region}" (from ${regionSource}): TRTC room actions accept ${REGIONS.join(", ")}`;
     throw regionSource === "profile" ? new ConfigError(`${file}: ${message}`, "fix region in the profile") : new UsageError(message);
   }
@@ -129,10 +129,9 @@ export function resolveSettings(loaded: LoadedConfig | undefined, flags: GlobalF
 
   const settings: Settings = {
     profile: profileName,
-    profileExplicit: explicit !== undefined,
     region,
     regionSource,
-    endpoint: endpointFrom(endpointValue ?? DEFAULT_ENDPOINT, endpointSource, `${file}: ${config.flat ? "(top level)" : `profiles.${profileName}`}.endpoint`),
+    endpoint: endpointFrom(endpointValue ?? DEFAULT_ENDPOINT, endpointSource, `${file}: ${profilePath}.endpoint`),
     endpointSource,
     roomIdMode: profile.roomIdType ?? "auto",
     credentials,

@@ -1,6 +1,5 @@
 import { ConfigError } from "../errors.js";
-
-export const REGIONS = ["ap-beijing", "ap-guangzhou", "ap-singapore"] as const;
+import { REGIONS } from "../trtc/endpoint.js";
 
 export interface ProfileConfig {
   sdkAppId?: number | string;
@@ -33,7 +32,7 @@ const PROFILE_KEYS: Record<keyof ProfileConfig, Check> = {
       ? undefined
       : "must be a positive integer (your TRTC application's SdkAppId)",
   region: (v) =>
-    typeof v === "string" && ((REGIONS as readonly string[]).includes(v) || ENV_REF.test(v)) ? undefined : `must be one of ${REGIONS.join(", ")}`,
+    typeof v === "string" && (REGIONS.includes(v) || ENV_REF.test(v)) ? undefined : `must be one of ${REGIONS.join(", ")}`,
   endpoint: isString,
   roomIdType: (v) => (v === "numeric" || v === "string" ? undefined : 'must be "numeric" or "string"'),
   secretId: isString,

@@ -1,4 +1,6 @@
 import { MAX_NUMERIC_ROOM, validateStringRoom, validateUserId } from "../plan/ids.js";
+import { MAX_USERS_PER_KICK } from "../plan/plan.js";
+import { REGIONS } from "../trtc/endpoint.js";
 import type { RoomKind, RoomStore } from "./state.js";
 
 /** The four room actions and what each takes. */
@@ -9,8 +11,6 @@ export const ACTIONS: Record<string, { room: RoomKind; users: boolean }> = {
   DismissRoomByStrRoomId: { room: "string", users: false },
 };
 
-export const REGIONS = ["ap-beijing", "ap-guangzhou", "ap-singapore"];
-export const MAX_USERS = 10;
 
 export class ApiError extends Error {
   constructor(
@@ -62,7 +62,7 @@ export function applyAction(store: RoomStore, action: string, params: Record<str
 
   if (spec.users) {
     check(userIds !== undefined && userIds !== null, "MissingParameter.UserIds", "The UserIds parameter is missing.");
-    check(Array.isArray(userIds) && userIds.length > 0 && userIds.length <= MAX_USERS, "InvalidParameter.UserIds", `UserIds must list 1..${MAX_USERS} user ids.`);
+    check(Array.isArray(userIds) && userIds.length > 0 && userIds.length <= MAX_USERS_PER_KICK, "InvalidParameter.UserIds", `UserIds must list 1..${MAX_USERS_PER_KICK} user ids.`);
     const list = userIds as unknown[];
     check(list.every((u) => typeof u === "string" && isValid(validateUserId, u)), "InvalidParameter.UserIds", "Each UserId must be 1..32 bytes of letters, digits, _ and -.");
   }

@@ -11,6 +11,7 @@ import { RoomStore, type Seed } from "./state.js";
 export const DEFAULT_SECRET_ID = "AKIDtrtcEmulatorTestId0000000000";
 export const DEFAULT_SECRET_KEY = "trtcEmulatorTestSecretKey0000000";
 const MAX_LOG = 100_000;
+const LOG_TRIM = 10_000;
 
 export interface EmulatorOptions {
   host?: string;
@@ -132,10 +133,10 @@ export class Emulator {
     await serveApi(this, req, res, path);
   }
 
-  /** Appends to the bounded request log. */
+  /** Appends to the bounded request log, dropping the oldest in blocks so a full log costs no per-request copy. */
   log(record: RequestRecord): void {
     this.requests.push(record);
-    if (this.requests.length > MAX_LOG) this.requests.shift();
+    if (this.requests.length > MAX_LOG + LOG_TRIM) this.requests.splice(0, LOG_TRIM);
   }
 
   nextSeq(): number {

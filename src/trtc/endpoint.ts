@@ -2,6 +2,8 @@ import { isIP } from "node:net";
 import { UsageError } from "../errors.js";
 
 export const DEFAULT_ENDPOINT = "trtc.tencentcloudapi.com";
+/** Regions the four room actions accept. */
+export const REGIONS: readonly string[] = ["ap-beijing", "ap-guangzhou", "ap-singapore"];
 
 export interface Endpoint {
   /** Origin plus "/", the URL every request is posted to. */

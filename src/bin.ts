@@ -8,14 +8,15 @@ const onSignal = (signal: NodeJS.Signals) => {
   interrupted = true;
   interrupt.abort();
 };
-process.on("SIGINT", onSignal);
-process.on("SIGTERM", onSignal);
-// A reader that went away (`| head`) ends the run like an interrupt: nothing new is sent.
-process.stdout.on("error", (err: NodeJS.ErrnoException) => {
-  if (err.code !== "EPIPE") throw err;
+// A closed terminal or ssh session (SIGHUP) is an interrupt too: in-flight work is still reported and audited.
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, onSignal);
+// A reader that went away (`| head`, a closed terminal) ends the run like an interrupt: nothing new is sent.
+process.stdout.on("error", () => {
   interrupted = true;
   interrupt.abort();
 });
+// Nowhere left to report to; the exit code still tells.
+process.stderr.on("error", () => {});
 
 const code = await main(process.argv.slice(2), {
   stdout: process.stdout,

@@ -50,13 +50,28 @@ export function addGlobalOptions(cmd: Command): Command {
     .option("--no-color", "no colour (also NO_COLOR)");
 }
 
-function positiveNumber(value: string | undefined, name: string, fallback: number, { allowZero = false, integer = true } = {}): number {
+interface Range {
+  min: number;
+  max: number;
+  integer: boolean;
+}
+
+/** Plain decimals only ("0x10", "1e3" and " 5" are refused), within a range the scheduler and timers can honour. */
+function numberOption(value: string | undefined, name: string, fallback: number, range: Range): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  const ok = value.trim() !== "" && Number.isFinite(n) && (!integer || Number.isInteger(n)) && (allowZero ? n >= 0 : n > 0);
-  if (!ok) throw new UsageError(`invalid ${name} "${value}": expected ${integer ? "an integer" : "a number"} ${allowZero ? ">= 0" : "> 0"}`);
+  const shape = range.integer ? /^[0-9]+$/ : /^[0-9]+(\.[0-9]+)?$/;
+  if (!shape.test(value) || n < range.min || n > range.max) {
+    throw new UsageError(`invalid ${name} "${value}": expected ${range.integer ? "an integer" : "a number"} from ${range.min} to ${range.max}`);
+  }
   return n;
 }
+
+// setTimeout cannot wait longer than 2^31-1 ms (about 24.8 days); past that it fires at once.
+const TIMEOUT: Range = { min: 0.001, max: 86_400, integer: false };
+const ATTEMPTS: Range = { min: 1, max: 100, integer: true };
+const CONCURRENCY: Range = { min: 1, max: 1000, integer: true };
+const RATE: Range = { min: 0, max: 10_000, integer: true };
 
 /** The format is known before parsing so that even argument errors come out as JSON when asked. */
 export function sniffFormat(argv: string[], env: NodeJS.ProcessEnv): OutputFormat {
@@ -70,9 +85,15 @@ export function sniffFormat(argv: string[], env: NodeJS.ProcessEnv): OutputForma
   return fromEnv && (OUTPUT_FORMATS as string[]).includes(fromEnv) ? (fromEnv as OutputFormat) : "pretty";
 }
 
+/** --no-color is known before parsing so that even argument errors respect it. */
+export function sniffNoColor(argv: string[]): boolean {
+  return argv.includes("--no-color");
+}
+
 export function buildContext(cmd: Command, io: Io): Context {
   const o = cmd.optsWithGlobals<Record<string, string | boolean | undefined>>();
   const str = (k: string) => (typeof o[k] === "string" ? (o[k] as string) : undefined);
+  if (o.json && str("output") !== undefined && str("output") !== "json") throw new UsageError(`--json and --output ${str("output")} conflict`, "choose one output format");
   const requested = o.json ? "json" : (str("output") ?? io.env.TRTC_OUTPUT ?? "pretty");
   if (!(OUTPUT_FORMATS as string[]).includes(requested)) throw new UsageError(`invalid --output "${requested}": expected pretty, json or ndjson`);
   const flags: GlobalFlags = {};
@@ -84,10 +105,10 @@ export function buildContext(cmd: Command, io: Io): Context {
     format: requested as OutputFormat,
     quiet: Boolean(o.quiet),
     debug: Boolean(o.debug) || io.env.TRTC_DEBUG === "1",
-    timeoutMs: positiveNumber(str("timeout"), "--timeout", 10, { integer: false }) * 1000,
-    maxAttempts: positiveNumber(str("maxAttempts"), "--max-attempts", 3),
-    concurrency: positiveNumber(str("concurrency"), "--concurrency", 8),
-    rate: positiveNumber(str("rate"), "--rate", 20, { allowZero: true }),
+    timeoutMs: Math.round(numberOption(str("timeout"), "--timeout", 10, TIMEOUT) * 1000),
+    maxAttempts: numberOption(str("maxAttempts"), "--max-attempts", 3, ATTEMPTS),
+    concurrency: numberOption(str("concurrency"), "--concurrency", 8, CONCURRENCY),
+    rate: numberOption(str("rate"), "--rate", 20, RATE),
   };
   return { io, term: createTerminal(io, io.env, o.color === false), flags, run };
 }

@@ -1,10 +1,11 @@
 import { Command, CommanderError } from "commander";
 import { CliError, ExitCode } from "../errors.js";
+import { escapeControls } from "../output/escape.js";
 import { printFailure } from "../output/messages.js";
 import { createTerminal } from "../output/terminal.js";
 import { completionCommand } from "./completion.js";
 import { configCommand } from "./config.js";
-import { addGlobalOptions, sniffFormat, type Io } from "./context.js";
+import { addGlobalOptions, sniffFormat, sniffNoColor, type Io } from "./context.js";
 import { doctorCommand } from "./doctor.js";
 import { emulatorCommand } from "./emulator.js";
 import { roomCommands } from "./room-commands.js";
@@ -27,6 +28,7 @@ Examples:
 
 export function createProgram(io: Io, done: (code: number) => void): Command {
   const term = createTerminal(io, io.env, true);
+  const plain = (text: string) => escapeControls(text, true);
   const program = new Command("trtc-admin")
     .description("Kick users from and dismiss Tencent RTC (TRTC) rooms, safely and in bulk")
     .version(typeof TRTC_ADMIN_VERSION === "string" ? TRTC_ADMIN_VERSION : "dev", "-V, --version")
@@ -37,7 +39,7 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
   commands.push(completionCommand(io, done, () => program));
   for (const cmd of commands) program.addCommand(cmd);
   for (const cmd of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) {
-    cmd.exitOverride().configureOutput({ writeOut: (s) => term.out(s), writeErr: (s) => term.err(s) });
+    cmd.exitOverride().configureOutput({ writeOut: (s) => term.out(s), writeErr: (s) => term.err(plain(s)) });
   }
   return program;
 }
@@ -56,7 +58,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       if (sniffFormat(argv, io.env) !== "pretty") printFailure(createTerminal(io, io.env, true), new CliError(err.message.replace(/^error: /, ""), ExitCode.usage, "UsageError"), "json");
       return ExitCode.usage;
     }
-    printFailure(createTerminal(io, io.env), err, sniffFormat(argv, io.env));
+    printFailure(createTerminal(io, io.env, sniffNoColor(argv)), err, sniffFormat(argv, io.env));
     return err instanceof CliError ? err.exitCode : ExitCode.failed;
   }
 }

@@ -1,7 +1,8 @@
 import { describeCredentialSource, loadCredential } from "../config/credentials.js";
 import { loadConfig } from "../config/load.js";
 import { requireSdkAppId, resolveSettings } from "../config/resolve.js";
-import { CliError, ExitCode, UsageError } from "../errors.js";
+import { CliError, ConfigError, ExitCode, UsageError } from "../errors.js";
+import { proxyProblem } from "../trtc/proxy.js";
 import { AuditLog } from "../output/audit.js";
 import { printBreadcrumb, printRetry, printTrace, printWarning } from "../output/messages.js";
 import { createProgress } from "../output/progress.js";
@@ -10,7 +11,7 @@ import { roomLabel } from "../output/render.js";
 import { Reporter } from "../output/reporter.js";
 import { parseRoom } from "../plan/ids.js";
 import { openInput } from "../plan/input.js";
-import { planDismiss, planKick } from "../plan/plan.js";
+import { checkArguments, planDismiss, planKick } from "../plan/plan.js";
 import type { PlannedRequest, RoomIdMode, Summary } from "../plan/types.js";
 import { isAuthCode } from "../trtc/errors.js";
 import type { Context } from "./context.js";
@@ -43,30 +44,41 @@ function describeTarget(request: PlannedRequest): string {
   return request.userIds ? `${room}: ${request.userIds.join(", ")}` : room;
 }
 
+function throwIfInterrupted(signal: AbortSignal): void {
+  if (signal.aborted) throw new CliError("interrupted: nothing was sent", ExitCode.interrupted, "Interrupted");
+}
+
 /** kick and dismiss: validate everything, confirm, then send under the scheduler. */
 export async function runRoomOperation(ctx: Context, op: RoomOperation): Promise<number> {
   const { io, term, run } = ctx;
-  const settings = resolveSettings(await loadConfig(ctx.flags.config, io.cwd), ctx.flags, io.env);
-  const mode = op.roomIdMode ?? settings.roomIdMode;
-  const sdkAppId = requireSdkAppId(settings);
-  const room = op.kind === "kick" ? parseRoom(op.room!, mode) : undefined;
   if (op.items.length === 0 && op.fromFile === undefined) {
     throw new UsageError(op.kind === "kick" ? "no user ids given" : "no rooms given", "pass them as arguments or with --from-file <path|->");
   }
   if (op.fromFile === "-" && !op.yes && !op.dryRun) {
     throw new UsageError("--yes is required with --from-file -", "standard input carries the ids, so it cannot also answer the confirmation");
   }
-  const source = await openInput(op.items, op.fromFile, io.stdin);
-  try {
-    const plan = () => (op.kind === "kick" ? planKick(sdkAppId, room!, source.items()) : planDismiss(sdkAppId, source.items(), mode));
+  if (!op.yes && !op.dryRun && !(term.stdinIsTTY && term.stderrIsTTY)) throw new UsageError("--yes is required when not running interactively");
+  checkArguments(op.kind, op.room, op.items, op.roomIdMode);
 
-    // Validation pass: every id is checked before anything is sent.
+  const settings = resolveSettings(await loadConfig(ctx.flags.config, io.cwd), ctx.flags, io.env);
+  throwIfInterrupted(io.signal);
+  const mode = op.roomIdMode ?? settings.roomIdMode;
+  const room = op.kind === "kick" ? parseRoom(op.room!, mode) : undefined;
+  const source = await openInput(op.items, op.fromFile, io.stdin, io.signal);
+  try {
+    const plan = (sdkAppId: number) => (op.kind === "kick" ? planKick(sdkAppId, room!, source.items()) : planDismiss(sdkAppId, source.items(), mode));
+
+    // Validation pass: every id is checked before anything is sent, and before a missing SdkAppId is reported.
     let total = 0;
     const preview: PlannedRequest[] = [];
-    for await (const request of plan()) {
+    for await (const request of plan(settings.sdkAppId ?? 0)) {
       if (total++ < PREVIEW) preview.push(request);
+      if (total % 1024 === 0) throwIfInterrupted(io.signal);
     }
     if (total === 0) throw new UsageError(op.kind === "kick" ? "no user ids given" : "no rooms given", "the input held only blank or # lines");
+    const sdkAppId = requireSdkAppId(settings);
+    if (!op.dryRun && proxyProblem(io.env)) throw new ConfigError(`HTTPS_PROXY: ${proxyProblem(io.env)}`, "set HTTPS_PROXY to a URL such as http://proxy.example:3128, or unset it");
+    throwIfInterrupted(io.signal);
 
     const pretty = run.format === "pretty";
     if (pretty && !run.quiet) {
@@ -82,64 +94,74 @@ export async function runRoomOperation(ctx: Context, op: RoomOperation): Promise
     if (op.dryRun) {
       const reporter = new Reporter(run.format, term, await createProgress(term, total, false), run.quiet);
       const { plannedResult } = await import("../run/executor.js");
-      for await (const request of plan()) {
-        if (io.signal.aborted) return ExitCode.interrupted;
+      for await (const request of plan(sdkAppId)) {
+        throwIfInterrupted(io.signal);
         await reporter.result(plannedResult(request));
       }
       reporter.finish();
       return ExitCode.ok;
     }
 
-    if (!op.yes) {
-      if (!(term.stdinIsTTY && term.stderrIsTTY)) throw new UsageError("--yes is required when not running interactively");
-      const lines = [
-        `About to send ${total} request${total === 1 ? "" : "s"} to SdkAppId ${sdkAppId} in ${settings.region} (${settings.endpoint.url}):`,
-        ...preview.map((p) => `  ${p.action} ${describeTarget(p)}`),
-        ...(total > PREVIEW ? [`  … and ${total - PREVIEW} more`] : []),
-      ];
-      const verb = op.kind === "kick" ? "Kick these users" : `Dismiss ${total === 1 ? "this room" : `these ${total} rooms`}`;
-      const answer = await confirm(term, lines, `${verb}?`);
-      if (answer === "interrupted") throw new CliError("interrupted: nothing was sent", ExitCode.interrupted, "Interrupted");
-      if (answer === "no") throw new UsageError("cancelled: nothing was sent");
-    }
-
-    const credential = await loadCredential(settings, io.env);
-    const [{ TrtcClient }, { execute }, { dispatch }] = await Promise.all([
-      import("../trtc/client.js"),
-      import("../run/executor.js"),
-      import("../run/dispatch.js"),
-    ]);
-    const client = new TrtcClient({
-      endpoint: settings.endpoint,
-      region: settings.region,
-      credential,
-      env: io.env,
-      ...(run.debug ? { trace: (event) => printTrace(term, event) } : {}),
-    });
-    const reporter = new Reporter(run.format, term, await createProgress(term, total, !run.quiet), run.quiet);
-    const audit = settings.auditLog ? new AuditLog(settings.auditLog, settings.profile) : undefined;
-    let authFailed = false;
+    // A run that cannot be audited does not start; a write that fails mid-run stops new requests.
+    const auditFailed = new AbortController();
+    const audit = settings.auditLog ? await AuditLog.open(settings.auditLog, settings.profile, () => auditFailed.abort()) : undefined;
     try {
-      await execute(plan(), {
-        concurrency: run.concurrency,
-        rate: run.rate,
-        maxAttempts: run.maxAttempts,
-        ignoreMissing: op.ignoreMissing,
-        signal: io.signal,
-        send: (request) => dispatch(client, request, run.timeoutMs),
-        onResult: (result) => {
-          if (result.error && isAuthCode(result.error.code)) authFailed = true;
-          audit?.record(result);
-          return reporter.result(result);
-        },
-        ...(run.debug ? { onRetry: (request, attempt, error, delay) => printRetry(term, request, attempt, error, delay) } : {}),
+      throwIfInterrupted(io.signal);
+      if (!op.yes) {
+        const lines = [
+          `About to send ${total} request${total === 1 ? "" : "s"} to SdkAppId ${sdkAppId} in ${settings.region} (${settings.endpoint.url}):`,
+          ...preview.map((p) => `  ${p.action} ${describeTarget(p)}`),
+          ...(total > PREVIEW ? [`  … and ${total - PREVIEW} more`] : []),
+        ];
+        const verb = op.kind === "kick" ? "Kick these users" : `Dismiss ${total === 1 ? "this room" : `these ${total} rooms`}`;
+        const answer = await confirm(term, lines, `${verb}?`);
+        if (answer === "interrupted") throw new CliError("interrupted: nothing was sent", ExitCode.interrupted, "Interrupted");
+        if (answer === "no") throw new UsageError("cancelled: nothing was sent");
+      }
+
+      const credential = await loadCredential(settings, io.env);
+      throwIfInterrupted(io.signal);
+      const [{ TrtcClient }, { execute }, { dispatch }] = await Promise.all([
+        import("../trtc/client.js"),
+        import("../run/executor.js"),
+        import("../run/dispatch.js"),
+      ]);
+      const client = new TrtcClient({
+        endpoint: settings.endpoint,
+        region: settings.region,
+        credential,
+        env: io.env,
+        ...(run.debug ? { trace: (event) => printTrace(term, event) } : {}),
       });
+      const reporter = new Reporter(run.format, term, await createProgress(term, total, !run.quiet), run.quiet);
+      let authFailed = false;
+      try {
+        await execute(plan(sdkAppId), {
+          concurrency: run.concurrency,
+          rate: run.rate,
+          maxAttempts: run.maxAttempts,
+          ignoreMissing: op.ignoreMissing,
+          signal: AbortSignal.any([io.signal, auditFailed.signal]),
+          send: (request) => dispatch(client, request, run.timeoutMs),
+          onResult: (result) => {
+            if (result.error && isAuthCode(result.error.code)) authFailed = true;
+            audit?.record(result);
+            return reporter.result(result);
+          },
+          ...(run.debug ? { onRetry: (request, attempt, error, delay) => printRetry(term, request, attempt, error, delay) } : {}),
+        });
+      } finally {
+        await client.close();
+      }
+      const summary = reporter.finish();
+      const code = exitCodeFor(summary, authFailed, io.signal.aborted);
+      const auditError = await audit?.close().then(() => undefined, (err: Error) => err);
+      if (!auditError) return code;
+      printWarning(term, `could not write the audit log ${settings.auditLog}: ${(auditError as NodeJS.ErrnoException).code ?? auditError.message}; no request was sent after the failure`);
+      return code === ExitCode.ok ? ExitCode.failed : code;
     } finally {
-      await client.close();
+      await audit?.close().catch(() => undefined);
     }
-    const summary = reporter.finish();
-    await audit?.close().catch((err: Error) => printWarning(term, `could not write the audit log ${settings.auditLog}: ${err.message}`));
-    return exitCodeFor(summary, authFailed, io.signal.aborted);
   } finally {
     await source.close();
   }

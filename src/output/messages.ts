@@ -2,6 +2,7 @@ import { CliError } from "../errors.js";
 import type { TraceEvent } from "../trtc/client.js";
 import type { TrtcError } from "../trtc/errors.js";
 import type { PlannedRequest } from "../plan/types.js";
+import { escapeControls, safeJson } from "./escape.js";
 import { renderError, roomLabel } from "./render.js";
 import type { OutputFormat } from "./reporter.js";
 import type { Terminal } from "./terminal.js";
@@ -17,11 +18,11 @@ export interface Breadcrumb {
 export function printBreadcrumb(term: Terminal, b: Breadcrumb): void {
   const c = term.errColor;
   const parts = [`profile ${b.profile}`, `SdkAppId ${b.sdkAppId ?? "?"}`, b.region, b.endpoint, `credentials: ${b.credentials}`];
-  term.err(`${c.dim(parts.join(" · "))}\n`);
+  term.err(`${c.dim(escapeControls(parts.join(" · ")))}\n`);
 }
 
 export function printWarning(term: Terminal, message: string): void {
-  term.err(`${term.errColor.yellow("warning:")} ${message}\n`);
+  term.err(`${term.errColor.yellow("warning:")} ${escapeControls(message)}\n`);
 }
 
 export function printInfo(term: Terminal, message: string): void {
@@ -39,25 +40,25 @@ export function printFailure(term: Terminal, err: unknown, format: OutputFormat)
   }
   const error: Record<string, string> = { code, message };
   if (hint) error.hint = hint;
-  term.out(`${JSON.stringify({ ok: false, error })}\n`);
+  term.out(`${safeJson({ ok: false, error })}\n`);
 }
 
 export function printTrace(term: Terminal, event: TraceEvent): void {
   const c = term.errColor;
   if (event.phase === "request") {
-    term.err(c.dim(`debug → ${event.action} ${JSON.stringify(event.headers)} ${event.body}\n`));
+    term.err(c.dim(escapeControls(`debug → ${event.action} ${JSON.stringify(event.headers)} ${event.body}`) + "\n"));
   } else {
-    term.err(c.dim(`debug ← ${event.action} HTTP ${event.status} in ${event.ms} ms ${event.body}\n`));
+    term.err(c.dim(escapeControls(`debug ← ${event.action} HTTP ${event.status} in ${event.ms} ms ${event.body}`) + "\n"));
   }
 }
 
 export function printRetry(term: Terminal, request: PlannedRequest, attempt: number, error: TrtcError, delayMs: number): void {
-  term.err(term.errColor.dim(`debug retry ${request.action} room ${roomLabel({ roomId: request.room.id, roomIdType: request.room.type })}: attempt ${attempt} failed with ${error.code}; next in ${delayMs} ms\n`));
+  term.err(term.errColor.dim(`debug retry ${request.action} room ${roomLabel({ roomId: request.room.id, roomIdType: request.room.type })}: attempt ${attempt} failed with ${escapeControls(error.code)}; next in ${delayMs} ms\n`));
 }
 
 export function printCheck(term: Terminal, ok: boolean, message: string): void {
   const c = term.outColor;
-  term.out(`${ok ? c.green("✔") : c.red("✖")} ${message}\n`);
+  term.out(`${ok ? c.green("✔") : c.red("✖")} ${escapeControls(message)}\n`);
 }
 
 export interface Check {
@@ -66,14 +67,14 @@ export interface Check {
 }
 
 export function printChecks(term: Terminal, checks: Check[], format: OutputFormat): void {
-  if (format !== "pretty") return term.out(`${JSON.stringify({ ok: checks.every((c) => c.ok), checks })}\n`);
+  if (format !== "pretty") return term.out(`${safeJson({ ok: checks.every((c) => c.ok), checks })}\n`);
   for (const check of checks) printCheck(term, check.ok, check.message);
 }
 
 /** A flat record: aligned "key value" lines, or JSON in the machine formats. */
 export function printRecord(term: Terminal, record: Record<string, unknown>, format: OutputFormat): void {
-  if (format !== "pretty") return term.out(`${JSON.stringify(record, null, 2)}\n`);
-  term.out(`${Object.entries(record).map(([k, v]) => `${k.padEnd(15)} ${v ?? "-"}`).join("\n")}\n`);
+  if (format !== "pretty") return term.out(`${safeJson(record, 2)}\n`);
+  term.out(`${Object.entries(record).map(([k, v]) => `${k.padEnd(15)} ${escapeControls(String(v ?? "-"))}`).join("\n")}\n`);
 }
 
 export function printLine(term: Terminal, text: string): void {

@@ -1,9 +1,10 @@
 import type { ChalkInstance } from "chalk";
 import type { Result, Summary } from "../plan/types.js";
+import { escapeControls } from "./escape.js";
 import { hintFor } from "./hints.js";
 
 export function roomLabel(result: Pick<Result, "roomId" | "roomIdType">): string {
-  return result.roomIdType === "string" ? JSON.stringify(result.roomId) : String(result.roomId);
+  return escapeControls(result.roomIdType === "string" ? JSON.stringify(result.roomId) : String(result.roomId));
 }
 
 const ICONS: Record<Result["status"], [string, keyof ChalkInstance]> = {
@@ -20,11 +21,11 @@ export function renderResult(result: Result, c: ChalkInstance): string {
   const paint = c[colour] as ChalkInstance;
   const users = result.userIds ? ` users ${result.userIds.join(",")}` : "";
   const head = `${paint(icon)} ${c.bold(result.action)} room ${roomLabel(result)}${users}`;
-  const rid = result.requestId ? c.dim(` RequestId ${result.requestId}`) : "";
+  const rid = result.requestId ? c.dim(` RequestId ${escapeControls(result.requestId)}`) : "";
   const tries = result.attempts > 1 ? c.dim(` (${result.attempts} attempts)`) : "";
   switch (result.status) {
     case "done": {
-      const note = result.note ? c.dim(` — room already gone on retry (${result.note.code}); an earlier attempt took effect`) : "";
+      const note = result.note ? c.dim(` — room already gone on retry (${escapeControls(result.note.code)}); an earlier attempt took effect`) : "";
       return `${head} ${paint("done")}${tries}${rid}${note}\n`;
     }
     case "already-gone":
@@ -32,14 +33,14 @@ export function renderResult(result: Result, c: ChalkInstance): string {
     case "planned":
       return `${head} ${paint("planned")} ${c.dim(`SdkAppId ${result.sdkAppId}`)}\n`;
     case "not-started": {
-      const why = result.error ? `: ${result.error.message}` : "";
+      const why = result.error ? `: ${escapeControls(result.error.message)}` : "";
       return `${head} ${paint("not started")}${why}\n`;
     }
     case "failed": {
       const err = result.error!;
       const hint = hintFor(err.code);
-      const errRid = err.requestId ? c.dim(` RequestId ${err.requestId}`) : "";
-      return `${head} ${paint("failed")} ${paint(err.code)}: ${err.message}${tries}${errRid}\n${hint ? `    ${c.dim(`hint: ${hint}`)}\n` : ""}`;
+      const errRid = err.requestId ? c.dim(` RequestId ${escapeControls(err.requestId)}`) : "";
+      return `${head} ${paint("failed")} ${paint(escapeControls(err.code))}: ${escapeControls(err.message)}${tries}${errRid}\n${hint ? `    ${c.dim(`hint: ${hint}`)}\n` : ""}`;
     }
   }
 }
@@ -56,5 +57,5 @@ export function renderSummary(summary: Summary, c: ChalkInstance): string {
 }
 
 export function renderError(message: string, hint: string | undefined, c: ChalkInstance): string {
-  return `${c.red("error:")} ${message}\n${hint ? `${c.dim(`hint: ${hint}`)}\n` : ""}`;
+  return `${c.red("error:")} ${escapeControls(message)}\n${hint ? `${c.dim(`hint: ${escapeControls(hint)}`)}\n` : ""}`;
 }

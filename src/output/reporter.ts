@@ -1,4 +1,5 @@
 import { countResult, emptySummary, type Result, type Summary } from "../plan/types.js";
+import { safeJson } from "./escape.js";
 import type { Progress } from "./progress.js";
 import { renderResult, renderSummary } from "./render.js";
 import type { Terminal } from "./terminal.js";
@@ -22,7 +23,7 @@ export class Reporter {
   result(result: Result): Promise<void> | undefined {
     countResult(this.summary, result);
     if (this.format === "json") this.collected.push(result);
-    else if (this.format === "ndjson") this.term.out(`${JSON.stringify(result)}\n`);
+    else if (this.format === "ndjson") this.term.out(`${safeJson(result)}\n`);
     else this.progress.around(() => this.term.out(renderResult(result, this.term.outColor)));
     this.progress.update(this.summary);
     return this.term.outDrained();
@@ -33,9 +34,9 @@ export class Reporter {
     const s = this.summary;
     if (this.format === "json") {
       const ok = s.failed === 0 && s.notStarted === 0;
-      this.term.out(`${JSON.stringify({ ok, results: this.collected, summary: s }, null, 2)}\n`);
+      this.term.out(`${safeJson({ ok, results: this.collected, summary: s }, 2)}\n`);
     } else if (this.format === "ndjson") {
-      this.term.out(`${JSON.stringify({ summary: s })}\n`);
+      this.term.out(`${safeJson({ summary: s })}\n`);
     } else if ((s.total > 1 || s.planned > 0) && !this.quiet) {
       this.term.out(renderSummary(s, this.term.outColor));
     }

@@ -1,10 +1,11 @@
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { UsageError } from "../errors.js";
+import { CliError, ExitCode, UsageError } from "../errors.js";
 
 export interface InputItem {
   value: string;
@@ -17,6 +18,15 @@ export interface InputSource {
   items(): AsyncIterable<InputItem>;
   close(): Promise<void>;
 }
+
+export interface InputLimits {
+  /** Bytes of --from-file input accepted in all. */
+  maxBytes: number;
+  /** Bytes in one line; valid ids are at most 64, so only garbage (NUL floods, /dev/zero) gets near this. */
+  maxLineBytes: number;
+}
+
+export const INPUT_LIMITS: InputLimits = { maxBytes: 1 << 30, maxLineBytes: 64 * 1024 };
 
 async function* fileItems(path: string, label: string): AsyncIterable<InputItem> {
   // Small reads keep few lines queued ahead of the consumer, so they die young instead of being promoted.
@@ -36,41 +46,79 @@ async function* fileItems(path: string, label: string): AsyncIterable<InputItem>
   }
 }
 
-/**
- * Standard input can be read only once, so it is spooled to a private temporary
- * file; the validation pass and the sending pass then stream from that file.
- */
-async function spoolStdin(stdin: NodeJS.ReadableStream): Promise<{ path: string; dir: string }> {
-  const dir = await mkdtemp(join(tmpdir(), "trtc-admin-"));
-  const path = join(dir, "stdin");
-  await pipeline(stdin, createWriteStream(path, { mode: 0o600 }));
-  return { path, dir };
+/** Passes bytes through while refusing input over the total or line limit, before it fills the disk or a string. */
+function guard(label: string, limits: InputLimits): Transform {
+  let total = 0;
+  let line = 0;
+  let lineBytes = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      total += chunk.length;
+      if (total > limits.maxBytes) return callback(new UsageError(`${label} is over ${limits.maxBytes} bytes; refusing it`, "split the input into smaller runs"));
+      let start = 0;
+      for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(10, start)) {
+        lineBytes += nl - start;
+        if (lineBytes > limits.maxLineBytes) break;
+        line++;
+        lineBytes = 0;
+        start = nl + 1;
+      }
+      if (lineBytes <= limits.maxLineBytes) lineBytes += chunk.length - start;
+      if (lineBytes > limits.maxLineBytes) return callback(new UsageError(`${label}:${line + 1}: line is over ${limits.maxLineBytes} bytes; expected one id per line`));
+      callback(null, chunk);
+    },
+  });
 }
 
-export async function openInput(args: string[], fromFile: string | undefined, stdin: NodeJS.ReadableStream): Promise<InputSource> {
-  let filePath: string | undefined;
-  let label = fromFile ?? "";
-  let spoolDir: string | undefined;
-  if (fromFile === "-") {
-    const spooled = await spoolStdin(stdin);
-    filePath = spooled.path;
-    spoolDir = spooled.dir;
-    label = "stdin";
-  } else if (fromFile !== undefined) {
-    filePath = fromFile;
-    await new Promise<void>((resolve, reject) => {
-      const probe = createReadStream(fromFile);
-      probe.once("open", () => { probe.destroy(); resolve(); });
-      probe.once("error", (err) => reject(new UsageError(`cannot read --from-file ${fromFile}: ${(err as NodeJS.ErrnoException).code ?? err.message}`)));
-    });
+async function openSource(fromFile: string): Promise<NodeJS.ReadableStream> {
+  const info = await stat(fromFile).catch((err: NodeJS.ErrnoException) => {
+    throw new UsageError(`cannot read --from-file ${fromFile}: ${err.code ?? err.message}`);
+  });
+  if (info.isDirectory()) throw new UsageError(`cannot read --from-file ${fromFile}: it is a directory`);
+  const stream = createReadStream(fromFile);
+  await new Promise<void>((resolve, reject) => {
+    stream.once("open", () => resolve());
+    stream.once("error", (err: NodeJS.ErrnoException) => reject(new UsageError(`cannot read --from-file ${fromFile}: ${err.code ?? err.message}`)));
+  });
+  return stream;
+}
+
+/**
+ * Copies the input to a private temporary file, so both passes (validation, then sending)
+ * read exactly what was there when the command started, even if the file changes later.
+ */
+async function snapshot(fromFile: string, label: string, stdin: NodeJS.ReadableStream, signal: AbortSignal, limits: InputLimits): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "trtc-admin-"));
+  try {
+    const source = fromFile === "-" ? stdin : await openSource(fromFile);
+    const path = join(dir, "input");
+    await pipeline(source, guard(label, limits), createWriteStream(path, { mode: 0o600, flags: "wx" }), { signal });
+    return dir;
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    if (signal.aborted) throw new CliError("interrupted while reading input: nothing was sent", ExitCode.interrupted, "Interrupted");
+    if (err instanceof CliError) throw err;
+    const e = err as NodeJS.ErrnoException;
+    throw new UsageError(`cannot read ${label}: ${e.code ?? e.message}`);
   }
+}
+
+export async function openInput(
+  args: string[],
+  fromFile: string | undefined,
+  stdin: NodeJS.ReadableStream,
+  signal: AbortSignal,
+  limits: InputLimits = INPUT_LIMITS,
+): Promise<InputSource> {
+  const label = fromFile === "-" ? "stdin" : (fromFile ?? "");
+  const dir = fromFile === undefined ? undefined : await snapshot(fromFile, label, stdin, signal, limits);
   return {
     async *items() {
       for (const [i, value] of args.entries()) yield { value, origin: `argument ${i + 1}` };
-      if (filePath !== undefined) yield* fileItems(filePath, label);
+      if (dir !== undefined) yield* fileItems(join(dir, "input"), label);
     },
     async close() {
-      if (spoolDir !== undefined) await rm(spoolDir, { recursive: true, force: true });
+      if (dir !== undefined) await rm(dir, { recursive: true, force: true });
     },
   };
 }

@@ -44,3 +44,35 @@ export async function* planDismiss(sdkAppId: number, rooms: AsyncIterable<InputI
     yield { action: actionFor("dismiss", room.type), sdkAppId, room };
   }
 }
+
+function checkArgument(value: string, origin: string): void {
+  if (value !== value.trim()) {
+    throw new UsageError(`${origin}: ${JSON.stringify(value)} has leading or trailing whitespace`, "remove it; a string room keeps its spaces, so \" 1234 \" would name a different room");
+  }
+}
+
+/** A room argument valid in some family; its final type waits for the profile's roomIdType. */
+function checkRoomArgument(value: string, mode: RoomIdMode | undefined): void {
+  if (mode !== undefined) return void parseRoom(value, mode);
+  try {
+    parseRoom(value, "string");
+  } catch {
+    parseRoom(value, "auto");
+  }
+}
+
+/**
+ * Checks what the command line alone decides, before any configuration is read, so a bad
+ * argument is a usage error (exit 2) even where no config exists.
+ */
+export function checkArguments(kind: "kick" | "dismiss", room: string | undefined, items: string[], mode: RoomIdMode | undefined): void {
+  if (room !== undefined) {
+    checkArgument(room, "room argument");
+    at({ value: room, origin: "room argument" }, () => checkRoomArgument(room, mode));
+  }
+  for (const [i, value] of items.entries()) {
+    const item = { value, origin: `argument ${i + 1}` };
+    checkArgument(value, item.origin);
+    at(item, () => (kind === "kick" ? validateUserId(value) : checkRoomArgument(value, mode)));
+  }
+}

@@ -23,6 +23,19 @@ export function proxyUrlFor(hostname: string, env: NodeJS.ProcessEnv): string | 
   return proxy;
 }
 
+/** Why the proxy setting cannot be used, or undefined; never echoes the value, which may hold a password. */
+export function proxyProblem(env: NodeJS.ProcessEnv): string | undefined {
+  const proxy = env.HTTPS_PROXY || env.https_proxy;
+  if (!proxy) return undefined;
+  let url: URL;
+  try {
+    url = new URL(proxy);
+  } catch {
+    return "not a valid URL";
+  }
+  return url.protocol === "http:" || url.protocol === "https:" ? undefined : `unsupported scheme ${url.protocol} (use http:// or https://)`;
+}
+
 /** Loaded only when a proxy is actually in use, to keep it off the start-up path. */
 export async function createProxyAgent(proxyUrl: string): Promise<Agent> {
   const { HttpsProxyAgent } = (await import("https-proxy-agent")).default;

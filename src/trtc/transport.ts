@@ -4,6 +4,8 @@ import type { Endpoint } from "./endpoint.js";
 import { CONNECT_ERRNOS, TrtcError } from "./errors.js";
 import { createProxyAgent, proxyUrlFor } from "./proxy.js";
 
+export const MAX_RESPONSE_BYTES = 1 << 20;
+
 export interface HttpResponse {
   status: number;
   statusText: string;
@@ -33,7 +35,14 @@ export async function createTransport(endpoint: Endpoint, env: NodeJS.ProcessEnv
           { hostname: endpoint.hostname, port: endpoint.port, path: "/", method: "POST", headers, agent },
           (res) => {
             const chunks: Buffer[] = [];
-            res.on("data", (chunk: Buffer) => chunks.push(chunk));
+            let size = 0;
+            res.on("data", (chunk: Buffer) => {
+              size += chunk.length;
+              if (size <= MAX_RESPONSE_BYTES) return void chunks.push(chunk);
+              // A TRTC answer is a few hundred bytes; a huge or endless body is not one, and must not fill memory.
+              reject(new TrtcError("malformed", "MalformedResponse", `response body is over ${MAX_RESPONSE_BYTES} bytes`));
+              req.destroy();
+            });
             res.on("end", () =>
               resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? "", headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }),
             );

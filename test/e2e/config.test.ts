@@ -117,6 +117,7 @@ describe("configuration end to end", () => {
 
   it("auditLog gets one JSON line per request sent, without credentials", async () => {
     const dir = project({ ".trtcrc": `${profiles(emu.url)}auditLog: ./logs/audit.jsonl\n` });
+    mkdirSync(join(dir, "logs"));
     mkdirSync(join(dir, "elsewhere"));
     const r = await run(["dismiss", "1", "2", "--yes"], { cwd: join(dir, "elsewhere"), env: baseEnv(prodEnv) });
     expect(r.code).toBe(1);

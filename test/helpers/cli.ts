@@ -52,6 +52,8 @@ export function run(args: string[], options: RunOptions = {}): Promise<RunResult
     child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
     child.on("error", reject);
     child.on("close", (code) => resolvePromise({ code, stdout, stderr }));
+    // A child that refuses its input early closes the pipe; that is its answer, not a test failure.
+    child.stdin.on("error", () => {});
     child.stdin.end(options.input ?? "");
     options.onSpawn?.(child);
   });

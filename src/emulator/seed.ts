@@ -1,11 +1,23 @@
 import { readFile } from "node:fs/promises";
-import { validateNumericRoom, validateStringRoom, validateUserId } from "../plan/ids.js";
+import { isStringRoomId, isUserId, MAX_NUMERIC_ROOM_ID, numericRoomIdFromText } from "./rules.js";
 import type { Seed } from "./state.js";
 
 export const DEFAULT_SDK_APP_ID = 1400000001;
 
 function describe(path: string, err: unknown): Error {
   return new Error(`${path}: ${err instanceof Error ? err.message : String(err)}`);
+}
+
+function validateNumericRoom(id: string): void {
+  if (numericRoomIdFromText(id) === undefined) throw new Error(`invalid numeric room id "${id}": numeric room ids are plain decimal integers 1..${MAX_NUMERIC_ROOM_ID}`);
+}
+
+function validateStringRoom(id: string): void {
+  if (!isStringRoomId(id)) throw new Error(`invalid string room id "${id}": string room ids are 1..64 bytes of letters, digits, space and ! # $ % & ( ) + - : ; < = . > ? @ [ ] ^ _ { } | ~ ,`);
+}
+
+function validateUserId(id: string): void {
+  if (!isUserId(id)) throw new Error(`invalid user id "${id}": user ids are 1..32 bytes of letters, digits, _ and -`);
 }
 
 /** Checks a seed document: apps[].sdkAppId, rooms (numeric ids) and strRooms, each mapping to user ids. */

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { MAX_CONTROL_BODY } from "../../src/emulator/control.js";
 import type { Emulator } from "../../src/emulator/server.js";
+import { EVENT_TRIM, MAX_EVENTS } from "../../src/emulator/state.js";
 import { APP, emulator, seedApp } from "../helpers/cli.js";
 import { rawCall } from "../helpers/signed.js";
 import { control, rawControl } from "./control-client.js";
@@ -159,5 +160,20 @@ describe("control inputs are checked by type", () => {
   it("refuses an events cursor that is not a sequence number", async () => {
     for (const since of ["abc", "-1", "1.5", ""]) expect((await rawControl(emu, "GET", `events?since=${since}`, {})).status, since).toBe(400);
     expect((await rawControl(emu, "GET", "events?since=0", {})).status).toBe(200);
+  });
+});
+
+describe("the event log is bounded", () => {
+  it(`keeps the latest ${MAX_EVENTS}..${MAX_EVENTS + EVENT_TRIM} events, dropping the oldest in blocks`, async () => {
+    const members = MAX_EVENTS + EVENT_TRIM + 5_000;
+    emu.store.seed({ apps: [{ sdkAppId: APP, rooms: { "77": Array.from({ length: members }, (_, i) => `m${i}`) } }] });
+    expect((await rawCall(emu, { action: "DismissRoom", params: { SdkAppId: APP, RoomId: 77 } })).json?.Response.Error).toBeUndefined();
+    const { events } = emu.store;
+    expect(events.length).toBeGreaterThanOrEqual(MAX_EVENTS);
+    expect(events.length).toBeLessThanOrEqual(MAX_EVENTS + EVENT_TRIM);
+    expect(events.at(-1)!.seq).toBe(members);
+    expect(events.at(-1)!.seq - events[0]!.seq + 1).toBe(events.length);
+    expect((await control(emu, "GET", `events?since=${members - 3}`)).events.map((e: any) => e.userId)).toEqual([`m${members - 3}`, `m${members - 2}`, `m${members - 1}`]);
+    expect((await control(emu, "GET", "stats")).events).toBe(events.length);
   });
 });

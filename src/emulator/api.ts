@@ -1,6 +1,4 @@
-import { MAX_NUMERIC_ROOM, validateStringRoom, validateUserId } from "../plan/ids.js";
-import { MAX_USERS_PER_KICK } from "../plan/plan.js";
-import { REGIONS } from "../trtc/endpoint.js";
+import { isNumericRoomId, isRoomActionRegion, isStringRoomId, isUserIdList, MAX_NUMERIC_ROOM_ID, MAX_USER_IDS_PER_REQUEST } from "./rules.js";
 import type { RoomKind, RoomStore } from "./state.js";
 
 /** The four room actions and what each takes. */
@@ -25,18 +23,9 @@ function check(ok: boolean, code: string, message: string): void {
   if (!ok) throw new ApiError(code, message);
 }
 
-function isValid(validate: (v: string) => unknown, value: string): boolean {
-  try {
-    validate(value);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export function checkRegion(region: string | undefined): void {
   check(region !== undefined && region !== "", "MissingParameter.Region", "The X-TC-Region header is required.");
-  check(REGIONS.includes(region!), "UnsupportedRegion", `The region ${region} is not supported by this action.`);
+  check(isRoomActionRegion(region), "UnsupportedRegion", `The region ${region} is not supported by this action.`);
 }
 
 /** Validates one action's parameters as the service does, then applies it to the store. */
@@ -54,17 +43,16 @@ export function applyAction(store: RoomStore, action: string, params: Record<str
   check(roomId !== undefined && roomId !== null, "MissingParameter.RoomId", "The RoomId parameter is missing.");
   if (spec.room === "numeric") {
     check(Number.isInteger(roomId), "InvalidParameter.RoomId", `${action} takes an integer RoomId; use the ByStrRoomId action for string rooms.`);
-    check((roomId as number) >= 1 && (roomId as number) <= MAX_NUMERIC_ROOM, "InvalidParameterValue.RoomId", `RoomId must be in 1..${MAX_NUMERIC_ROOM}.`);
+    check(isNumericRoomId(roomId), "InvalidParameterValue.RoomId", `RoomId must be in 1..${MAX_NUMERIC_ROOM_ID}.`);
   } else {
     check(typeof roomId === "string", "InvalidParameter.RoomId", `${action} takes a string RoomId.`);
-    check(isValid(validateStringRoom, roomId as string), "InvalidParameterValue.RoomId", "RoomId must be 1..64 bytes of the allowed characters.");
+    check(isStringRoomId(roomId), "InvalidParameterValue.RoomId", "RoomId must be 1..64 bytes of the allowed characters.");
   }
 
   if (spec.users) {
     check(userIds !== undefined && userIds !== null, "MissingParameter.UserIds", "The UserIds parameter is missing.");
-    check(Array.isArray(userIds) && userIds.length > 0 && userIds.length <= MAX_USERS_PER_KICK, "InvalidParameter.UserIds", `UserIds must list 1..${MAX_USERS_PER_KICK} user ids.`);
-    const list = userIds as unknown[];
-    check(list.every((u) => typeof u === "string" && isValid(validateUserId, u)), "InvalidParameter.UserIds", "Each UserId must be 1..32 bytes of letters, digits, _ and -.");
+    check(Array.isArray(userIds) && userIds.length > 0 && userIds.length <= MAX_USER_IDS_PER_REQUEST, "InvalidParameter.UserIds", `UserIds must list 1..${MAX_USER_IDS_PER_REQUEST} user ids.`);
+    check(isUserIdList(userIds), "InvalidParameter.UserIds", "Each UserId must be 1..32 bytes of letters, digits, _ and -.");
   }
 
   const room = roomId as number | string;

@@ -1,11 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { isLoopbackHost } from "../trtc/endpoint.js";
 import { serveApi } from "./serve-api.js";
 import { handleControl } from "./control.js";
 import { FaultTable } from "./faults.js";
 import { WindowCounter } from "./rate-limit.js";
 import { DEFAULT_SDK_APP_ID } from "./seed.js";
+import { isLoopback } from "./rules.js";
 import { RoomStore, type Seed } from "./state.js";
 
 export const DEFAULT_SECRET_ID = "AKIDtrtcEmulatorTestId0000000000";
@@ -83,7 +83,7 @@ export class Emulator {
 
   async listen(): Promise<string> {
     const host = this.options.host ?? "127.0.0.1";
-    if (!isLoopbackHost(host)) throw new Error(`refusing to listen on ${host}: the emulator binds loopback addresses only`);
+    if (!isLoopback(host)) throw new Error(`refusing to listen on ${host}: the emulator binds loopback addresses only`);
     await new Promise<void>((resolve, reject) => {
       this.server.once("error", reject);
       this.server.listen(this.options.port ?? 9000, host, () => resolve());
@@ -127,7 +127,7 @@ export class Emulator {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? "/").split("?")[0]!;
     if (path.startsWith("/_emulator/")) {
-      if (!isLoopbackHost(req.socket.remoteAddress?.replace(/^::ffff:/, "") ?? "")) return void res.writeHead(403).end();
+      if (!isLoopback(req.socket.remoteAddress ?? "")) return void res.writeHead(403).end();
       return handleControl(this, req, res, path);
     }
     await serveApi(this, req, res, path);

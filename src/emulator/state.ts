@@ -2,6 +2,10 @@
 
 export type RoomKind = "numeric" | "string";
 
+/** The event log keeps the latest MAX_EVENTS to MAX_EVENTS + EVENT_TRIM events, dropping the oldest in blocks. */
+export const MAX_EVENTS = 100_000;
+export const EVENT_TRIM = 10_000;
+
 export interface ClientEvent {
   seq: number;
   time: string;
@@ -65,6 +69,8 @@ export class RoomStore {
   private emit(base: Omit<ClientEvent, "seq" | "time">): void {
     const event: ClientEvent = { seq: ++this.seq, time: new Date().toISOString(), ...base };
     this.events.push(event);
+    // A kick in a big room emits one event per member: trim in blocks so a full log costs no per-event copy.
+    if (this.events.length > MAX_EVENTS + EVENT_TRIM) this.events.splice(0, EVENT_TRIM);
     this.onEvent?.(event);
   }
 

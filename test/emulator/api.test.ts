@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Emulator } from "../../src/emulator/server.js";
 import { APP, emulator, seedApp } from "../helpers/cli.js";
-import { control, rawCall } from "../helpers/signed.js";
+import { rawCall } from "../helpers/signed.js";
+import { control } from "./control-client.js";
 
 let emu: Emulator;
 beforeEach(async () => {

@@ -58,8 +58,3 @@ export function rawCall(emu: Emulator, call: RawCall): Promise<RawResponse> {
     req.end(body);
   });
 }
-
-export async function control(emu: Emulator, method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${emu.url}/_emulator/${path}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-  return res.json();
-}

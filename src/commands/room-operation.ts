@@ -12,6 +12,7 @@ import { Reporter } from "../output/reporter.js";
 import { parseRoom } from "../plan/ids.js";
 import { openInput } from "../plan/input.js";
 import { checkArguments, planDismiss, planKick } from "../plan/plan.js";
+import { Repeats } from "../plan/repeats.js";
 import type { PlannedRequest, RoomIdMode, Summary } from "../plan/types.js";
 import { isAuthCode } from "../trtc/errors.js";
 import type { Context } from "./context.js";
@@ -66,7 +67,8 @@ export async function runRoomOperation(ctx: Context, op: RoomOperation): Promise
   const room = op.kind === "kick" ? parseRoom(op.room!, mode) : undefined;
   const source = await openInput(op.items, op.fromFile, io.stdin, io.signal);
   try {
-    const plan = (sdkAppId: number) => (op.kind === "kick" ? planKick(sdkAppId, room!, source.items()) : planDismiss(sdkAppId, source.items(), mode));
+    const repeats = new Repeats();
+    const plan = (sdkAppId: number) => (op.kind === "kick" ? planKick(sdkAppId, room!, source.items(), repeats) : planDismiss(sdkAppId, source.items(), mode, repeats));
 
     // Validation pass: every id is checked before anything is sent, and before a missing SdkAppId is reported.
     let total = 0;

@@ -10,7 +10,7 @@ export const OUTPUT_FORMATS: OutputFormat[] = ["pretty", "json", "ndjson"];
 /** Receives each result as it finishes and renders it in the chosen format. */
 export class Reporter {
   readonly summary: Summary = emptySummary();
-  private readonly collected: Result[] = [];
+  private opened = false;
 
   constructor(
     private readonly format: OutputFormat,
@@ -22,8 +22,10 @@ export class Reporter {
   /** Renders one result; the promise, when there is one, waits for a backed-up stdout. */
   result(result: Result): Promise<void> | undefined {
     countResult(this.summary, result);
-    if (this.format === "json") this.collected.push(result);
-    else if (this.format === "ndjson") this.term.out(`${safeJson(result)}\n`);
+    if (this.format === "json") {
+      this.term.out(`${this.opened ? "," : '{\n  "results": ['}\n    ${safeJson(result)}`);
+      this.opened = true;
+    } else if (this.format === "ndjson") this.term.out(`${safeJson(result)}\n`);
     else this.progress.around(() => this.term.out(renderResult(result, this.term.outColor)));
     this.progress.update(this.summary);
     return this.term.outDrained();
@@ -33,8 +35,9 @@ export class Reporter {
     this.progress.stop();
     const s = this.summary;
     if (this.format === "json") {
+      // Results are streamed as they finish, so "ok" and the summary, known only now, come last.
       const ok = s.failed === 0 && s.notStarted === 0;
-      this.term.out(`${safeJson({ ok, results: this.collected, summary: s }, 2)}\n`);
+      this.term.out(`${this.opened ? "\n  ]" : '{\n  "results": []'},\n  "summary": ${safeJson(s)},\n  "ok": ${ok}\n}\n`);
     } else if (this.format === "ndjson") {
       this.term.out(`${safeJson({ summary: s })}\n`);
     } else if ((s.total > 1 || s.planned > 0) && !this.quiet) {

@@ -7,6 +7,7 @@ export interface Stream {
   writableNeedDrain?: boolean;
   destroyed?: boolean;
   once?(event: "drain" | "close", listener: () => void): unknown;
+  off?(event: "drain" | "close", listener: () => void): unknown;
 }
 
 /** The only writer to the terminal: stdout for results, stderr for everything else. */
@@ -45,8 +46,14 @@ export function createTerminal(io: { stdout: Stream; stderr: Stream; stdin: Node
     outDrained: () =>
       io.stdout.writableNeedDrain && !io.stdout.destroyed && io.stdout.once
         ? new Promise((resolve) => {
-            io.stdout.once!("drain", resolve);
-            io.stdout.once!("close", resolve);
+            // Each listener goes when either fires; left behind, they pile up on a slow reader.
+            const done = () => {
+              io.stdout.off?.("drain", done);
+              io.stdout.off?.("close", done);
+              resolve();
+            };
+            io.stdout.once!("drain", done);
+            io.stdout.once!("close", done);
           })
         : undefined,
     outColor: new Chalk({ level: colorLevel(io.stdout, env, noColor) }),

@@ -58,7 +58,3 @@ export function parseRoom(value: string, mode: RoomIdMode): Room {
   if (mode === "numeric" || CANONICAL_DECIMAL.test(value)) return { id: validateNumericRoom(value), type: "numeric" };
   return { id: validateStringRoom(value), type: "string" };
 }
-
-export function roomKey(room: Room): string {
-  return `${room.type}:${room.id}`;
-}

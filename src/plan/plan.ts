@@ -1,6 +1,7 @@
 import { UsageError } from "../errors.js";
-import { parseRoom, roomKey, validateUserId } from "./ids.js";
+import { parseRoom, validateUserId } from "./ids.js";
 import type { InputItem } from "./input.js";
+import { Repeats } from "./repeats.js";
 import { actionFor, type PlannedRequest, type Room, type RoomIdMode } from "./types.js";
 
 /** The API accepts at most this many user ids per kick. */
@@ -16,33 +17,32 @@ function at<T>(item: InputItem, check: () => T): T {
 }
 
 /** Kick requests: user ids validated, de-duplicated in first-seen order, in batches of at most 10. */
-export async function* planKick(sdkAppId: number, room: Room, userIds: AsyncIterable<InputItem>): AsyncGenerator<PlannedRequest> {
+export async function* planKick(sdkAppId: number, room: Room, userIds: AsyncIterable<InputItem>, repeats = new Repeats()): AsyncGenerator<PlannedRequest> {
   const action = actionFor("kick", room.type);
-  const seen = new Set<string>();
   let batch: string[] = [];
+  repeats.startPass();
   for await (const item of userIds) {
     const id = at(item, () => validateUserId(item.value));
-    if (seen.has(id)) continue;
-    seen.add(id);
+    if (repeats.isRepeat(id)) continue;
     batch.push(id);
     if (batch.length === MAX_USERS_PER_KICK) {
       yield { action, sdkAppId, room, userIds: batch };
       batch = [];
     }
   }
+  repeats.endPass();
   if (batch.length > 0) yield { action, sdkAppId, room, userIds: batch };
 }
 
 /** Dismiss requests: one per distinct room, each typed to pick its action. */
-export async function* planDismiss(sdkAppId: number, rooms: AsyncIterable<InputItem>, mode: RoomIdMode): AsyncGenerator<PlannedRequest> {
-  const seen = new Set<string>();
+export async function* planDismiss(sdkAppId: number, rooms: AsyncIterable<InputItem>, mode: RoomIdMode, repeats = new Repeats()): AsyncGenerator<PlannedRequest> {
+  repeats.startPass();
   for await (const item of rooms) {
     const room = at(item, () => parseRoom(item.value, mode));
-    const key = roomKey(room);
-    if (seen.has(key)) continue;
-    seen.add(key);
+    if (repeats.isRepeat(room.id)) continue;
     yield { action: actionFor("dismiss", room.type), sdkAppId, room };
   }
+  repeats.endPass();
 }
 
 function checkArgument(value: string, origin: string): void {

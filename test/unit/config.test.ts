@@ -108,3 +108,28 @@ describe("loading with cosmiconfig", () => {
     await expect(loadConfig("/nonexistent/trtc.yaml", "/")).rejects.toThrow(ConfigError);
   });
 });
+
+describe("profile names are own keys only (audit #7.6)", () => {
+  it.each(["constructor", "toString", "hasOwnProperty", "__proto__", "valueOf"])("--profile %s is an unknown profile", (name) => {
+    expect(() => resolve({ profile: name }, ENV_CREDS)).toThrow(`unknown profile "${name}"`);
+    expect(() => resolveSettings(undefined, { profile: name }, ENV_CREDS)).toThrow(ConfigError);
+  });
+  it.each(["constructor", "toString", "__proto__"])("defaultProfile: %s names no profile", (name) => {
+    expect(() => validateConfig("f", { defaultProfile: name, profiles: { a: {} } })).toThrow(/f: defaultProfile: names no profile/);
+  });
+  it.each(["constructor", "toString", "__proto__"])("a profile key %s is an unknown key", (key) => {
+    const raw = JSON.parse(`{"sdkAppId": 1, "${key}": {"x": 1}}`);
+    expect(() => validateConfig("f", raw)).toThrow(ConfigError);
+    expect(() => validateConfig("f", raw)).toThrow(`f: (top level).${key}: unknown key`);
+  });
+  it("a top-level __proto__ key is an unknown key, and pollutes nothing", () => {
+    expect(() => validateConfig("f", JSON.parse('{"profiles": {}, "__proto__": {"auditLog": "x"}}'))).toThrow("f: __proto__: unknown key");
+    expect(({} as Record<string, unknown>).auditLog).toBeUndefined();
+  });
+  it("a profile named __proto__ is just a name: it neither replaces the prototype nor lends its keys as profiles", () => {
+    const config = validateConfig("f", JSON.parse('{"profiles": {"__proto__": {"sdkAppId": 1400000007}}}'));
+    expect(Object.keys(config.profiles)).toEqual(["__proto__"]);
+    expect(resolveSettings({ path: "f", config }, { profile: "__proto__" }, {}).sdkAppId).toBe(1400000007);
+    expect(() => resolveSettings({ path: "f", config }, { profile: "sdkAppId" }, ENV_CREDS)).toThrow('unknown profile "sdkAppId"');
+  });
+});

@@ -42,6 +42,23 @@ const PROFILE_KEYS: Record<keyof ProfileConfig, Check> = {
 };
 
 const TOP_KEYS = ["defaultProfile", "profiles", "auditLog"];
+/** Keys whose value is never echoed, even when it has the wrong type. */
+const SECRET_KEYS: readonly string[] = ["secretId", "secretKey", "sessionToken", "credentialCommand"];
+
+/**
+ * What a wrong value was, for messages: short scalars as written, everything else by type,
+ * so neither a secret nor a huge (or self-referencing) YAML structure is printed.
+ */
+function describe(value: unknown, secret: boolean): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (value instanceof Date) return "a date";
+  if (typeof value === "object") return "a mapping";
+  if (typeof value === "string" && value === "") return "an empty string";
+  if (secret) return `a ${typeof value}`;
+  const text = JSON.stringify(value) ?? typeof value;
+  return text.length > 40 ? `${text.slice(0, 37)}..."` : text;
+}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -57,7 +74,7 @@ function validateProfile(file: string, path: string, raw: unknown): ProfileConfi
     const check = Object.hasOwn(PROFILE_KEYS, key) ? PROFILE_KEYS[key as keyof ProfileConfig] : undefined;
     if (!check) fail(file, `${path}.${key}`, "unknown key", `remove it; profile keys are ${Object.keys(PROFILE_KEYS).join(", ")}`);
     const problem = check(value);
-    if (problem) fail(file, `${path}.${key}`, `${problem} (got ${JSON.stringify(value)})`, `fix ${path}.${key}`);
+    if (problem) fail(file, `${path}.${key}`, `${problem} (got ${describe(value, SECRET_KEYS.includes(key))})`, `fix ${path}.${key}`);
   }
   const profile = raw as ProfileConfig;
   if ((profile.secretId === undefined) !== (profile.secretKey === undefined)) {
@@ -95,7 +112,7 @@ export function validateConfig(file: string, raw: unknown): ConfigFile {
   const config: ConfigFile = { profiles };
   if (raw.defaultProfile !== undefined) {
     if (typeof raw.defaultProfile !== "string" || !Object.hasOwn(profiles, raw.defaultProfile)) {
-      fail(file, "defaultProfile", `names no profile (got ${JSON.stringify(raw.defaultProfile)})`, `set it to one of: ${Object.keys(profiles).join(", ") || "(no profiles defined)"}`);
+      fail(file, "defaultProfile", `names no profile (got ${describe(raw.defaultProfile, false)})`, `set it to one of: ${Object.keys(profiles).join(", ") || "(no profiles defined)"}`);
     }
     config.defaultProfile = raw.defaultProfile;
   }

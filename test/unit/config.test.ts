@@ -133,3 +133,37 @@ describe("profile names are own keys only (audit #7.6)", () => {
     expect(() => resolveSettings({ path: "f", config }, { profile: "sdkAppId" }, ENV_CREDS)).toThrow('unknown profile "sdkAppId"');
   });
 });
+
+describe("secrets stay out of messages (audit #7.9)", () => {
+  it.each([
+    ["secretId", 12345678, "a number"],
+    ["secretKey", 87654321, "a number"],
+    ["secretKey", true, "a boolean"],
+    ["secretKey", ["s3cr3t"], "a list"],
+    ["sessionToken", 55555555, "a number"],
+  ])("a %s of the wrong type prints its type, not its value", (key, value, type) => {
+    const raw = { sdkAppId: 1, secretId: "id", secretKey: "key", [key]: value };
+    expect(() => validateConfig("f", raw)).toThrow(`f: (top level).${key}: must be a non-empty string (got ${type})`);
+    try {
+      validateConfig("f", raw);
+    } catch (err) {
+      expect((err as Error).message).not.toMatch(/12345678|87654321|s3cr3t|55555555|true/);
+    }
+  });
+  it("other wrong values are still shown, shortly", () => {
+    expect(() => validateConfig("f", { roomIdType: "text" })).toThrow('(got "text")');
+    expect(() => validateConfig("f", { region: "x".repeat(100) })).toThrow(/\(got "x{36}\.\.\."\)$/);
+  });
+  it.each(["https://alice:pa55@example.com", "alice:pa55@example.com", "http://alice:pa55@127.0.0.1:9000", "https://alice:pa55@example.com/path", "https://alice:pa55@exa mple.com"])(
+    "an endpoint with user:password (%s) is refused without echoing them",
+    (value) => {
+      expect(() => resolveSettings(undefined, { endpoint: value }, {})).toThrow(UsageError);
+      try {
+        resolveSettings(undefined, { endpoint: value }, {});
+      } catch (err) {
+        expect((err as Error).message).not.toMatch(/alice|pa55/);
+        expect((err as Error).message).toContain("***@");
+      }
+    },
+  );
+});

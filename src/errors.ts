@@ -34,3 +34,10 @@ export class ConfigError extends CliError {
     super(message, ExitCode.config, "ConfigError", hint);
   }
 }
+
+/** SIGINT/SIGTERM before anything was sent: exit 130. */
+export class InterruptedError extends CliError {
+  constructor(message = "interrupted: nothing was sent") {
+    super(message, ExitCode.interrupted, "Interrupted");
+  }
+}

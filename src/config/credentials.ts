@@ -1,33 +1,82 @@
 import { spawn } from "node:child_process";
-import { ConfigError } from "../errors.js";
+import { ConfigError, InterruptedError } from "../errors.js";
 import type { TrtcCredential } from "../trtc/client.js";
 import type { Settings } from "./resolve.js";
 
-const COMMAND_TIMEOUT_MS = 30_000;
+export interface CredentialOptions {
+  /** How long credentialCommand may run (the contract's 30 s); tests shorten it. */
+  timeoutMs?: number;
+}
 
-function runCredentialCommand(command: string, profile: string): Promise<TrtcCredential> {
+const COMMAND_TIMEOUT_MS = 30_000;
+/** Credentials fit in far less; beyond this the command is broken (or `yes`), and memory stays bounded. */
+const MAX_OUTPUT_BYTES = 64 * 1024;
+const SHAPE = "it must print a JSON object with string secretId and secretKey";
+
+/** The credential in the command's output, or why there is none (never quoting the output). */
+function parseCredential(text: string): TrtcCredential | string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return `its output is not JSON; ${SHAPE}`;
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return SHAPE;
+  const { secretId, secretKey, sessionToken } = parsed as Record<string, unknown>;
+  if (typeof secretId !== "string" || typeof secretKey !== "string" || !secretId || !secretKey) return SHAPE;
+  if (sessionToken !== undefined && sessionToken !== null && typeof sessionToken !== "string") return "its sessionToken is not a string";
+  const credential: TrtcCredential = { secretId, secretKey };
+  if (typeof sessionToken === "string" && sessionToken) credential.token = sessionToken;
+  return credential;
+}
+
+function runCredentialCommand(command: string, profile: string, signal: AbortSignal | undefined, timeoutMs: number): Promise<TrtcCredential> {
   const failed = (why: string) => new ConfigError(`credentialCommand of profile "${profile}" failed: ${why}`, "run the command yourself; it must print JSON {\"secretId\",\"secretKey\",\"sessionToken\"?}");
+  if (signal?.aborted) return Promise.reject(new InterruptedError());
   return new Promise((resolve, reject) => {
-    const child = spawn(command, { shell: true, stdio: ["ignore", "pipe", "pipe"], timeout: COMMAND_TIMEOUT_MS });
-    let stdout = "";
+    // Its own process group, so a timeout or interrupt kills everything it started: killing
+    // only the shell would leave a child holding stdout open, and us waiting for it.
+    const child = spawn(command, { shell: true, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const chunks: Buffer[] = [];
+    let stdoutBytes = 0;
     let stderrBytes = 0;
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    let settled = false;
+    const settle = (result: TrtcCredential | Error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+      if (result instanceof Error) reject(result);
+      else resolve(result);
+    };
+    // Settles at once: the pipes may stay open until the last process of the group is gone.
+    const kill = (why: Error) => {
+      if (child.pid !== undefined) {
+        try {
+          process.kill(-child.pid, "SIGKILL");
+        } catch {
+          child.kill("SIGKILL");
+        }
+      }
+      child.stdout.destroy();
+      child.stderr.destroy();
+      settle(why);
+    };
+    const onAbort = () => kill(new InterruptedError());
+    const timer = setTimeout(() => kill(failed(`no answer within ${timeoutMs / 1000} s; it and every process it started were killed`)), timeoutMs);
+    signal?.addEventListener("abort", onAbort, { once: true });
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdoutBytes += chunk.length;
+      if (stdoutBytes > MAX_OUTPUT_BYTES) kill(failed(`output too large (over ${MAX_OUTPUT_BYTES / 1024} KiB)`));
+      else chunks.push(chunk);
+    });
     // Its stderr is counted, never echoed: a failing secret helper may print secrets.
     child.stderr.on("data", (chunk: Buffer) => (stderrBytes += chunk.length));
-    child.on("error", (err) => reject(failed(err.message)));
-    child.on("close", (code, signal) => {
-      if (code !== 0) return reject(failed(signal ? `killed by ${signal}` : `exit status ${code}${stderrBytes ? ` (${stderrBytes} bytes on stderr)` : ""}`));
-      let parsed: Record<string, unknown>;
-      try {
-        parsed = JSON.parse(stdout) as Record<string, unknown>;
-      } catch {
-        return reject(failed("its output is not JSON"));
-      }
-      const { secretId, secretKey, sessionToken } = parsed;
-      if (typeof secretId !== "string" || typeof secretKey !== "string" || !secretId || !secretKey) return reject(failed("its JSON lacks secretId or secretKey"));
-      const credential: TrtcCredential = { secretId, secretKey };
-      if (typeof sessionToken === "string" && sessionToken) credential.token = sessionToken;
-      resolve(credential);
+    child.on("error", (err) => settle(failed(err.message)));
+    child.on("close", (code, signalName) => {
+      if (code !== 0) return settle(failed(signalName ? `killed by ${signalName}` : `exit status ${code}${stderrBytes ? ` (${stderrBytes} bytes on stderr)` : ""}`));
+      const credential = parseCredential(Buffer.concat(chunks).toString("utf8"));
+      settle(typeof credential === "string" ? failed(credential) : credential);
     });
   });
 }
@@ -46,7 +95,11 @@ export function describeCredentialSource(settings: Settings): string {
   }
 }
 
-export async function loadCredential(settings: Settings, env: NodeJS.ProcessEnv): Promise<TrtcCredential> {
+/**
+ * The credential to sign with. `signal` aborts a running credentialCommand: its process
+ * group is killed and the promise rejects with InterruptedError (exit 130).
+ */
+export async function loadCredential(settings: Settings, env: NodeJS.ProcessEnv, signal?: AbortSignal, options: CredentialOptions = {}): Promise<TrtcCredential> {
   const plan = settings.credentials;
   switch (plan.kind) {
     case "env": {
@@ -60,7 +113,7 @@ export async function loadCredential(settings: Settings, env: NodeJS.ProcessEnv)
       return credential;
     }
     case "command":
-      return runCredentialCommand(plan.command, settings.profile);
+      return runCredentialCommand(plan.command, settings.profile, signal, options.timeoutMs ?? COMMAND_TIMEOUT_MS);
     case "none":
       throw new ConfigError(
         `no credentials for profile "${settings.profile}"`,

@@ -102,7 +102,8 @@ export function resolveSettings(loaded: LoadedConfig | undefined, flags: GlobalF
   const config = loaded?.config ?? { profiles: {} };
   const explicit = flags.profile ?? (env.TRTC_PROFILE || undefined);
   const profileName = explicit ?? config.defaultProfile ?? "default";
-  const rawProfile = config.profiles[profileName];
+  // Own keys only: "constructor" or "toString" must not find Object.prototype members.
+  const rawProfile = Object.hasOwn(config.profiles, profileName) ? config.profiles[profileName] : undefined;
   if (explicit !== undefined && !rawProfile) {
     const known = Object.keys(config.profiles);
     throw new ConfigError(

@@ -42,6 +42,23 @@ const PROFILE_KEYS: Record<keyof ProfileConfig, Check> = {
 };
 
 const TOP_KEYS = ["defaultProfile", "profiles", "auditLog"];
+/** Keys whose value is never echoed, even when it has the wrong type. */
+const SECRET_KEYS: readonly string[] = ["secretId", "secretKey", "sessionToken", "credentialCommand"];
+
+/**
+ * What a wrong value was, for messages: short scalars as written, everything else by type,
+ * so neither a secret nor a huge (or self-referencing) YAML structure is printed.
+ */
+function describe(value: unknown, secret: boolean): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (value instanceof Date) return "a date";
+  if (typeof value === "object") return "a mapping";
+  if (typeof value === "string" && value === "") return "an empty string";
+  if (secret) return `a ${typeof value}`;
+  const text = JSON.stringify(value) ?? typeof value;
+  return text.length > 40 ? `${text.slice(0, 37)}..."` : text;
+}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -54,10 +71,10 @@ function fail(file: string, keyPath: string, problem: string, fix: string): neve
 function validateProfile(file: string, path: string, raw: unknown): ProfileConfig {
   if (!isRecord(raw)) fail(file, path, "must be a mapping of profile settings", `write ${path} as key: value lines (see .trtcrc.example)`);
   for (const [key, value] of Object.entries(raw)) {
-    const check = PROFILE_KEYS[key as keyof ProfileConfig];
+    const check = Object.hasOwn(PROFILE_KEYS, key) ? PROFILE_KEYS[key as keyof ProfileConfig] : undefined;
     if (!check) fail(file, `${path}.${key}`, "unknown key", `remove it; profile keys are ${Object.keys(PROFILE_KEYS).join(", ")}`);
     const problem = check(value);
-    if (problem) fail(file, `${path}.${key}`, `${problem} (got ${JSON.stringify(value)})`, `fix ${path}.${key}`);
+    if (problem) fail(file, `${path}.${key}`, `${problem} (got ${describe(value, SECRET_KEYS.includes(key))})`, `fix ${path}.${key}`);
   }
   const profile = raw as ProfileConfig;
   if ((profile.secretId === undefined) !== (profile.secretKey === undefined)) {
@@ -74,12 +91,14 @@ function validateProfile(file: string, path: string, raw: unknown): ProfileConfi
 
 /** Checks a loaded config document; a file without `profiles` is one profile named "default". */
 export function validateConfig(file: string, raw: unknown): ConfigFile {
-  if (raw === null || raw === undefined) return { profiles: {} };
+  if (raw === null || raw === undefined) return { profiles: Object.create(null) };
   if (!isRecord(raw)) fail(file, "(top level)", "must be a mapping", "see .trtcrc.example for the expected shape");
-  if (!("profiles" in raw)) {
+  if (!Object.hasOwn(raw, "profiles")) {
     const { auditLog, ...profile } = raw;
-    if ("defaultProfile" in profile) fail(file, "defaultProfile", "only makes sense with a profiles mapping", "add profiles: or remove defaultProfile");
-    const config: ConfigFile = { flat: true, profiles: { default: validateProfile(file, "(top level)", profile) } };
+    if (Object.hasOwn(profile, "defaultProfile")) fail(file, "defaultProfile", "only makes sense with a profiles mapping", "add profiles: or remove defaultProfile");
+    const profiles: Record<string, ProfileConfig> = Object.create(null);
+    profiles.default = validateProfile(file, "(top level)", profile);
+    const config: ConfigFile = { flat: true, profiles };
     if (auditLog !== undefined) config.auditLog = checkAuditLog(file, auditLog);
     return config;
   }
@@ -87,12 +106,13 @@ export function validateConfig(file: string, raw: unknown): ConfigFile {
     if (!TOP_KEYS.includes(key)) fail(file, key, "unknown key", `move it under a profile in profiles:, or remove it; top-level keys are ${TOP_KEYS.join(", ")}`);
   }
   if (!isRecord(raw.profiles)) fail(file, "profiles", "must be a mapping of profile name to settings", "see .trtcrc.example");
-  const profiles: Record<string, ProfileConfig> = {};
+  // No prototype: a profile named "constructor" or "__proto__" is just a name, never Object.prototype.
+  const profiles: Record<string, ProfileConfig> = Object.create(null);
   for (const [name, value] of Object.entries(raw.profiles)) profiles[name] = validateProfile(file, `profiles.${name}`, value);
   const config: ConfigFile = { profiles };
   if (raw.defaultProfile !== undefined) {
-    if (typeof raw.defaultProfile !== "string" || !(raw.defaultProfile in profiles)) {
-      fail(file, "defaultProfile", `names no profile (got ${JSON.stringify(raw.defaultProfile)})`, `set it to one of: ${Object.keys(profiles).join(", ") || "(no profiles defined)"}`);
+    if (typeof raw.defaultProfile !== "string" || !Object.hasOwn(profiles, raw.defaultProfile)) {
+      fail(file, "defaultProfile", `names no profile (got ${describe(raw.defaultProfile, false)})`, `set it to one of: ${Object.keys(profiles).join(", ") || "(no profiles defined)"}`);
     }
     config.defaultProfile = raw.defaultProfile;
   }

@@ -37,6 +37,8 @@ profiles:
     roomIdType: string
     credentialCommand: node ${credsScript}
 `;
+/** A nine-level "billion laughs" under a known key (as in test/unit/config.test.ts). */
+const LOL_BOMB = `sdkAppId:\n  - &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n${[..."bcdefghi"].map((n, i) => `  - &${n} [${Array(9).fill(`*${"abcdefgh"[i]}`).join(", ")}]\n`).join("")}`;
 const prodEnv = { PROD_ID: DEFAULT_SECRET_ID, PROD_KEY: DEFAULT_SECRET_KEY };
 
 describe("configuration end to end", () => {
@@ -91,13 +93,65 @@ describe("configuration end to end", () => {
     [".trtcrc", "sdkAppId: abc\n", /sdkAppId: must be a positive integer/],
     [".trtcrc", "sdkAppId: 1\nsecretId: ${NOPE_ID}\nsecretKey: x\n", /\(top level\)\.secretId: \$\{NOPE_ID\} is not set/],
     [".trtcrc.json", "{ broken", /cannot be parsed/],
+    [".trtcrc", "profiles:\n  a:\n    sdkAppId: 1\n   region: x\n", /\.trtcrc: cannot be parsed: bad indentation of a mapping entry \(line 4, column 4\)/],
+    [".trtcrc", LOL_BOMB, /\.trtcrc: cannot be parsed: YAML aliases expand it to more than 10000 values/],
+    [".trtcrc", "__proto__: {sdkAppId: 1400000001}\nsdkAppId: 1400000001\n", /\.trtcrc: \(top level\)\.__proto__: unknown key/],
+    [".trtcrc.json", '{"profiles": {}, "__proto__": {"defaultProfile": "x"}}', /\.trtcrc\.json: __proto__: unknown key/],
+    [".trtcrc", "defaultProfile: constructor\nprofiles: {a: {sdkAppId: 1400000001}}\n", /defaultProfile: names no profile \(got "constructor"\)/],
+    [".trtcrc", "sdkAppId: 1400000001\nsecretId: id\nsecretKey: 987654321\n", /\(top level\)\.secretKey: must be a non-empty string \(got a number\)/],
+    [".trtcrc", `sdkAppId: 1400000001\ncredentialCommand: echo null\n`, /failed: it must print a JSON object with string secretId and secretKey/],
   ])("an invalid %s exits 3 naming the file and key", async (name, text, message) => {
     const dir = project({ [name]: text });
     const r = await run(["dismiss", "1", "--yes"], { cwd: dir, env: baseEnv({ TRTC_ENDPOINT: emu.url }) });
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(message);
     expect(r.stderr).toMatch(/hint: /);
+    expect(r.stderr).not.toMatch(/987654321|a bug in trtc-admin/);
     expect(emu.requests).toHaveLength(0);
+  }, 15_000);
+
+  it.each(["constructor", "toString", "hasOwnProperty", "__proto__"])("--profile %s is an unknown profile, even with environment credentials", async (name) => {
+    const dir = project({ ".trtcrc": profiles(emu.url) });
+    const r = await run(["dismiss", "1", "--yes", "--profile", name], { cwd: dir, env: baseEnv({ TENCENTCLOUD_SECRET_ID: DEFAULT_SECRET_ID, TENCENTCLOUD_SECRET_KEY: DEFAULT_SECRET_KEY }) });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain(`unknown profile "${name}"`);
+    expect(emu.requests).toHaveLength(0);
+  });
+
+  it("a config that is a directory is reported as unreadable: .trtcrc or the user config directory's config.yaml", async () => {
+    const dir = project({ ".trtcrc/.keep": "" });
+    const found = await run(["dismiss", "1", "--yes"], { cwd: dir, env: baseEnv({ TRTC_ENDPOINT: emu.url }) });
+    expect(found.code).toBe(3);
+    expect(found.stderr).toContain(`${join(dir, ".trtcrc")}: cannot be read: EISDIR`);
+    const env = baseEnv({ TRTC_ENDPOINT: emu.url });
+    mkdirSync(join(env.XDG_CONFIG_HOME!, "trtc", "config.yaml"), { recursive: true });
+    const user = await run(["dismiss", "1", "--yes"], { env });
+    expect(user.code).toBe(3);
+    expect(user.stderr).toContain(`${join(env.XDG_CONFIG_HOME!, "trtc", "config.yaml")}: cannot be read: EISDIR`);
+    expect(emu.requests).toHaveLength(0);
+  });
+
+  it("a broken package.json in the working directory is not our config and does not stop the command", async () => {
+    const dir = project({ "package.json": "{", ".trtcrc": profiles(emu.url) });
+    const r = await run(["dismiss", "1", "--yes"], { cwd: dir, env: baseEnv(prodEnv) });
+    expect(r.stderr).toContain("profile prod · SdkAppId 1400000001");
+    expect(r.stderr).not.toContain("package.json");
+    expect(r.code).toBe(0);
+    expect(emu.requests).toHaveLength(1);
+  });
+
+  it("--config takes a file of any extension as YAML, as the help example ./ci.trtcrc", async () => {
+    const dir = project({ "ci.trtcrc": profiles(emu.url) });
+    const r = await run(["config", "validate", "--config", "./ci.trtcrc"], { cwd: dir, env: baseEnv(prodEnv) });
+    expect(r.stdout).toMatch(/ci\.trtcrc is valid/);
+    expect(r.code).toBe(0);
+  });
+
+  it("an endpoint with user:password@ is refused without printing them", async () => {
+    const r = await run(["dismiss", "1", "--yes", "--endpoint", "https://alice:pa55w0rd@example.com"], { env: baseEnv({ TRTC_SDK_APP_ID: "1400000001" }) });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('invalid endpoint "https://***@example.com"');
+    expect(r.stderr).not.toMatch(/alice|pa55w0rd/);
   });
 
   it("an unknown profile exits 3", async () => {

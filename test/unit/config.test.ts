@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -106,5 +107,138 @@ describe("loading with cosmiconfig", () => {
   });
   it("an explicit path that does not exist is a config error", async () => {
     await expect(loadConfig("/nonexistent/trtc.yaml", "/")).rejects.toThrow(ConfigError);
+  });
+});
+
+describe("profile names are own keys only (audit #7.6)", () => {
+  it.each(["constructor", "toString", "hasOwnProperty", "__proto__", "valueOf"])("--profile %s is an unknown profile", (name) => {
+    expect(() => resolve({ profile: name }, ENV_CREDS)).toThrow(`unknown profile "${name}"`);
+    expect(() => resolveSettings(undefined, { profile: name }, ENV_CREDS)).toThrow(ConfigError);
+  });
+  it.each(["constructor", "toString", "__proto__"])("defaultProfile: %s names no profile", (name) => {
+    expect(() => validateConfig("f", { defaultProfile: name, profiles: { a: {} } })).toThrow(/f: defaultProfile: names no profile/);
+  });
+  it.each(["constructor", "toString", "__proto__"])("a profile key %s is an unknown key", (key) => {
+    const raw = JSON.parse(`{"sdkAppId": 1, "${key}": {"x": 1}}`);
+    expect(() => validateConfig("f", raw)).toThrow(ConfigError);
+    expect(() => validateConfig("f", raw)).toThrow(`f: (top level).${key}: unknown key`);
+  });
+  it("a top-level __proto__ key is an unknown key, and pollutes nothing", () => {
+    expect(() => validateConfig("f", JSON.parse('{"profiles": {}, "__proto__": {"auditLog": "x"}}'))).toThrow("f: __proto__: unknown key");
+    expect(({} as Record<string, unknown>).auditLog).toBeUndefined();
+  });
+  it("a profile named __proto__ is just a name: it neither replaces the prototype nor lends its keys as profiles", () => {
+    const config = validateConfig("f", JSON.parse('{"profiles": {"__proto__": {"sdkAppId": 1400000007}}}'));
+    expect(Object.keys(config.profiles)).toEqual(["__proto__"]);
+    expect(resolveSettings({ path: "f", config }, { profile: "__proto__" }, {}).sdkAppId).toBe(1400000007);
+    expect(() => resolveSettings({ path: "f", config }, { profile: "sdkAppId" }, ENV_CREDS)).toThrow('unknown profile "sdkAppId"');
+  });
+});
+
+describe("secrets stay out of messages (audit #7.9)", () => {
+  it.each([
+    ["secretId", 12345678, "a number"],
+    ["secretKey", 87654321, "a number"],
+    ["secretKey", true, "a boolean"],
+    ["secretKey", ["s3cr3t"], "a list"],
+    ["sessionToken", 55555555, "a number"],
+  ])("a %s of the wrong type prints its type, not its value", (key, value, type) => {
+    const raw = { sdkAppId: 1, secretId: "id", secretKey: "key", [key]: value };
+    expect(() => validateConfig("f", raw)).toThrow(`f: (top level).${key}: must be a non-empty string (got ${type})`);
+    try {
+      validateConfig("f", raw);
+    } catch (err) {
+      expect((err as Error).message).not.toMatch(/12345678|87654321|s3cr3t|55555555|true/);
+    }
+  });
+  it("other wrong values are still shown, shortly", () => {
+    expect(() => validateConfig("f", { roomIdType: "text" })).toThrow('(got "text")');
+    expect(() => validateConfig("f", { region: "x".repeat(100) })).toThrow(/\(got "x{36}\.\.\."\)$/);
+  });
+  it.each(["https://alice:pa55@example.com", "alice:pa55@example.com", "http://alice:pa55@127.0.0.1:9000", "https://alice:pa55@example.com/path", "https://alice:pa55@exa mple.com"])(
+    "an endpoint with user:password (%s) is refused without echoing them",
+    (value) => {
+      expect(() => resolveSettings(undefined, { endpoint: value }, {})).toThrow(UsageError);
+      try {
+        resolveSettings(undefined, { endpoint: value }, {});
+      } catch (err) {
+        expect((err as Error).message).not.toMatch(/alice|pa55/);
+        expect((err as Error).message).toContain("***@");
+      }
+    },
+  );
+});
+
+/** A classic nine-level "billion laughs": nine aliases per level, about 9^9 strings once expanded. */
+const LOL_BOMB = `sdkAppId:\n  - &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n${[..."bcdefghi"].map((n, i) => `  - &${n} [${Array(9).fill(`*${"abcdefgh"[i]}`).join(", ")}]\n`).join("")}`;
+
+describe("loading: hostile or broken files (audit #7.8, #7.15)", () => {
+  const dirWith = (files: Record<string, string>) => {
+    const root = mkdtempSync(join(tmpdir(), "trtc-load-"));
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(root, name), text);
+    return root;
+  };
+  it("a YAML alias bomb is refused quickly as a config error", async () => {
+    const started = Date.now();
+    await expect(loadConfig(undefined, dirWith({ ".trtcrc": LOL_BOMB }))).rejects.toThrow(/\.trtcrc: cannot be parsed: YAML aliases expand it to more than 10000 values/);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+  it("a YAML value that contains itself is refused", async () => {
+    await expect(loadConfig(undefined, dirWith({ ".trtcrc": "sdkAppId: &a [*a]\n" }))).rejects.toThrow(/cannot be parsed: a YAML alias refers to a value that contains it/);
+  });
+  it("anchors and merge keys that share settings still work", async () => {
+    const text = "base: &base {sdkAppId: 1400000001, region: ap-beijing}\n";
+    const loaded = await loadConfig(undefined, dirWith({ ".trtcrc": `profiles:\n  a:\n    <<: {sdkAppId: 1400000001, region: ap-beijing}\n  b: &b {sdkAppId: 2}\n  c: *b\n` }));
+    expect(loaded?.config.profiles.a).toEqual({ sdkAppId: 1400000001, region: "ap-beijing" });
+    expect(loaded?.config.profiles.c).toEqual({ sdkAppId: 2 });
+    await expect(loadConfig(undefined, dirWith({ ".trtcrc": text }))).rejects.toThrow(/base: unknown key/);
+  });
+  it.each([
+    [".trtcrc", "__proto__: {sdkAppId: 1}\nsdkAppId: 1\n", /\(top level\)\.__proto__: unknown key/],
+    [".trtcrc.json", '{"sdkAppId": 1, "__proto__": {"sdkAppId": 2}}', /\(top level\)\.__proto__: unknown key/],
+    [".trtcrc", "profiles:\n  a:\n    __proto__: {region: ap-beijing}\n", /profiles\.a\.__proto__: unknown key/],
+  ])("a __proto__ key in %s is an unknown key", async (name, text, message) => {
+    await expect(loadConfig(undefined, dirWith({ [name]: text }))).rejects.toThrow(message);
+    expect(({} as Record<string, unknown>).sdkAppId ?? ({} as Record<string, unknown>).region).toBeUndefined();
+  });
+  it("a config that is a directory is reported as unreadable, found or named", async () => {
+    const root = dirWith({});
+    mkdirSync(join(root, ".trtcrc"));
+    await expect(loadConfig(undefined, root)).rejects.toThrow(`${join(root, ".trtcrc")}: cannot be read: EISDIR`);
+    await expect(loadConfig(join(root, ".trtcrc"), "/")).rejects.toThrow(`${join(root, ".trtcrc")}: cannot be read: EISDIR`);
+  });
+  it("a config over 1 MiB is refused unread", async () => {
+    await expect(loadConfig(undefined, dirWith({ ".trtcrc": `sdkAppId: 1\n#${"x".repeat(1024 * 1024)}\n` }))).rejects.toThrow(/\.trtcrc: cannot be read: it is larger than 1 MiB/);
+  });
+  it("a FIFO named .trtcrc is refused, not waited on", async () => {
+    const root = dirWith({});
+    execFileSync("mkfifo", [join(root, ".trtcrc")]);
+    await expect(loadConfig(undefined, root)).rejects.toThrow(/\.trtcrc: cannot be read: it is not a regular file/);
+  });
+  it("a package.json that is not valid JSON is skipped unless it seems to have a trtc key", async () => {
+    const root = dirWith({ ".trtcrc": "sdkAppId: 1400000005\n" });
+    const sub = join(root, "pkg");
+    mkdirSync(sub);
+    writeFileSync(join(sub, "package.json"), "{");
+    expect((await loadConfig(undefined, sub))?.path).toBe(join(root, ".trtcrc"));
+    writeFileSync(join(sub, "package.json"), '{"name": "x", "trtc": {"sdkAppId": 1,}}');
+    await expect(loadConfig(undefined, sub)).rejects.toThrow(`${join(sub, "package.json")}: cannot be parsed: Expected double-quoted property name (line 1, column 38)`);
+    writeFileSync(join(sub, "package.json"), '{"name": "x", "trtc": {"sdkAppId": 1400000006}}');
+    expect((await loadConfig(undefined, sub))?.config.profiles.default).toEqual({ sdkAppId: 1400000006 });
+  });
+  it("JavaScript configs load, and one that throws is a config error with its message", async () => {
+    expect((await loadConfig(undefined, dirWith({ ".trtcrc.cjs": "module.exports = { sdkAppId: 1400000009 };" })))?.config.profiles.default).toEqual({ sdkAppId: 1400000009 });
+    await expect(loadConfig(undefined, dirWith({ "trtc.config.mjs": 'throw new Error("boom");' }))).rejects.toThrow(/trtc\.config\.mjs: cannot be loaded: boom$/);
+  });
+  it.each([
+    [".trtcrc", "profiles:\n  a:\n    sdkAppId: 1\n   region: x\n", "cannot be parsed: bad indentation of a mapping entry (line 4, column 4)"],
+    [".trtcrc.yaml", "sdkAppId: 1\nsdkAppId: 2\n", "cannot be parsed: duplicated mapping key (line 2, column 1)"],
+    [".trtcrc.json", '{\n  "sdkAppId": 1,\n}\n', "cannot be parsed: Expected double-quoted property name (line 3, column 1)"],
+    [".trtcrc.json", '{"secretKey": s3cr3t}', "cannot be parsed: Unexpected token 's'"],
+  ])("a parse error in %s keeps the parser's reason and position", async (name, text, message) => {
+    const err = await loadConfig(undefined, dirWith({ [name]: text })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toMatch(new RegExp(`${name.replace(/\./g, "\\.")}: ${message.replace(/[()]/g, "\\$&")}$`));
+    expect((err as Error).message).not.toContain("s3cr3t");
   });
 });

@@ -13,8 +13,6 @@ await build({
   format: "esm",
   platform: "node",
   target: "node20",
-  // cosmiconfig loads TypeScript only for .ts config files, which we do not search for.
-  external: ["typescript"],
   // Bundled CommonJS dependencies call require() for Node built-ins.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   define: { TRTC_ADMIN_VERSION: JSON.stringify(version) },

@@ -1,7 +1,7 @@
 import { describeCredentialSource, loadCredential } from "../config/credentials.js";
 import { loadConfig } from "../config/load.js";
 import { requireSdkAppId, resolveSettings } from "../config/resolve.js";
-import { CliError, ConfigError, ExitCode, UsageError } from "../errors.js";
+import { ConfigError, ExitCode, InterruptedError, UsageError } from "../errors.js";
 import { proxyProblem } from "../trtc/proxy.js";
 import { AuditLog } from "../output/audit.js";
 import { printBreadcrumb, printRetry, printTrace, printWarning } from "../output/messages.js";
@@ -46,7 +46,7 @@ function describeTarget(request: PlannedRequest): string {
 }
 
 function throwIfInterrupted(signal: AbortSignal): void {
-  if (signal.aborted) throw new CliError("interrupted: nothing was sent", ExitCode.interrupted, "Interrupted");
+  if (signal.aborted) throw new InterruptedError();
 }
 
 /** kick and dismiss: validate everything, confirm, then send under the scheduler. */
@@ -117,11 +117,11 @@ export async function runRoomOperation(ctx: Context, op: RoomOperation): Promise
         ];
         const verb = op.kind === "kick" ? "Kick these users" : `Dismiss ${total === 1 ? "this room" : `these ${total} rooms`}`;
         const answer = await confirm(term, lines, `${verb}?`);
-        if (answer === "interrupted") throw new CliError("interrupted: nothing was sent", ExitCode.interrupted, "Interrupted");
+        if (answer === "interrupted") throw new InterruptedError();
         if (answer === "no") throw new UsageError("cancelled: nothing was sent");
       }
 
-      const credential = await loadCredential(settings, io.env);
+      const credential = await loadCredential(settings, io.env, io.signal);
       throwIfInterrupted(io.signal);
       const [{ TrtcClient }, { execute }, { dispatch }] = await Promise.all([
         import("../trtc/client.js"),

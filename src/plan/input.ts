@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { CliError, ExitCode, UsageError } from "../errors.js";
+import { CliError, InterruptedError, UsageError } from "../errors.js";
 
 export interface InputItem {
   value: string;
@@ -96,7 +96,7 @@ async function snapshot(fromFile: string, label: string, stdin: NodeJS.ReadableS
     return dir;
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
-    if (signal.aborted) throw new CliError("interrupted while reading input: nothing was sent", ExitCode.interrupted, "Interrupted");
+    if (signal.aborted) throw new InterruptedError("interrupted while reading input: nothing was sent");
     if (err instanceof CliError) throw err;
     const e = err as NodeJS.ErrnoException;
     throw new UsageError(`cannot read ${label}: ${e.code ?? e.message}`);

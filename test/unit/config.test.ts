@@ -90,7 +90,7 @@ describe("errors", () => {
   });
 });
 
-describe("loading with cosmiconfig", () => {
+describe("loading config files", () => {
   it("finds .trtcrc upward from the working directory, YAML or JSON", async () => {
     const root = mkdtempSync(join(tmpdir(), "trtc-load-"));
     const deep = join(root, "a", "b");

@@ -165,6 +165,22 @@ describe("scheduler", () => {
     expect(results.filter((r) => r.status === "not-started")).toHaveLength(200 - sent);
   });
 
+  it("a request waiting to be retried when stopped is failed with its last error, not sent again", async () => {
+    const abort = new AbortController();
+    let sent = 0;
+    const [result] = await runWith(1, {
+      signal: abort.signal,
+      backoff: { baseMs: 60_000, capMs: 60_000 },
+      onRetry: () => abort.abort(),
+      send: async () => {
+        sent++;
+        throw new TrtcError("api", "InternalError", "try again", "rid1");
+      },
+    });
+    expect(sent).toBe(1);
+    expect(result).toMatchObject({ status: "failed", attempts: 1, requestId: "rid1", error: { code: "InternalError" } });
+  });
+
   it("RoomNotExist after a lost response counts as done; after a refused connection it does not", async () => {
     const roomGoneAfter = (first: TrtcError) => {
       let calls = 0;

@@ -1,12 +1,13 @@
 import PQueue from "p-queue";
 import type { PlannedRequest, Result, ResultError } from "../plan/types.js";
 import { isAuthCode, isRateLimited, isTransient, ROOM_NOT_EXIST, TrtcError } from "../trtc/errors.js";
-import { backoffDelay, DEFAULT_BACKOFF, sleep, type BackoffPolicy } from "./backoff.js";
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from "./backoff.js";
+import { Gate } from "./gate.js";
 
 export interface ExecuteOptions {
   /** Attempts in flight at once. */
   concurrency: number;
-  /** Attempts, retries included, in any one-second window; 0 = unlimited. */
+  /** Attempts, retries included, in any one-second window as the server sees them; 0 = unlimited. */
   rate: number;
   maxAttempts: number;
   ignoreMissing: boolean;
@@ -19,8 +20,6 @@ export interface ExecuteOptions {
   backoff?: BackoffPolicy;
 }
 
-/** A little over a second, so network jitter cannot put rate+1 requests into one of the server's seconds. */
-export const RATE_WINDOW_MS = 1030;
 /** Requests read ahead of those in flight, so ones backing off do not stall the rest. */
 const OUTSTANDING_PER_SLOT = 4;
 
@@ -49,18 +48,20 @@ function asTrtcError(err: unknown): TrtcError {
 }
 
 /**
- * Sends every planned request: `concurrency` attempts in flight, at most `rate` attempts
- * in any sliding window (p-queue's strict mode), retrying exactly the transient failures
- * with backoff outside the in-flight slots. Each request yields exactly one result.
+ * Sends every planned request: attempts admitted by a Gate (`concurrency` in flight, `rate`
+ * slots each held until a second after its attempt settled), retrying exactly the transient
+ * failures with backoff outside the gate. Each request yields exactly one result.
  */
 export async function execute(requests: AsyncIterable<PlannedRequest>, options: ExecuteOptions): Promise<void> {
   const { concurrency, maxAttempts, ignoreMissing, send, onResult, onRetry } = options;
   const policy = options.backoff ?? DEFAULT_BACKOFF;
-  const attemptsQueue = new PQueue({ concurrency, ...(options.rate > 0 ? { intervalCap: options.rate, interval: RATE_WINDOW_MS, strict: true } : {}) });
+  const gate = new Gate(concurrency, options.rate);
   const requestsQueue = new PQueue({ concurrency: concurrency * OUTSTANDING_PER_SLOT });
-  const halt = new AbortController();
   let haltedBy: ResultError | undefined;
-  const stop = AbortSignal.any([options.signal, halt.signal]);
+  const stopped = () => options.signal.aborted || haltedBy !== undefined;
+  const onAbort = () => gate.close();
+  if (options.signal.aborted) gate.close();
+  options.signal.addEventListener("abort", onAbort, { once: true });
 
   const notStarted = (request: PlannedRequest): Result => {
     const result: Result = { ...baseResult(request), status: "not-started", requestId: null, attempts: 0 };
@@ -69,40 +70,26 @@ export async function execute(requests: AsyncIterable<PlannedRequest>, options: 
   };
 
   const haltOnAuthFailure = (caught: unknown) => {
-    // Runs before the queue starts its next attempt, so nothing more is sent with rejected credentials.
+    // Runs before this attempt leaves the gate, so nothing more is sent with rejected credentials.
     if (caught instanceof TrtcError && isAuthCode(caught.code) && !haltedBy) {
       haltedBy = errorOf(caught);
-      halt.abort();
+      gate.close();
     }
     throw caught;
   };
 
   /**
-   * One attempt through the in-flight queue; undefined when stopped before it was sent.
-   * The abort reaches p-queue only while the attempt waits: p-queue would otherwise
-   * also reject an attempt already on the wire, which may still take effect.
+   * One attempt through the gate; undefined when stopped before it was sent. A stop
+   * reaches only attempts still waiting: one on the wire may yet take effect.
    */
   async function attempt(request: PlannedRequest, onSend: () => void): Promise<{ RequestId: string } | undefined> {
-    if (stop.aborted) return undefined;
-    const waiting = new AbortController();
-    let started = false;
-    const onStop = () => started || waiting.abort();
-    stop.addEventListener("abort", onStop, { once: true });
+    if (!(await gate.enter())) return undefined;
     try {
-      return await attemptsQueue.add(
-        async () => {
-          started = true;
-          if (stop.aborted) return undefined;
-          onSend();
-          return send(request).catch(haltOnAuthFailure);
-        },
-        { signal: waiting.signal },
-      );
-    } catch (caught) {
-      if (!started) return undefined;
-      throw caught;
+      if (stopped()) return undefined;
+      onSend();
+      return await send(request).catch(haltOnAuthFailure);
     } finally {
-      stop.removeEventListener("abort", onStop);
+      gate.leave();
     }
   }
 
@@ -121,7 +108,7 @@ export async function execute(requests: AsyncIterable<PlannedRequest>, options: 
         const err = asTrtcError(caught);
         if (err.code === ROOM_NOT_EXIST && mayHaveApplied) return { ...base, status: "done", requestId: err.requestId, attempts, note: errorOf(err) };
         if (err.code === ROOM_NOT_EXIST && ignoreMissing) return { ...base, status: "already-gone", requestId: err.requestId, attempts };
-        if (!isTransient(err) || attempts >= maxAttempts || stop.aborted) {
+        if (!isTransient(err) || attempts >= maxAttempts || stopped()) {
           return { ...base, status: "failed", requestId: err.requestId, attempts, error: errorOf(err) };
         }
         // A rate-limit rejection or a refused connection cannot have taken effect; anything else might have.
@@ -129,18 +116,23 @@ export async function execute(requests: AsyncIterable<PlannedRequest>, options: 
         last = err;
         const delay = backoffDelay(attempts, isRateLimited(err), policy);
         onRetry?.(request, attempts, err, delay);
-        await sleep(delay, stop);
+        await gate.pause(delay);
       }
     }
   }
 
-  for await (const request of requests) {
-    if (stop.aborted) {
-      await onResult(notStarted(request));
-      continue;
+  try {
+    for await (const request of requests) {
+      if (stopped()) {
+        await onResult(notStarted(request));
+        continue;
+      }
+      await requestsQueue.onSizeLessThan(concurrency);
+      void requestsQueue.add(async () => onResult(await runOne(request)));
     }
-    await requestsQueue.onSizeLessThan(concurrency);
-    void requestsQueue.add(async () => onResult(await runOne(request)));
+    await requestsQueue.onIdle();
+  } finally {
+    options.signal.removeEventListener("abort", onAbort);
+    gate.close();
   }
-  await requestsQueue.onIdle();
 }

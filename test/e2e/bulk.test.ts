@@ -1,3 +1,4 @@
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -30,6 +31,21 @@ function ndjson(stdout: string) {
   return { results: lines.slice(0, -1), summary: lines.at(-1).summary };
 }
 
+/**
+ * SIGINT `afterMs` after the emulator has received `count` API requests, so it lands mid-run
+ * however slowly a loaded machine starts the child; gives up if the child exits first.
+ */
+function interruptWhenReceived(child: ChildProcess, e: Emulator, count: number, afterMs = 0): Promise<void> {
+  return new Promise((resolve) => {
+    const poll = setInterval(() => {
+      if (child.exitCode !== null || child.signalCode !== null) return (clearInterval(poll), resolve());
+      if (e.requests.length < count) return;
+      clearInterval(poll);
+      setTimeout(() => (child.kill("SIGINT"), resolve()), afterMs);
+    }, 5);
+  });
+}
+
 /** The fewest milliseconds spanned by any limit+1 consecutive arrivals; >= 1000 means never more than `limit` in a second. */
 function tightestWindow(e: Emulator, limit: number): number {
   const t = e.requests.map((r) => r.t).sort((a, b) => a - b);
@@ -43,6 +59,7 @@ describe("bulk dismissal at the API limit", () => {
     const e = await withRooms(250);
     const r = await run(["dismiss", "--from-file", roomsFile(roomIds(250)), "--yes", "--output", "ndjson"], { env: emulatorEnv(e) });
     expect(r.code).toBe(0);
+    expect(r.stderr).not.toMatch(/MaxListenersExceededWarning/);
     const { results, summary } = ndjson(r.stdout);
     expect(summary).toEqual({ total: 250, done: 250, alreadyGone: 0, failed: 0, planned: 0, notStarted: 0 });
     expect(results.every((x) => x.attempts === 1)).toBe(true);
@@ -135,7 +152,8 @@ describe("interruption", () => {
     const e = await withRooms(100, { latencyMs: 40 });
     const r = await run(["dismiss", "--from-file", roomsFile(roomIds(100)), "--yes", "--output", "ndjson", "--rate", "20"], {
       env: emulatorEnv(e),
-      onSpawn: (child) => setTimeout(() => child.kill("SIGINT"), 1500),
+      // Past the first second's twenty, with at least three seconds of work left.
+      onSpawn: (child) => void interruptWhenReceived(child, e, 25),
     });
     expect(r.code).toBe(130);
     const { results, summary } = ndjson(r.stdout);
@@ -153,7 +171,8 @@ describe("interruption", () => {
     e.faults.add({ kind: "error", code: "InternalError", times: 0 });
     const r = await run(["dismiss", "1", "--yes", "--json", "--max-attempts", "10"], {
       env: emulatorEnv(e),
-      onSpawn: (child) => setTimeout(() => child.kill("SIGINT"), 1200),
+      // Most likely backing off (0-800 ms) by then; if in flight instead, the outcome is the same.
+      onSpawn: (child) => void interruptWhenReceived(child, e, 3, 30),
     });
     expect(r.code).toBe(130);
     const result = JSON.parse(r.stdout).results[0];
@@ -168,8 +187,8 @@ describe("interruption", () => {
     const r = await run(["dismiss", "1", "--yes", "--timeout", "30"], {
       env: emulatorEnv(e),
       onSpawn: (child) => {
-        setTimeout(() => child.kill("SIGINT"), 800);
-        setTimeout(() => child.kill("SIGINT"), 1200);
+        // Two signals a moment apart are two deliveries, not one merged pending signal.
+        void interruptWhenReceived(child, e, 1).then(() => setTimeout(() => child.kill("SIGINT"), 400));
       },
     });
     expect(r.code).toBe(130);

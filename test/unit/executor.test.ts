@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { PlannedRequest, Result } from "../../src/plan/types.js";
-import { execute, RATE_WINDOW_MS, type ExecuteOptions } from "../../src/run/executor.js";
+import { execute, type ExecuteOptions } from "../../src/run/executor.js";
 import { TrtcError } from "../../src/trtc/errors.js";
 
 async function* plan(n: number): AsyncIterable<PlannedRequest> {
@@ -22,6 +22,14 @@ async function runWith(n: number, options: Partial<ExecuteOptions> & Pick<Execut
   return results;
 }
 
+/** The fewest milliseconds spanned by any limit+1 consecutive stamps; >= 1000 means never more than `limit` in a second. */
+function tightestWindow(stamps: number[], limit: number): number {
+  const t = [...stamps].sort((a, b) => a - b);
+  let min = Infinity;
+  for (let i = 0; i + limit < t.length; i++) min = Math.min(min, t[i + limit]! - t[i]!);
+  return min;
+}
+
 describe("scheduler", () => {
   it("never has more than --concurrency attempts in flight", async () => {
     let inFlight = 0;
@@ -39,24 +47,73 @@ describe("scheduler", () => {
     expect(peak).toBe(5);
   });
 
-  it("counts retries against --rate in every sliding window", async () => {
-    const starts: number[] = [];
+  it("never lets rate+1 arrivals, retries included, into one second however long answers take", async () => {
+    // An arrival at the server falls anywhere between the attempt's start and its answer.
+    const arrivals: number[] = [];
     const seen = new Set<number | string>();
-    const results = await runWith(30, {
+    const results = await runWith(20, {
       rate: 20,
+      concurrency: 20,
       send: async (request) => {
-        starts.push(performance.now());
-        if (!seen.has(request.room.id)) {
-          seen.add(request.room.id);
-          throw new TrtcError("api", "InternalError", "try again", "rid");
-        }
+        // Twenty slow first attempts then twenty quick retries: late arrivals followed by early ones, what a window counted from starts lets bunch.
+        const first = !seen.has(request.room.id);
+        seen.add(request.room.id);
+        const start = performance.now();
+        await new Promise((r) => setTimeout(r, first ? 100 + Math.random() * 200 : Math.random() * 20));
+        arrivals.push(start + Math.random() * (performance.now() - start));
+        if (first) throw new TrtcError("api", "InternalError", "try again", "rid");
         return { RequestId: "r" };
       },
     });
     expect(results.every((r) => r.status === "done" && r.attempts === 2)).toBe(true);
-    expect(starts).toHaveLength(60);
-    starts.sort((a, b) => a - b);
-    for (let i = 0; i + 20 < starts.length; i++) expect(starts[i + 20]! - starts[i]!).toBeGreaterThanOrEqual(RATE_WINDOW_MS - 5);
+    expect(arrivals).toHaveLength(40);
+    expect(tightestWindow(arrivals, 20)).toBeGreaterThanOrEqual(1000);
+  });
+
+  it("gives a rate slot back one second after the answer, not after the start", async () => {
+    const attempts: Array<{ start: number; answer: number }> = [];
+    await runWith(3, {
+      rate: 2,
+      send: async () => {
+        const start = performance.now();
+        await new Promise((r) => setTimeout(r, 300));
+        attempts.push({ start, answer: performance.now() });
+        return { RequestId: "r" };
+      },
+    });
+    attempts.sort((a, b) => a.start - b.start);
+    const [first, second, third] = attempts;
+    expect(second!.start - first!.start).toBeLessThan(200);
+    const firstBack = Math.min(first!.answer, second!.answer) + 1000;
+    expect(third!.start).toBeGreaterThanOrEqual(firstBack);
+    // Upper bound loose enough for two busy cores: a late slot only slows a run down.
+    expect(third!.start - firstBack).toBeLessThan(500);
+  });
+
+  it("adds no abort listener per request (Node warns past ten: MaxListenersExceededWarning)", async () => {
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on("warning", onWarning);
+    try {
+      const abort = new AbortController();
+      let calls = 0;
+      const results = await runWith(50, {
+        rate: 1000,
+        signal: abort.signal,
+        backoff: { baseMs: 20, capMs: 20 },
+        send: async () => {
+          await new Promise((r) => setTimeout(r, 5));
+          // Every third attempt backs off, so waits for a slot and waits for a retry both pile up.
+          if (++calls % 3 === 0) throw new TrtcError("http", "HttpError.503", "busy", null, 503);
+          return { RequestId: "r" };
+        },
+      });
+      expect(results).toHaveLength(50);
+      await new Promise((r) => setImmediate(r));
+    } finally {
+      process.off("warning", onWarning);
+    }
+    expect(warnings.map((w) => `${w.name}: ${w.message}`)).toEqual([]);
   });
 
   it("a request backing off does not hold an in-flight slot", async () => {
@@ -106,6 +163,22 @@ describe("scheduler", () => {
     const done = results.filter((r) => r.status === "done").length;
     expect(done).toBe(sent);
     expect(results.filter((r) => r.status === "not-started")).toHaveLength(200 - sent);
+  });
+
+  it("a request waiting to be retried when stopped is failed with its last error, not sent again", async () => {
+    const abort = new AbortController();
+    let sent = 0;
+    const [result] = await runWith(1, {
+      signal: abort.signal,
+      backoff: { baseMs: 60_000, capMs: 60_000 },
+      onRetry: () => abort.abort(),
+      send: async () => {
+        sent++;
+        throw new TrtcError("api", "InternalError", "try again", "rid1");
+      },
+    });
+    expect(sent).toBe(1);
+    expect(result).toMatchObject({ status: "failed", attempts: 1, requestId: "rid1", error: { code: "InternalError" } });
   });
 
   it("RoomNotExist after a lost response counts as done; after a refused connection it does not", async () => {

@@ -1,6 +1,13 @@
-import { main } from "./commands/program.js";
+declare const TRTC_ADMIN_VERSION: string;
 
 // The only place that exits the process or listens for signals.
+const argv = process.argv.slice(2);
+// Answered before the program is loaded: scripts ask for the version often, and it needs nothing else.
+if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
+  process.stdout.write(`${TRTC_ADMIN_VERSION}\n`);
+  process.exit(0);
+}
+
 const interrupt = new AbortController();
 let interrupted = false;
 const onSignal = (signal: NodeJS.Signals) => {
@@ -18,7 +25,8 @@ process.stdout.on("error", () => {
 // Nowhere left to report to; the exit code still tells.
 process.stderr.on("error", () => {});
 
-const code = await main(process.argv.slice(2), {
+const { main } = await import("./commands/program.js");
+const code = await main(argv, {
   stdout: process.stdout,
   stderr: process.stderr,
   stdin: process.stdin,

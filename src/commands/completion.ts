@@ -11,7 +11,8 @@ interface Spec {
 
 function specs(program: Command): Spec[] {
   const flags = (cmd: Command) => cmd.options.flatMap((o) => [o.short, o.long].filter((f): f is string => Boolean(f)));
-  return program.commands.map((cmd) => ({ name: cmd.name(), options: flags(cmd), subcommands: cmd.commands.map((c) => c.name()) }));
+  // Global options are declared on the program and work after any command name too.
+  return program.commands.map((cmd) => ({ name: cmd.name(), options: [...flags(cmd), ...flags(program)], subcommands: cmd.commands.map((c) => c.name()) }));
 }
 
 function bash(all: Spec[]): string {

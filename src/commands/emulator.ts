@@ -1,27 +1,25 @@
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import { UsageError } from "../errors.js";
 import { buildContext, type Io } from "./context.js";
+import { numberIn } from "./options.js";
 
-function intOption(value: string | undefined, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value)) throw new UsageError(`invalid ${name} "${value}": expected a non-negative integer`);
-  return Number(value);
-}
+const port = numberIn({ min: 0, max: 65_535, integer: true });
+const perSecond = numberIn({ min: 0, max: 100_000, integer: true });
+const latency = numberIn({ min: 0, max: 600_000, integer: true });
 
 export function emulatorCommand(io: Io, done: (code: number) => void): Command {
   return new Command("emulator")
     .description("run the local TRTC API emulator (signature checks, error codes, rate limits, room state)")
     .option("--host <host>", "loopback address to listen on", "127.0.0.1")
-    .option("--port <port>", "port; 0 picks a free one", "9000")
+    .addOption(new Option("--port <port>", "port; 0 picks a free one").argParser(port).default(9000))
     .option("--seed <file>", "JSON or YAML file of apps and rooms")
     .option("--secret-id <id>", "test SecretId it accepts (env TRTC_EMULATOR_SECRET_ID)")
     .option("--secret-key <key>", "test SecretKey it accepts (env TRTC_EMULATOR_SECRET_KEY)")
-    .option("--rate-limit <n>", "requests per second per action per SdkAppId; 0 = off", "20")
-    .option("--latency <ms>", "delay added to every API request", "0")
+    .addOption(new Option("--rate-limit <n>", "requests per second per action per SdkAppId; 0 = off").argParser(perSecond).default(20))
+    .addOption(new Option("--latency <ms>", "delay added to every API request").argParser(latency).default(0))
     .option("--lenient-signing", "also accept the service name the official Node SDK derives from a local endpoint")
-    .option("--no-color", "no colour")
     .addHelpText("after", "\nExample:\n  $ trtc-admin emulator --port 0 --seed rooms.yaml\n  $ trtc-admin emulator --rate-limit 0 --lenient-signing")
-    .action(async (opts: Record<string, string | boolean | undefined>, self: Command) => {
+    .action(async (opts: Record<string, string | number | boolean | undefined>, self: Command) => {
       const ctx = buildContext(self, io);
       const [{ startEmulator }, { readSeedFile }, log] = await Promise.all([
         import("../emulator/server.js"),
@@ -30,9 +28,9 @@ export function emulatorCommand(io: Io, done: (code: number) => void): Command {
       ]);
       const options = {
         host: opts.host as string,
-        port: intOption(opts.port as string, "--port", 9000),
-        rateLimit: intOption(opts.rateLimit as string, "--rate-limit", 20),
-        latencyMs: intOption(opts.latency as string, "--latency", 0),
+        port: opts.port as number,
+        rateLimit: opts.rateLimit as number,
+        latencyMs: opts.latency as number,
         lenientSigning: Boolean(opts.lenientSigning),
         secretId: (opts.secretId as string | undefined) ?? io.env.TRTC_EMULATOR_SECRET_ID,
         secretKey: (opts.secretKey as string | undefined) ?? io.env.TRTC_EMULATOR_SECRET_KEY,

@@ -1,11 +1,11 @@
 import { Command, CommanderError } from "commander";
 import { CliError, ExitCode } from "../errors.js";
 import { escapeControls } from "../output/escape.js";
-import { printFailure } from "../output/messages.js";
 import { createTerminal } from "../output/terminal.js";
 import { completionCommand } from "./completion.js";
 import { configCommand } from "./config.js";
-import { addGlobalOptions, sniffFormat, sniffNoColor, type Io } from "./context.js";
+import { sniffFormat, sniffNoColor, type Io } from "./context.js";
+import { globalOptions } from "./options.js";
 import { doctorCommand } from "./doctor.js";
 import { emulatorCommand } from "./emulator.js";
 import { roomCommands } from "./room-commands.js";
@@ -34,7 +34,7 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
     .version(typeof TRTC_ADMIN_VERSION === "string" ? TRTC_ADMIN_VERSION : "dev", "-V, --version")
     .showHelpAfterError("(run with --help for usage)")
     .addHelpText("after", EXIT_CODES);
-  addGlobalOptions(program);
+  for (const option of globalOptions()) program.addOption(option);
   const commands = [...roomCommands(io, done), configCommand(io, done), doctorCommand(io, done), emulatorCommand(io, done)];
   commands.push(completionCommand(io, done, () => program));
   for (const cmd of commands) program.addCommand(cmd);
@@ -55,9 +55,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (err instanceof CommanderError) {
       if (err.exitCode === 0) return ExitCode.ok;
       // commander has already printed its message; in JSON modes say it again as JSON.
-      if (sniffFormat(argv, io.env) !== "pretty") printFailure(createTerminal(io, io.env, true), new CliError(err.message.replace(/^error: /, ""), ExitCode.usage, "UsageError"), "json");
+      if (sniffFormat(argv, io.env) !== "pretty") (await import("../output/messages.js")).printFailure(createTerminal(io, io.env, true), new CliError(err.message.replace(/^error: /, ""), ExitCode.usage, "UsageError"), "json");
       return ExitCode.usage;
     }
+    const { printFailure } = await import("../output/messages.js");
     printFailure(createTerminal(io, io.env, sniffNoColor(argv)), err, sniffFormat(argv, io.env));
     return err instanceof CliError ? err.exitCode : ExitCode.failed;
   }

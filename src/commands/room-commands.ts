@@ -1,8 +1,8 @@
 import { Command } from "commander";
-import { UsageError } from "../errors.js";
 import type { RoomIdMode } from "../plan/types.js";
-import { addGlobalOptions, buildContext, type Io } from "./context.js";
-import { runRoomOperation } from "./room-operation.js";
+import { buildContext, type Io } from "./context.js";
+import { safetyOptions } from "./options.js";
+import type { RoomOperation } from "./room-operation.js";
 
 type Run = (code: number) => void;
 
@@ -16,18 +16,19 @@ interface SafetyOptions {
 }
 
 function addSafetyOptions(cmd: Command, withRoomType: boolean): Command {
-  cmd
-    .option("-y, --yes", "do not ask for confirmation (required when not interactive)")
-    .option("--dry-run", "print the planned requests; send nothing, need no credentials")
-    .option("--ignore-missing", "a room that does not exist counts as already gone (exit 0)")
-    .option("--from-file <path|->", "read one id per line from a file or - for stdin (# comments and blank lines skipped)");
-  if (withRoomType) cmd.option("--str-room", "treat room ids as string rooms (…ByStrRoomId actions)").option("--numeric-room", "treat room ids as numeric rooms");
-  return addGlobalOptions(cmd);
+  for (const option of safetyOptions(withRoomType)) cmd.addOption(option);
+  return cmd;
 }
 
 function modeFrom(opts: SafetyOptions): RoomIdMode | undefined {
-  if (opts.strRoom && opts.numericRoom) throw new UsageError("--str-room and --numeric-room cannot be used together");
   return opts.strRoom ? "string" : opts.numericRoom ? "numeric" : undefined;
+}
+
+/** The operation's code loads only when a command runs, not for --help or other commands. */
+async function run(cmd: Command, io: Io, op: RoomOperation): Promise<number> {
+  const ctx = buildContext(cmd, io);
+  const { runRoomOperation } = await import("./room-operation.js");
+  return runRoomOperation(ctx, op);
 }
 
 const KICK_EXAMPLES = `
@@ -52,8 +53,7 @@ export function roomCommands(io: Io, done: Run): Command[] {
     cmd.argument(mode ? "<roomId>" : "<room>", mode ? `${mode} room id` : "room id: a canonical decimal is a numeric room, anything else a string room").argument(mode ? "<userId...>" : "[userId...]", "user ids to remove (batched 10 per request)");
     addSafetyOptions(cmd, mode === undefined).addHelpText("after", examples);
     cmd.action(async (room: string, users: string[], opts: SafetyOptions, self: Command) => {
-      const ctx = buildContext(self, io);
-      done(await runRoomOperation(ctx, { kind: "kick", room, items: users, fromFile: opts.fromFile, roomIdMode: mode ?? modeFrom(opts), yes: Boolean(opts.yes), dryRun: Boolean(opts.dryRun), ignoreMissing: Boolean(opts.ignoreMissing) }));
+      done(await run(self, io, { kind: "kick", room, items: users, fromFile: opts.fromFile, roomIdMode: mode ?? modeFrom(opts), yes: Boolean(opts.yes), dryRun: Boolean(opts.dryRun), ignoreMissing: Boolean(opts.ignoreMissing) }));
     });
     return cmd;
   };
@@ -62,8 +62,7 @@ export function roomCommands(io: Io, done: Run): Command[] {
     cmd.argument(mode ? "<roomId...>" : "[room...]", mode ? `${mode} room ids` : "room ids: canonical decimals are numeric rooms, anything else string rooms");
     addSafetyOptions(cmd, mode === undefined).addHelpText("after", examples);
     cmd.action(async (rooms: string[], opts: SafetyOptions, self: Command) => {
-      const ctx = buildContext(self, io);
-      done(await runRoomOperation(ctx, { kind: "dismiss", items: rooms, fromFile: opts.fromFile, roomIdMode: mode ?? modeFrom(opts), yes: Boolean(opts.yes), dryRun: Boolean(opts.dryRun), ignoreMissing: Boolean(opts.ignoreMissing) }));
+      done(await run(self, io, { kind: "dismiss", items: rooms, fromFile: opts.fromFile, roomIdMode: mode ?? modeFrom(opts), yes: Boolean(opts.yes), dryRun: Boolean(opts.dryRun), ignoreMissing: Boolean(opts.ignoreMissing) }));
     });
     return cmd;
   };

@@ -13,7 +13,7 @@ import { parseRoom } from "../plan/ids.js";
 import { openInput } from "../plan/input.js";
 import { checkArguments, planDismiss, planKick } from "../plan/plan.js";
 import { Repeats } from "../plan/repeats.js";
-import type { PlannedRequest, RoomIdMode, Summary } from "../plan/types.js";
+import { plannedResult, type PlannedRequest, type RoomIdMode, type Summary } from "../plan/types.js";
 import { isAuthCode } from "../trtc/errors.js";
 import type { Context } from "./context.js";
 
@@ -95,7 +95,6 @@ export async function runRoomOperation(ctx: Context, op: RoomOperation): Promise
 
     if (op.dryRun) {
       const reporter = new Reporter(run.format, term, await createProgress(term, total, false), run.quiet);
-      const { plannedResult } = await import("../run/executor.js");
       for await (const request of plan(sdkAppId)) {
         throwIfInterrupted(io.signal);
         await reporter.result(plannedResult(request));

@@ -1,4 +1,5 @@
 import { homedir } from "node:os";
+import { optionFromEnv } from "./env.js";
 import { dirname, resolve } from "node:path";
 import { ConfigError, UsageError } from "../errors.js";
 import type { RoomIdMode } from "../plan/types.js";
@@ -100,7 +101,7 @@ function profileCredentials(profile: ProfileConfig): CredentialPlan | undefined 
 export function resolveSettings(loaded: LoadedConfig | undefined, flags: GlobalFlags, env: NodeJS.ProcessEnv): Settings {
   const file = loaded?.path ?? "(no config file)";
   const config = loaded?.config ?? { profiles: {} };
-  const explicit = flags.profile ?? (env.TRTC_PROFILE || undefined);
+  const explicit = flags.profile ?? optionFromEnv(env, "profile");
   const profileName = explicit ?? config.defaultProfile ?? "default";
   // Own keys only: "constructor" or "toString" must not find Object.prototype members.
   const rawProfile = Object.hasOwn(config.profiles, profileName) ? config.profiles[profileName] : undefined;
@@ -114,14 +115,14 @@ export function resolveSettings(loaded: LoadedConfig | undefined, flags: GlobalF
   const profilePath = config.flat ? "(top level)" : `profiles.${profileName}`;
   const profile = rawProfile ? expandProfile(rawProfile, profilePath, file, env) : {};
 
-  const [appIdValue, sdkAppIdSource] = pick<string | number>(flags.sdkAppId, env.TRTC_SDK_APP_ID, profile.sdkAppId);
-  const [regionValue, regionSource] = pick(flags.region, env.TENCENTCLOUD_REGION, profile.region);
+  const [appIdValue, sdkAppIdSource] = pick<string | number>(flags.sdkAppId, optionFromEnv(env, "sdkAppId"), profile.sdkAppId);
+  const [regionValue, regionSource] = pick(flags.region, optionFromEnv(env, "region"), profile.region);
   const region = regionValue ?? DEFAULT_REGION;
   if (!REGIONS.includes(region)) {
     const message = `unsupported region "${region}" (from ${regionSource}): TRTC room actions accept ${REGIONS.join(", ")}`;
     throw regionSource === "profile" ? new ConfigError(`${file}: ${message}`, "fix region in the profile") : new UsageError(message);
   }
-  const [endpointValue, endpointSource] = pick(flags.endpoint, env.TRTC_ENDPOINT, profile.endpoint);
+  const [endpointValue, endpointSource] = pick(flags.endpoint, optionFromEnv(env, "endpoint"), profile.endpoint);
 
   let credentials: CredentialPlan = { kind: "none" };
   const own = profileCredentials(profile);

@@ -10,28 +10,39 @@ export interface Progress {
 }
 
 const SILENT: Progress = { update() {}, around: (write) => write(), stop() {} };
+/** Work that ends sooner gets no spinner, and does not pay for loading one. */
+const SHOW_AFTER_MS = 400;
 
-/** An ora spinner on stderr when it can be redrawn there; silent otherwise. ora loads only then. */
+/** An ora spinner on stderr, once a run has lasted a while, where it can be redrawn; silent otherwise. */
 export async function createProgress(term: Terminal, total: number, enabled: boolean): Promise<Progress> {
   if (!enabled || !term.stderrLive) return SILENT;
-  const { default: ora } = await import("ora");
-  // discardStdin would put the TTY in raw mode and, with stdin never resumed, swallow Ctrl-C.
-  const spinner: Ora = ora({ stream: term.stderr as NodeJS.WritableStream, text: `0/${total}`, discardStdin: false }).start();
   const started = performance.now();
+  let spinner: Ora | undefined;
+  let stopped = false;
+  let text = `0/${total}`;
+  const timer = setTimeout(async () => {
+    const { default: ora } = await import("ora");
+    if (stopped) return;
+    // discardStdin would put the TTY in raw mode and, with stdin never resumed, swallow Ctrl-C.
+    spinner = ora({ stream: term.stderr as NodeJS.WritableStream, text, discardStdin: false }).start();
+  }, SHOW_AFTER_MS);
+  timer.unref();
   return {
     update(summary) {
-      const finished = summary.total;
       const seconds = (performance.now() - started) / 1000;
-      const rate = seconds > 0 ? (finished / seconds).toFixed(1) : "0.0";
-      spinner.text = `${finished}/${total} · ${summary.done + summary.alreadyGone} done · ${summary.failed} failed · ${rate} req/s`;
+      const rate = seconds > 0 ? (summary.total / seconds).toFixed(1) : "0.0";
+      text = `${summary.total}/${total} · ${summary.done + summary.alreadyGone} done · ${summary.failed} failed · ${rate} req/s`;
+      if (spinner) spinner.text = text;
     },
     around(write) {
-      spinner.clear();
+      spinner?.clear();
       write();
-      spinner.render();
+      spinner?.render();
     },
     stop() {
-      spinner.stop();
+      stopped = true;
+      clearTimeout(timer);
+      spinner?.stop();
     },
   };
 }

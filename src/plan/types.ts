@@ -72,3 +72,19 @@ export function countResult(summary: Summary, result: Result): void {
   summary.total++;
   summary[summaryKey[result.status]]++;
 }
+
+/** The fields every Result of a request shares, whatever became of it. */
+export function baseResult(request: PlannedRequest): Omit<Result, "status" | "requestId" | "attempts"> {
+  const result: Omit<Result, "status" | "requestId" | "attempts"> = {
+    action: request.action,
+    sdkAppId: request.sdkAppId,
+    roomId: request.room.id,
+    roomIdType: request.room.type,
+  };
+  if (request.userIds) result.userIds = request.userIds;
+  return result;
+}
+
+export function plannedResult(request: PlannedRequest): Result {
+  return { ...baseResult(request), status: "planned", requestId: null, attempts: 0 };
+}

@@ -1,5 +1,5 @@
 import PQueue from "p-queue";
-import type { PlannedRequest, Result, ResultError } from "../plan/types.js";
+import { baseResult, type PlannedRequest, type Result, type ResultError } from "../plan/types.js";
 import { isAuthCode, isRateLimited, isTransient, ROOM_NOT_EXIST, TrtcError } from "../trtc/errors.js";
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from "./backoff.js";
 import { Gate } from "./gate.js";
@@ -22,21 +22,6 @@ export interface ExecuteOptions {
 
 /** Requests read ahead of those in flight, so ones backing off do not stall the rest. */
 const OUTSTANDING_PER_SLOT = 4;
-
-function baseResult(request: PlannedRequest): Omit<Result, "status" | "requestId" | "attempts"> {
-  const result: Omit<Result, "status" | "requestId" | "attempts"> = {
-    action: request.action,
-    sdkAppId: request.sdkAppId,
-    roomId: request.room.id,
-    roomIdType: request.room.type,
-  };
-  if (request.userIds) result.userIds = request.userIds;
-  return result;
-}
-
-export function plannedResult(request: PlannedRequest): Result {
-  return { ...baseResult(request), status: "planned", requestId: null, attempts: 0 };
-}
 
 function errorOf(err: TrtcError): ResultError {
   return { code: err.code, message: err.message, requestId: err.requestId };

@@ -134,7 +134,7 @@ describe("failures and exit codes", () => {
     [["dismiss", "123"], /--yes is required when not running interactively/],
     [["dismiss", "--yes"], /no rooms given/],
     [["kick", "123", "--yes"], /no user ids given/],
-    [["dismiss", "123", "--yes", "--rate", "-1"], /invalid --rate/],
+    [["dismiss", "123", "--yes", "--rate", "-1"], /'--rate <n>' argument '-1' is invalid/],
     [["frobnicate"], /unknown command/],
   ])("%j exits 2 and sends nothing", async (args, message) => {
     const r = await run(args, { env: emulatorEnv(emu) });

@@ -126,10 +126,10 @@ describe("hostile input", () => {
     [["kick", "1234 ", "alice", "--yes"], /room argument: "1234 " has leading or trailing whitespace/],
     [["kick", "1234", "al ice", "--yes"], /argument 1: invalid user id "al ice"/],
     [["dismiss", "--yes"], /no rooms given/],
-    [["dismiss", "1", "--json", "-o", "pretty"], /--json and --output pretty conflict/],
-    [["dismiss", "1", "--yes", "--timeout", "2200000"], /invalid --timeout "2200000"/],
-    [["dismiss", "1", "--yes", "--concurrency", "0x10"], /invalid --concurrency "0x10"/],
-    [["dismiss", "1", "--yes", "--max-attempts", "1e3"], /invalid --max-attempts "1e3"/],
+    [["dismiss", "1", "--json", "-o", "pretty"], /option '--json' cannot be used with option '-o, --output <format>'/],
+    [["dismiss", "1", "--yes", "--timeout", "2200000"], /'--timeout <seconds>' argument '2200000' is invalid/],
+    [["dismiss", "1", "--yes", "--concurrency", "0x10"], /'--concurrency <n>' argument '0x10' is invalid/],
+    [["dismiss", "1", "--yes", "--max-attempts", "1e3"], /'--max-attempts <n>' argument '1e3' is invalid/],
   ])("usage errors come first, even with no config: %j", async (args, message) => {
     const r = await run(args);
     expect(r.code).toBe(2);

@@ -69,6 +69,14 @@ describe("on a terminal", () => {
     expect(screen).toMatch(/2 requests: 2 done/);
   });
 
+  it("a one-request run, over in well under a second, shows no spinner and does not load one", async () => {
+    emu = await emulator({ seed: { apps: [{ sdkAppId: APP, rooms: rooms(1) }] } });
+    const { code, screen } = await onTerminal(["dismiss", "1", "--yes"], emulatorEnv(emu), "", 0);
+    expect(code).toBe(0);
+    expect(screen).toMatch(/DismissRoom room 1 done/);
+    expect(screen).not.toMatch(/0\/1|[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/);
+  });
+
   it("shows progress, and Ctrl-C stops the run with exit 130", async () => {
     emu = await emulator({ seed: { apps: [{ sdkAppId: APP, rooms: rooms(40) }] } });
     const ids = Array.from({ length: 40 }, (_, i) => String(i + 1));

@@ -1,0 +1,58 @@
+import { describeCredentialSource, loadCredential } from "../config/credentials.js";
+import { loadConfig } from "../config/load.js";
+import { resolveSettings, type Settings } from "../config/resolve.js";
+import { ExitCode } from "../errors.js";
+import { printChecks, type Check } from "../output/messages.js";
+import { isAuthCode } from "../trtc/errors.js";
+import type { Context } from "./context.js";
+
+const MAX_SKEW_S = 300;
+
+/** A read-only signed call: any answer other than AuthFailure proves the credentials; its Date header shows clock skew. */
+async function probe(ctx: Context, settings: Settings, checks: Check[]): Promise<number> {
+  const credential = await loadCredential(settings, ctx.io.env, ctx.io.signal);
+  const { TrtcClient } = await import("../trtc/client.js");
+  const client = new TrtcClient({ endpoint: settings.endpoint, region: settings.region, credential, env: ctx.io.env });
+  const now = Math.floor(Date.now() / 1000);
+  const { error, date } = await client.probe("DescribeRoomInfo", { SdkAppId: settings.sdkAppId, StartTime: now - 60, EndTime: now }, ctx.run.timeoutMs);
+  await client.close();
+  if (error && (error.kind === "network" || error.kind === "timeout")) {
+    checks.push({ ok: false, message: `endpoint ${settings.endpoint.url} unreachable: ${error.message}` });
+    return ExitCode.failed;
+  }
+  checks.push({ ok: true, message: `endpoint ${settings.endpoint.url} answered` });
+  let code: number = ExitCode.ok;
+  if (date) {
+    const skew = Math.round((Date.now() - Date.parse(date)) / 1000);
+    const ok = Math.abs(skew) <= MAX_SKEW_S;
+    checks.push({ ok, message: `clock: ${skew >= 0 ? "+" : ""}${skew} s against the endpoint (TRTC allows ${MAX_SKEW_S} s)` });
+    if (!ok) code = ExitCode.failed;
+  }
+  if (error && isAuthCode(error.code)) {
+    checks.push({ ok: false, message: `credentials rejected: ${error.code}: ${error.message}${error.requestId ? ` (RequestId ${error.requestId})` : ""}` });
+    return ExitCode.auth;
+  }
+  checks.push({ ok: true, message: `credentials accepted (signature verified${error ? `; the probe answered ${error.code}, which is expected` : ""})` });
+  return code;
+}
+
+/** Runs every check, prints them, and returns the exit code. */
+export async function doctor(ctx: Context): Promise<number> {
+  const checks: Check[] = [];
+  const code = await runChecks(ctx, checks);
+  printChecks(ctx.term, checks, ctx.run.format);
+  return code;
+}
+
+async function runChecks(ctx: Context, checks: Check[]): Promise<number> {
+  const loaded = await loadConfig(ctx.flags.config, ctx.io.cwd);
+  checks.push({ ok: true, message: loaded ? `config ${loaded.path}` : "no config file (using flags and environment)" });
+  const settings = resolveSettings(loaded, ctx.flags, ctx.io.env);
+  checks.push({ ok: true, message: `profile ${settings.profile}, region ${settings.region}, endpoint ${settings.endpoint.url}` });
+  const hasApp = settings.sdkAppId !== undefined;
+  checks.push({ ok: hasApp, message: hasApp ? `SdkAppId ${settings.sdkAppId}` : "no SdkAppId (set sdkAppId, TRTC_SDK_APP_ID or --sdk-app-id)" });
+  const hasCredentials = settings.credentials.kind !== "none";
+  checks.push({ ok: hasCredentials, message: `credentials from ${describeCredentialSource(settings)}` });
+  if (!hasCredentials || !hasApp) return ExitCode.config;
+  return probe(ctx, settings, checks);
+}

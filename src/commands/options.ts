@@ -1,22 +1,15 @@
 import { InvalidArgumentError, Option } from "commander";
 import { OPTION_ENV } from "../config/env.js";
 import { OUTPUT_FORMATS } from "../output/reporter.js";
+import { DEFAULTS, describeRange, inRange, LIMITS, type Range } from "../run/limits.js";
 import { REGIONS } from "../trtc/endpoint.js";
-
-interface Range {
-  min: number;
-  max: number;
-  integer: boolean;
-}
 
 /** The one number parser: plain decimals only ("0x10", "1e3", " 5" refused), within a range the code can honour. */
 export function numberIn(range: Range): (value: string) => number {
   const shape = range.integer ? /^[0-9]+$/ : /^[0-9]+(\.[0-9]+)?$/;
   return (value) => {
     const n = Number(value);
-    if (!shape.test(value) || n < range.min || n > range.max) {
-      throw new InvalidArgumentError(`expected ${range.integer ? "an integer" : "a number"} from ${range.min} to ${range.max}`);
-    }
+    if (!shape.test(value) || !inRange(n, range)) throw new InvalidArgumentError(`expected ${describeRange(range)}`);
     return n;
   };
 }
@@ -33,13 +26,10 @@ export function globalOptions(): Option[] {
     new Option("--endpoint <host|url>", env("API host or URL; http:// only for loopback", "endpoint")),
     new Option("-o, --output <format>", env("result format", "output")).choices(OUTPUT_FORMATS),
     new Option("--json", "same as --output json").conflicts("output"),
-    // setTimeout cannot wait past 2^31-1 ms (24.8 days); beyond that it would fire at once.
-    new Option("--timeout <seconds>", "per-request timeout").argParser(numberIn({ min: 0.001, max: 86_400, integer: false })).default(10),
-    new Option("--max-attempts <n>", "attempts per request, 1 = no retry").argParser(numberIn({ min: 1, max: 100, integer: true })).default(3),
-    new Option("--concurrency <n>", "requests in flight").argParser(numberIn({ min: 1, max: 1000, integer: true })).default(8),
-    new Option("--rate <n>", "max requests, retries included, in any second as the server sees them; 0 = off")
-      .argParser(numberIn({ min: 0, max: 10_000, integer: true }))
-      .default(20),
+    new Option("--timeout <seconds>", "per-request timeout").argParser(numberIn(LIMITS.timeoutSeconds)).default(DEFAULTS.timeoutSeconds),
+    new Option("--max-attempts <n>", "attempts per request, 1 = no retry").argParser(numberIn(LIMITS.maxAttempts)).default(DEFAULTS.maxAttempts),
+    new Option("--concurrency <n>", "requests in flight").argParser(numberIn(LIMITS.concurrency)).default(DEFAULTS.concurrency),
+    new Option("--rate <n>", "max requests, retries included, in any second as the server sees them; 0 = off").argParser(numberIn(LIMITS.rate)).default(DEFAULTS.rate),
     new Option("--debug", `trace requests and responses on stderr, secrets redacted (env ${OPTION_ENV.debug}=1)`),
     new Option("-q, --quiet", "results only"),
     new Option("--no-color", "no colour (also NO_COLOR)"),

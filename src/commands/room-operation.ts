@@ -13,8 +13,7 @@ import { parseRoom } from "../plan/ids.js";
 import { openInput } from "../plan/input.js";
 import { checkArguments, planDismiss, planKick } from "../plan/plan.js";
 import { Repeats } from "../plan/repeats.js";
-import { plannedResult, type PlannedRequest, type RoomIdMode, type Summary } from "../plan/types.js";
-import { isAuthCode } from "../trtc/errors.js";
+import { plannedResult, type PlannedRequest, type RoomIdMode } from "../plan/types.js";
 import type { Context } from "./context.js";
 
 export interface RoomOperation {
@@ -32,13 +31,6 @@ export interface RoomOperation {
 }
 
 const PREVIEW = 5;
-
-function exitCodeFor(summary: Summary, authFailed: boolean, interrupted: boolean): number {
-  if (interrupted) return ExitCode.interrupted;
-  if (authFailed) return ExitCode.auth;
-  if (summary.failed > 0 || summary.notStarted > 0) return ExitCode.failed;
-  return ExitCode.ok;
-}
 
 function describeTarget(request: PlannedRequest): string {
   const room = `room ${roomLabel({ roomId: request.room.id, roomIdType: request.room.type })}`;
@@ -122,40 +114,30 @@ export async function runRoomOperation(ctx: Context, op: RoomOperation): Promise
 
       const credential = await loadCredential(settings, io.env, io.signal);
       throwIfInterrupted(io.signal);
-      const [{ TrtcClient }, { execute }, { dispatch }] = await Promise.all([
-        import("../trtc/client.js"),
-        import("../run/executor.js"),
-        import("../run/dispatch.js"),
-      ]);
-      const client = new TrtcClient({
-        endpoint: settings.endpoint,
-        region: settings.region,
-        credential,
-        env: io.env,
-        ...(run.debug ? { trace: (event) => printTrace(term, event) } : {}),
-      });
+      const { sendAll, exitCodeFor } = await import("../run/send.js");
       const reporter = new Reporter(run.format, term, await createProgress(term, total, !run.quiet), run.quiet);
-      let authFailed = false;
-      try {
-        await execute(plan(sdkAppId), {
+      const report = await sendAll(
+        plan(sdkAppId),
+        {
+          endpoint: settings.endpoint,
+          region: settings.region,
+          credential,
+          env: io.env,
           concurrency: run.concurrency,
           rate: run.rate,
           maxAttempts: run.maxAttempts,
+          timeoutMs: run.timeoutMs,
           ignoreMissing: op.ignoreMissing,
           signal: AbortSignal.any([io.signal, auditFailed.signal]),
-          send: (request) => dispatch(client, request, run.timeoutMs),
-          onResult: (result) => {
-            if (result.error && isAuthCode(result.error.code)) authFailed = true;
-            audit?.record(result);
-            return reporter.result(result);
-          },
-          ...(run.debug ? { onRetry: (request, attempt, error, delay) => printRetry(term, request, attempt, error, delay) } : {}),
-        });
-      } finally {
-        await client.close();
-      }
+          ...(run.debug ? { trace: (event) => printTrace(term, event), onRetry: (request, attempt, error, delay) => printRetry(term, request, attempt, error, delay) } : {}),
+        },
+        (result) => {
+          audit?.record(result);
+          return reporter.result(result);
+        },
+      );
       const summary = reporter.finish();
-      const code = exitCodeFor(summary, authFailed, io.signal.aborted);
+      const code = exitCodeFor(summary, report, io.signal.aborted);
       const auditError = await audit?.close().then(() => undefined, (err: Error) => err);
       if (!auditError) return code;
       printWarning(term, `could not write the audit log ${settings.auditLog}: ${(auditError as NodeJS.ErrnoException).code ?? auditError.message}; no request was sent after the failure`);

@@ -1,4 +1,3 @@
-import type { Credential } from "tencentcloud-sdk-nodejs-common/tencentcloud/common/interface.js";
 import signModule from "tencentcloud-sdk-nodejs-common/tencentcloud/common/sign.js";
 import type { Endpoint } from "./endpoint.js";
 import { TrtcError } from "./errors.js";
@@ -11,8 +10,13 @@ export const API_VERSION = "2019-07-22";
 export const SIGNING_SERVICE = "trtc";
 const CONTENT_TYPE = "application/json";
 
-/** Long-term or temporary keys, in the SDK's own credential shape. */
-export type TrtcCredential = Required<Pick<Credential, "secretId" | "secretKey">> & Pick<Credential, "token">;
+/** Long-term or temporary keys, in the SDK's own credential shape (written out, so the library's types need no SDK). */
+export interface TrtcCredential {
+  secretId: string;
+  secretKey: string;
+  /** Temporary credentials' session token, sent as X-TC-Token. */
+  token?: string;
+}
 
 export interface RemoveUserParams { SdkAppId: number; RoomId: number; UserIds: string[] }
 export interface RemoveUserByStrRoomIdParams { SdkAppId: number; RoomId: string; UserIds: string[] }

@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 
-/** End-to-end tests run the built binary, so build it once from the current sources. */
+/** End-to-end tests run the built binary and the packed library, so build both once from the current sources. */
 export default function setup(): void {
   execFileSync(process.execPath, ["scripts/build.mjs"], { stdio: "inherit" });
+  execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"], { stdio: "inherit" });
 }

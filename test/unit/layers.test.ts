@@ -19,7 +19,7 @@ const imports = (text: string) => [...text.matchAll(/from "([^"]+)"|import\("([^
 const ALLOWED: Record<string, string[]> = {
   plan: ["plan", "errors.ts"],
   trtc: ["trtc", "errors.ts"],
-  run: ["run", "plan", "trtc"],
+  run: ["run", "plan", "trtc", "errors.ts"],
   config: ["config", "plan", "trtc", "errors.ts"],
   output: ["output", "plan", "trtc", "errors.ts", "emulator"],
   // The emulator states the API's rules itself (src/emulator/rules.ts): sharing the client's would let one wrong rule pass both sides.

@@ -1,0 +1,61 @@
+import { ExitCode } from "../errors.js";
+import type { PlannedRequest, Result, Summary } from "../plan/types.js";
+import { TrtcClient, type TraceEvent, type TrtcCredential } from "../trtc/client.js";
+import type { Endpoint } from "../trtc/endpoint.js";
+import { isAuthCode, type TrtcError } from "../trtc/errors.js";
+import { dispatch } from "./dispatch.js";
+import { execute } from "./executor.js";
+
+export interface SendSettings {
+  endpoint: Endpoint;
+  region: string;
+  credential: TrtcCredential;
+  env: NodeJS.ProcessEnv;
+  concurrency: number;
+  rate: number;
+  maxAttempts: number;
+  timeoutMs: number;
+  ignoreMissing: boolean;
+  /** Stops new requests; those in flight finish. */
+  signal: AbortSignal;
+  trace?: (event: TraceEvent) => void;
+  onRetry?: (request: PlannedRequest, attempt: number, error: TrtcError, delayMs: number) => void;
+}
+
+export interface SendReport {
+  /** TRTC rejected the credentials; requests after that were not sent. */
+  authFailed: boolean;
+}
+
+/** Sends planned requests under the scheduler: the one engine behind the CLI and the library. */
+export async function sendAll(requests: AsyncIterable<PlannedRequest>, settings: SendSettings, onResult: (result: Result) => void | Promise<void>): Promise<SendReport> {
+  const { endpoint, region, credential, env, trace, onRetry } = settings;
+  const client = new TrtcClient({ endpoint, region, credential, env, ...(trace ? { trace } : {}) });
+  let authFailed = false;
+  try {
+    await execute(requests, {
+      concurrency: settings.concurrency,
+      rate: settings.rate,
+      maxAttempts: settings.maxAttempts,
+      ignoreMissing: settings.ignoreMissing,
+      signal: settings.signal,
+      send: (request) => dispatch(client, request, settings.timeoutMs),
+      onResult: (result) => {
+        if (result.error && isAuthCode(result.error.code)) authFailed = true;
+        return onResult(result);
+      },
+      ...(onRetry ? { onRetry } : {}),
+    });
+  } finally {
+    await client.close();
+  }
+  return { authFailed };
+}
+
+/** The contract's order when several apply: 130, 4, 1, 0. */
+export function exitCodeFor(summary: Summary, report: SendReport, interrupted: boolean): ExitCode {
+  if (interrupted) return ExitCode.interrupted;
+  if (report.authFailed) return ExitCode.auth;
+  if (summary.failed > 0 || summary.notStarted > 0) return ExitCode.failed;
+  return ExitCode.ok;
+}

@@ -1,0 +1,19 @@
+// A program that uses the installed package; type-checked with tsc, then run against the emulator.
+import { dismiss, kick, plan, UsageError, type Result } from "trtc-admin";
+
+const options = {
+  sdkAppId: Number(process.env.APP),
+  endpoint: process.env.ENDPOINT!,
+  credential: { secretId: process.env.SECRET_ID!, secretKey: process.env.SECRET_KEY! },
+};
+const seen: Result[] = [];
+const planned = await plan("kick", { room: 1234, userIds: ["alice", "bob", "alice"] }, options);
+const kicked = await kick(1234, ["alice"], { ...options, onResult: (r) => void seen.push(r) });
+const dismissed = await dismiss(["standup", 1234], { ...options, ignoreMissing: true });
+let usage: number | undefined;
+try {
+  await dismiss(["a/b"], options);
+} catch (err) {
+  if (err instanceof UsageError) usage = err.exitCode;
+}
+process.stdout.write(`${JSON.stringify({ planned, kicked, dismissed, streamed: seen.length, usage })}\n`);

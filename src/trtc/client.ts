@@ -3,7 +3,8 @@ import type { Endpoint } from "./endpoint.js";
 import { TrtcError } from "./errors.js";
 import { createTransport, type HttpResponse, type Transport } from "./transport.js";
 
-const Sign = signModule.default;
+// Node's ESM loader hands us module.exports (whose .default is the class); vitest's interop hands us the class.
+const Sign = (signModule as unknown as { default?: typeof signModule.default }).default ?? (signModule as unknown as typeof signModule.default);
 
 export const API_VERSION = "2019-07-22";
 /** Tencent derives the signing service from the product, not from whatever host we talk to. */

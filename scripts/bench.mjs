@@ -104,7 +104,7 @@ if (wanted("emulator")) {
   const total = quick ? 2000 : 10000;
   let next = 0;
   const worker = async () => {
-    while (next++ < total) await client.removeUser({ SdkAppId: APP, RoomId: 999999, UserIds: ["ghost"] }, 10_000);
+    while (next++ < total) await client.request("RemoveUser", { SdkAppId: APP, RoomId: 999999, UserIds: ["ghost"] }, 10_000);
   };
   const started = performance.now();
   await Promise.all(Array.from({ length: 64 }, worker));

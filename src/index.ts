@@ -5,9 +5,8 @@
 import { ExitCode, UsageError } from "./errors.js";
 import { parseRoom } from "./plan/ids.js";
 import type { InputItem } from "./plan/input.js";
-import { checkArguments, planDismiss, planKick } from "./plan/plan.js";
-import { Repeats } from "./plan/repeats.js";
-import { countResult, emptySummary, type PlannedRequest, type Result, type RoomIdMode, type Summary } from "./plan/types.js";
+import { checkArguments, planDismiss, planKick, planMute } from "./plan/plan.js";
+import { countResult, emptySummary, type IsMute, type OperationKind, type PlannedRequest, type Result, type RoomIdMode, type Summary } from "./plan/types.js";
 import { DEFAULTS, describeRange, inRange, LIMITS, type Range } from "./run/limits.js";
 import { exitCodeFor, sendAll } from "./run/send.js";
 import type { TrtcCredential } from "./trtc/client.js";
@@ -58,17 +57,35 @@ async function* items(values: readonly (string | number)[], what: string): Async
 }
 
 /** Validates every id before returning; throws UsageError (exitCode 2) naming the first bad one. */
-export async function plan(action: "kick" | "dismiss", target: { room?: string | number; userIds?: string[]; rooms?: (string | number)[] }, options: Pick<AdminOptions, "sdkAppId" | "roomIdType">): Promise<PlannedRequest[]> {
+export interface Target {
+  /** kick and mute. */
+  room?: string | number;
+  /** kick and mute. */
+  userIds?: string[];
+  /** dismiss. */
+  rooms?: (string | number)[];
+  /** mute: 0 unmute, 1 audio and video (default), 2 audio only, 3 video only. */
+  isMute?: IsMute;
+}
+
+function requestsFor(action: OperationKind, target: Target, sdkAppId: number, mode: RoomIdMode): AsyncIterable<PlannedRequest> {
+  if (action === "dismiss") return planDismiss(sdkAppId, items(target.rooms ?? [], "rooms"), mode);
+  const room = parseRoom(String(target.room ?? ""), mode);
+  const users = items(target.userIds ?? [], "userIds");
+  if (action === "kick") return planKick(sdkAppId, room, users);
+  const isMute = target.isMute ?? 1;
+  if (![0, 1, 2, 3].includes(isMute)) throw new UsageError(`invalid isMute ${String(isMute)}: expected 0, 1, 2 or 3`);
+  return planMute(sdkAppId, room, users, isMute);
+}
+
+/** Validates every id before returning; throws UsageError (exitCode 2) naming the first bad one. */
+export async function plan(action: OperationKind, target: Target, options: Pick<AdminOptions, "sdkAppId" | "roomIdType">): Promise<PlannedRequest[]> {
   const mode = options.roomIdType ?? "auto";
-  const values = (action === "kick" ? (target.userIds ?? []) : (target.rooms ?? [])).map(String);
-  checkArguments(action, action === "kick" ? String(target.room ?? "") : undefined, values, mode === "auto" ? undefined : mode);
+  const values = (action === "dismiss" ? (target.rooms ?? []) : (target.userIds ?? [])).map(String);
+  checkArguments(action, action === "dismiss" ? undefined : String(target.room ?? ""), values, mode === "auto" ? undefined : mode);
   const planned: PlannedRequest[] = [];
-  const requests =
-    action === "kick"
-      ? planKick(options.sdkAppId, parseRoom(String(target.room ?? ""), mode), items(target.userIds ?? [], "userIds"), new Repeats())
-      : planDismiss(options.sdkAppId, items(target.rooms ?? [], "rooms"), mode, new Repeats());
-  for await (const request of requests) planned.push(request);
-  if (planned.length === 0) throw new UsageError(action === "kick" ? "no user ids given" : "no rooms given");
+  for await (const request of requestsFor(action, target, options.sdkAppId, mode)) planned.push(request);
+  if (planned.length === 0) throw new UsageError(action === "dismiss" ? "no rooms given" : "no user ids given");
   return planned;
 }
 
@@ -112,13 +129,23 @@ export async function kick(room: string | number, userIds: string[], options: Ad
   return run(await plan("kick", { room, userIds }, options), options);
 }
 
+/** SetUserBlocked or SetUserBlockedByStrRoomId, one request per user; `isMute` 1 (default), 2 audio only, 3 video only. */
+export async function mute(room: string | number, userIds: string[], options: AdminOptions & { isMute?: 1 | 2 | 3 }): Promise<Report> {
+  return run(await plan("mute", { room, userIds, isMute: options.isMute ?? 1 }, options), options);
+}
+
+/** SetUserBlocked with IsMute 0. */
+export async function unmute(room: string | number, userIds: string[], options: AdminOptions): Promise<Report> {
+  return run(await plan("mute", { room, userIds, isMute: 0 }, options), options);
+}
+
 /** DismissRoom or DismissRoomByStrRoomId, one request per distinct room. */
 export async function dismiss(rooms: (string | number)[], options: AdminOptions): Promise<Report> {
   return run(await plan("dismiss", { rooms }, options), options);
 }
 
 export { CliError, ConfigError, ExitCode, InterruptedError, UsageError } from "./errors.js";
-export type { PlannedRequest, Result, ResultError, RoomIdMode, Status, Summary } from "./plan/types.js";
+export type { IsMute, OperationKind, PlannedRequest, Result, ResultError, RoomIdMode, Status, Summary } from "./plan/types.js";
 export { TrtcClient, type TrtcClientOptions, type TrtcCredential } from "./trtc/client.js";
 export { parseEndpoint } from "./trtc/endpoint.js";
 export { TrtcError } from "./trtc/errors.js";

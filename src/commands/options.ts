@@ -51,3 +51,11 @@ export function safetyOptions(withRoomType: boolean): Option[] {
     new Option("--numeric-room", "treat room ids as numeric rooms"),
   ];
 }
+
+/** What mute silences; unmute takes neither. */
+export function muteOptions(): Option[] {
+  return [
+    new Option("--audio-only", "mute audio only (IsMute 2)").conflicts("videoOnly"),
+    new Option("--video-only", "mute video only (IsMute 3)"),
+  ];
+}

@@ -1,7 +1,7 @@
 import { Command } from "commander";
 import type { RoomIdMode } from "../plan/types.js";
 import { buildContext, type Io } from "./context.js";
-import { safetyOptions } from "./options.js";
+import { muteOptions, safetyOptions } from "./options.js";
 import type { RoomOperation } from "./room-operation.js";
 
 type Run = (code: number) => void;
@@ -13,6 +13,8 @@ interface SafetyOptions {
   fromFile?: string;
   strRoom?: boolean;
   numericRoom?: boolean;
+  audioOnly?: boolean;
+  videoOnly?: boolean;
 }
 
 function addSafetyOptions(cmd: Command, withRoomType: boolean): Command {
@@ -46,7 +48,15 @@ Examples:
   $ trtc-admin dismiss --from-file rooms.txt --yes --ignore-missing
   $ trtc-admin dismiss 1234 standup --dry-run --json`;
 
-/** kick, dismiss and the four API-named forms, all running the same operation. */
+const MUTE_EXAMPLES = `
+Examples:
+  $ trtc-admin mute 1234 alice bob             # audio and video (SetUserBlocked, IsMute 1)
+  $ trtc-admin mute standup carol --audio-only # string room (SetUserBlockedByStrRoomId, IsMute 2)
+  $ trtc-admin unmute 1234 alice --yes         # IsMute 0
+
+SetUserBlocked is documented for the international site: use --endpoint trtc.intl.tencentcloudapi.com.`;
+
+/** kick, dismiss, mute, unmute and the four API-named forms, all running the same operation. */
 export function roomCommands(io: Io, done: Run): Command[] {
   const kick = (name: string, mode: RoomIdMode | undefined, description: string, examples: string) => {
     const cmd = new Command(name).description(description);
@@ -66,7 +76,21 @@ export function roomCommands(io: Io, done: Run): Command[] {
     });
     return cmd;
   };
+  const mute = (name: "mute" | "unmute", description: string) => {
+    const cmd = new Command(name).description(description);
+    cmd.argument("<room>", "room id: a canonical decimal is a numeric room, anything else a string room").argument("[userId...]", "user ids (one request each)");
+    addSafetyOptions(cmd, true);
+    if (name === "mute") for (const option of muteOptions()) cmd.addOption(option);
+    cmd.addHelpText("after", MUTE_EXAMPLES);
+    cmd.action(async (room: string, users: string[], opts: SafetyOptions, self: Command) => {
+      const isMute = name === "unmute" ? 0 : opts.audioOnly ? 2 : opts.videoOnly ? 3 : 1;
+      done(await run(self, io, { kind: "mute", isMute, room, items: users, fromFile: opts.fromFile, roomIdMode: modeFrom(opts), yes: Boolean(opts.yes), dryRun: Boolean(opts.dryRun), ignoreMissing: Boolean(opts.ignoreMissing) }));
+    });
+    return cmd;
+  };
   return [
+    mute("mute", "mute users in a room without removing them (SetUserBlocked)"),
+    mute("unmute", "let muted users send audio and video again (SetUserBlocked, IsMute 0)"),
     kick("kick", undefined, "remove users from a room; they see onExitRoom(1)", KICK_EXAMPLES),
     dismiss("dismiss", undefined, "dismiss rooms; every user in them sees onExitRoom(2)", DISMISS_EXAMPLES),
     kick("remove-user", "numeric", "RemoveUser: kick from a numeric room (kick --numeric-room)", "\nExample:\n  $ trtc-admin remove-user 1234 alice bob --yes"),

@@ -11,17 +11,19 @@ import { roomLabel } from "../output/render.js";
 import { Reporter } from "../output/reporter.js";
 import { parseRoom } from "../plan/ids.js";
 import { openInput } from "../plan/input.js";
-import { checkArguments, planDismiss, planKick } from "../plan/plan.js";
+import { checkArguments, planDismiss, planKick, planMute } from "../plan/plan.js";
 import { Repeats } from "../plan/repeats.js";
-import { plannedResult, type PlannedRequest, type RoomIdMode } from "../plan/types.js";
+import { plannedResult, type IsMute, type OperationKind, type PlannedRequest, type RoomIdMode } from "../plan/types.js";
 import type { Context } from "./context.js";
 
 export interface RoomOperation {
-  kind: "kick" | "dismiss";
-  /** kick: the room argument. */
+  kind: OperationKind;
+  /** kick and mute: the room argument. */
   room?: string;
-  /** kick: user ids; dismiss: rooms. */
+  /** kick and mute: user ids; dismiss: rooms. */
   items: string[];
+  /** mute: 0 unmute, 1 audio and video, 2 audio only, 3 video only. */
+  isMute?: IsMute;
   fromFile?: string;
   /** Forced by --str-room/--numeric-room or by an API-named command. */
   roomIdMode?: RoomIdMode;
@@ -45,7 +47,7 @@ function throwIfInterrupted(signal: AbortSignal): void {
 export async function runRoomOperation(ctx: Context, op: RoomOperation): Promise<number> {
   const { io, term, run } = ctx;
   if (op.items.length === 0 && op.fromFile === undefined) {
-    throw new UsageError(op.kind === "kick" ? "no user ids given" : "no rooms given", "pass them as arguments or with --from-file <path|->");
+    throw new UsageError(op.kind === "dismiss" ? "no rooms given" : "no user ids given", "pass them as arguments or with --from-file <path|->");
   }
   if (op.fromFile === "-" && !op.yes && !op.dryRun) {
     throw new UsageError("--yes is required with --from-file -", "standard input carries the ids, so it cannot also answer the confirmation");
@@ -56,11 +58,15 @@ export async function runRoomOperation(ctx: Context, op: RoomOperation): Promise
   const settings = resolveSettings(await loadConfig(ctx.flags.config, io.cwd), ctx.flags, io.env);
   throwIfInterrupted(io.signal);
   const mode = op.roomIdMode ?? settings.roomIdMode;
-  const room = op.kind === "kick" ? parseRoom(op.room!, mode) : undefined;
+  const room = op.kind === "dismiss" ? undefined : parseRoom(op.room!, mode);
   const source = await openInput(op.items, op.fromFile, io.stdin, io.signal);
   try {
     const repeats = new Repeats();
-    const plan = (sdkAppId: number) => (op.kind === "kick" ? planKick(sdkAppId, room!, source.items(), repeats) : planDismiss(sdkAppId, source.items(), mode, repeats));
+    const plan = (sdkAppId: number) => {
+      if (op.kind === "kick") return planKick(sdkAppId, room!, source.items(), repeats);
+      if (op.kind === "mute") return planMute(sdkAppId, room!, source.items(), op.isMute!, repeats);
+      return planDismiss(sdkAppId, source.items(), mode, repeats);
+    };
 
     // Validation pass: every id is checked before anything is sent, and before a missing SdkAppId is reported.
     let total = 0;
@@ -69,7 +75,7 @@ export async function runRoomOperation(ctx: Context, op: RoomOperation): Promise
       if (total++ < PREVIEW) preview.push(request);
       if (total % 1024 === 0) throwIfInterrupted(io.signal);
     }
-    if (total === 0) throw new UsageError(op.kind === "kick" ? "no user ids given" : "no rooms given", "the input held only blank or # lines");
+    if (total === 0) throw new UsageError(op.kind === "dismiss" ? "no rooms given" : "no user ids given", "the input held only blank or # lines");
     const sdkAppId = requireSdkAppId(settings);
     if (!op.dryRun && proxyProblem(io.env)) throw new ConfigError(`HTTPS_PROXY: ${proxyProblem(io.env)}`, "set HTTPS_PROXY to a URL such as http://proxy.example:3128, or unset it");
     throwIfInterrupted(io.signal);
@@ -106,7 +112,7 @@ export async function runRoomOperation(ctx: Context, op: RoomOperation): Promise
           ...preview.map((p) => `  ${p.action} ${describeTarget(p)}`),
           ...(total > PREVIEW ? [`  … and ${total - PREVIEW} more`] : []),
         ];
-        const verb = op.kind === "kick" ? "Kick these users" : `Dismiss ${total === 1 ? "this room" : `these ${total} rooms`}`;
+        const verb = op.kind === "kick" ? "Kick these users" : op.kind === "mute" ? `${op.isMute === 0 ? "Unmute" : "Mute"} these users` : `Dismiss ${total === 1 ? "this room" : `these ${total} rooms`}`;
         const answer = await confirm(term, lines, `${verb}?`);
         if (answer === "interrupted") throw new InterruptedError();
         if (answer === "no") throw new UsageError("cancelled: nothing was sent");

@@ -20,7 +20,14 @@ const PREFIXES: Array<[string, string]> = [
   ["InvalidParameterValue.RoomId", ROOM_TYPE_NOTE],
 ];
 
-/** A one-line suggestion for the error codes operators meet most. */
-export function hintFor(code: string): string | undefined {
-  return EXACT[code] ?? PREFIXES.find(([prefix]) => code.startsWith(prefix))?.[1];
+const MUTE: Record<string, string> = {
+  InvalidAction: "SetUserBlocked is documented for the international site: try --endpoint trtc.intl.tencentcloudapi.com",
+  "FailedOperation.UserNotExist": "the user is not in this room now; --ignore-missing treats this as already gone",
+  "InternalError.UserNotExist": "the user is not in this room now; --ignore-missing treats this as already gone",
+};
+
+/** A one-line suggestion for the error codes operators meet most; some depend on the action. */
+export function hintFor(code: string, action = ""): string | undefined {
+  const forAction = action.startsWith("SetUserBlocked") ? MUTE[code] : undefined;
+  return forAction ?? EXACT[code] ?? PREFIXES.find(([prefix]) => code.startsWith(prefix))?.[1];
 }

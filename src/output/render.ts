@@ -7,6 +7,8 @@ export function roomLabel(result: Pick<Result, "roomId" | "roomIdType">): string
   return escapeControls(result.roomIdType === "string" ? JSON.stringify(result.roomId) : String(result.roomId));
 }
 
+const MUTE_LABELS = ["unmute", "mute audio and video", "mute audio", "mute video"] as const;
+
 const ICONS: Record<Result["status"], [string, keyof ChalkInstance]> = {
   done: ["✔", "green"],
   "already-gone": ["○", "cyan"],
@@ -19,8 +21,9 @@ const ICONS: Record<Result["status"], [string, keyof ChalkInstance]> = {
 export function renderResult(result: Result, c: ChalkInstance): string {
   const [icon, colour] = ICONS[result.status];
   const paint = c[colour] as ChalkInstance;
-  const users = result.userIds ? ` users ${result.userIds.join(",")}` : "";
-  const head = `${paint(icon)} ${c.bold(result.action)} room ${roomLabel(result)}${users}`;
+  const users = result.userIds ? ` ${result.isMute === undefined ? "users" : "user"} ${result.userIds.join(",")}` : "";
+  const mute = result.isMute === undefined ? "" : ` ${MUTE_LABELS[result.isMute]}`;
+  const head = `${paint(icon)} ${c.bold(result.action)} room ${roomLabel(result)}${users}${mute}`;
   const rid = result.requestId ? c.dim(` RequestId ${escapeControls(result.requestId)}`) : "";
   const tries = result.attempts > 1 ? c.dim(` (${result.attempts} attempts)`) : "";
   switch (result.status) {
@@ -38,7 +41,7 @@ export function renderResult(result: Result, c: ChalkInstance): string {
     }
     case "failed": {
       const err = result.error!;
-      const hint = hintFor(err.code);
+      const hint = hintFor(err.code, result.action);
       const errRid = err.requestId ? c.dim(` RequestId ${escapeControls(err.requestId)}`) : "";
       return `${head} ${paint("failed")} ${paint(escapeControls(err.code))}: ${escapeControls(err.message)}${tries}${errRid}\n${hint ? `    ${c.dim(`hint: ${hint}`)}\n` : ""}`;
     }

@@ -2,7 +2,7 @@ import { UsageError } from "../errors.js";
 import { parseRoom, validateUserId } from "./ids.js";
 import type { InputItem } from "./input.js";
 import { Repeats } from "./repeats.js";
-import { actionFor, type PlannedRequest, type Room, type RoomIdMode } from "./types.js";
+import { actionFor, type IsMute, type OperationKind, type PlannedRequest, type Room, type RoomIdMode } from "./types.js";
 
 /** The API accepts at most this many user ids per kick. */
 export const MAX_USERS_PER_KICK = 10;
@@ -32,6 +32,18 @@ export async function* planKick(sdkAppId: number, room: Room, userIds: AsyncIter
   }
   repeats.endPass();
   if (batch.length > 0) yield { action, sdkAppId, room, userIds: batch };
+}
+
+/** Mute or unmute requests: SetUserBlocked takes one user a request, so one per distinct user. */
+export async function* planMute(sdkAppId: number, room: Room, userIds: AsyncIterable<InputItem>, isMute: IsMute, repeats = new Repeats()): AsyncGenerator<PlannedRequest> {
+  const action = actionFor("mute", room.type);
+  repeats.startPass();
+  for await (const item of userIds) {
+    const id = at(item, () => validateUserId(item.value));
+    if (repeats.isRepeat(id)) continue;
+    yield { action, sdkAppId, room, userIds: [id], isMute };
+  }
+  repeats.endPass();
 }
 
 /** Dismiss requests: one per distinct room, each typed to pick its action. */
@@ -65,7 +77,7 @@ function checkRoomArgument(value: string, mode: RoomIdMode | undefined): void {
  * Checks what the command line alone decides, before any configuration is read, so a bad
  * argument is a usage error (exit 2) even where no config exists.
  */
-export function checkArguments(kind: "kick" | "dismiss", room: string | undefined, items: string[], mode: RoomIdMode | undefined): void {
+export function checkArguments(kind: OperationKind, room: string | undefined, items: string[], mode: RoomIdMode | undefined): void {
   if (room !== undefined) {
     checkArgument(room, "room argument");
     at({ value: room, origin: "room argument" }, () => checkRoomArgument(room, mode));
@@ -73,6 +85,6 @@ export function checkArguments(kind: "kick" | "dismiss", room: string | undefine
   for (const [i, value] of items.entries()) {
     const item = { value, origin: `argument ${i + 1}` };
     checkArgument(value, item.origin);
-    at(item, () => (kind === "kick" ? validateUserId(value) : checkRoomArgument(value, mode)));
+    at(item, () => (kind === "dismiss" ? checkRoomArgument(value, mode) : validateUserId(value)));
   }
 }

@@ -3,7 +3,12 @@ export type RoomIdMode = RoomIdType | "auto";
 
 export type RemoveAction = "RemoveUser" | "RemoveUserByStrRoomId";
 export type DismissAction = "DismissRoom" | "DismissRoomByStrRoomId";
-export type RoomAction = RemoveAction | DismissAction;
+export type MuteAction = "SetUserBlocked" | "SetUserBlockedByStrRoomId";
+export type RoomAction = RemoveAction | DismissAction | MuteAction;
+export type OperationKind = "kick" | "dismiss" | "mute";
+
+/** SetUserBlocked's IsMute: 0 unmute, 1 audio and video, 2 audio only, 3 video only. */
+export type IsMute = 0 | 1 | 2 | 3;
 
 export interface Room {
   id: number | string;
@@ -15,8 +20,10 @@ export interface PlannedRequest {
   action: RoomAction;
   sdkAppId: number;
   room: Room;
-  /** Present for kicks only: at most 10 ids. */
+  /** Kicks: at most 10 ids; mutes: exactly one. */
   userIds?: string[];
+  /** Mutes only. */
+  isMute?: IsMute;
 }
 
 export type Status = "done" | "already-gone" | "failed" | "planned" | "not-started";
@@ -34,6 +41,7 @@ export interface Result {
   roomId: number | string;
   roomIdType: RoomIdType;
   userIds?: string[];
+  isMute?: IsMute;
   status: Status;
   requestId: string | null;
   attempts: number;
@@ -51,8 +59,9 @@ export interface Summary {
   notStarted: number;
 }
 
-export function actionFor(kind: "kick" | "dismiss", type: RoomIdType): RoomAction {
+export function actionFor(kind: OperationKind, type: RoomIdType): RoomAction {
   if (kind === "kick") return type === "numeric" ? "RemoveUser" : "RemoveUserByStrRoomId";
+  if (kind === "mute") return type === "numeric" ? "SetUserBlocked" : "SetUserBlockedByStrRoomId";
   return type === "numeric" ? "DismissRoom" : "DismissRoomByStrRoomId";
 }
 
@@ -82,6 +91,7 @@ export function baseResult(request: PlannedRequest): Omit<Result, "status" | "re
     roomIdType: request.room.type,
   };
   if (request.userIds) result.userIds = request.userIds;
+  if (request.isMute !== undefined) result.isMute = request.isMute;
   return result;
 }
 

@@ -1,6 +1,6 @@
 import PQueue from "p-queue";
 import { baseResult, type PlannedRequest, type Result, type ResultError } from "../plan/types.js";
-import { isAuthCode, isRateLimited, isTransient, ROOM_NOT_EXIST, TrtcError } from "../trtc/errors.js";
+import { isAuthCode, isRateLimited, isTransient, ROOM_NOT_EXIST, TrtcError, USER_NOT_EXIST } from "../trtc/errors.js";
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from "./backoff.js";
 import { Gate } from "./gate.js";
 
@@ -91,8 +91,9 @@ export async function execute(requests: AsyncIterable<PlannedRequest>, options: 
         return last ? { ...base, status: "failed", requestId: last.requestId, attempts, error: errorOf(last) } : notStarted(request);
       } catch (caught) {
         const err = asTrtcError(caught);
-        if (err.code === ROOM_NOT_EXIST && mayHaveApplied) return { ...base, status: "done", requestId: err.requestId, attempts, note: errorOf(err) };
-        if (err.code === ROOM_NOT_EXIST && ignoreMissing) return { ...base, status: "already-gone", requestId: err.requestId, attempts };
+        // A room gone after a kick or dismissal that may have applied is that request's doing; a mute leaves the room as it was.
+        if (err.code === ROOM_NOT_EXIST && mayHaveApplied && request.isMute === undefined) return { ...base, status: "done", requestId: err.requestId, attempts, note: errorOf(err) };
+        if ((err.code === ROOM_NOT_EXIST || USER_NOT_EXIST.has(err.code)) && ignoreMissing) return { ...base, status: "already-gone", requestId: err.requestId, attempts };
         if (!isTransient(err) || attempts >= maxAttempts || stopped()) {
           return { ...base, status: "failed", requestId: err.requestId, attempts, error: errorOf(err) };
         }

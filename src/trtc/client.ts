@@ -19,10 +19,6 @@ export interface TrtcCredential {
   token?: string;
 }
 
-export interface RemoveUserParams { SdkAppId: number; RoomId: number; UserIds: string[] }
-export interface RemoveUserByStrRoomIdParams { SdkAppId: number; RoomId: string; UserIds: string[] }
-export interface DismissRoomParams { SdkAppId: number; RoomId: number }
-export interface DismissRoomByStrRoomIdParams { SdkAppId: number; RoomId: string }
 export interface ActionResponse { RequestId: string }
 
 export interface TraceEvent {
@@ -54,7 +50,7 @@ export function redactHeaders(headers: Record<string, string>): Record<string, s
   return out;
 }
 
-/** A thin typed client for the four TRTC room actions, signed with the official SDK's TC3 signer. */
+/** A thin client for the TRTC room actions, signed with the official SDK's TC3 signer. */
 export class TrtcClient {
   private transport: Promise<Transport>;
 
@@ -62,19 +58,7 @@ export class TrtcClient {
     this.transport = createTransport(options.endpoint, options.env ?? process.env);
   }
 
-  removeUser(params: RemoveUserParams, timeoutMs: number) {
-    return this.request<ActionResponse>("RemoveUser", params, timeoutMs);
-  }
-  removeUserByStrRoomId(params: RemoveUserByStrRoomIdParams, timeoutMs: number) {
-    return this.request<ActionResponse>("RemoveUserByStrRoomId", params, timeoutMs);
-  }
-  dismissRoom(params: DismissRoomParams, timeoutMs: number) {
-    return this.request<ActionResponse>("DismissRoom", params, timeoutMs);
-  }
-  dismissRoomByStrRoomId(params: DismissRoomByStrRoomIdParams, timeoutMs: number) {
-    return this.request<ActionResponse>("DismissRoomByStrRoomId", params, timeoutMs);
-  }
-
+  /** One signed call of any action; the API's error envelope is thrown as a TrtcError. */
   async request<T extends ActionResponse>(action: string, params: object, timeoutMs: number): Promise<T> {
     return unwrap<T>(await this.send(action, params, timeoutMs));
   }

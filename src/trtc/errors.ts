@@ -19,6 +19,8 @@ export class TrtcError extends Error {
 export const CONNECT_ERRNOS = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
 
 export const ROOM_NOT_EXIST = "FailedOperation.RoomNotExist";
+/** SetUserBlocked's answers for a user who is not in the room; the InternalError one is not transient. */
+export const USER_NOT_EXIST = new Set(["FailedOperation.UserNotExist", "InternalError.UserNotExist"]);
 
 const RATE_LIMIT_CODES = new Set(["FailedOperation.RestrictedFrequency", "OperationDenied.FreqOverLimit"]);
 
@@ -36,7 +38,7 @@ export function isTransient(err: TrtcError): boolean {
     case "http":
       return (err.httpStatus ?? 0) >= 500;
     case "api":
-      return err.code.startsWith("InternalError") || isRateLimited(err);
+      return (err.code.startsWith("InternalError") && !USER_NOT_EXIST.has(err.code)) || isRateLimited(err);
   }
 }
 

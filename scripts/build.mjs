@@ -15,6 +15,21 @@ const signerOnly = {
   },
 };
 
+// commander requires node:child_process at load for executable subcommands, which we do not use;
+// loading it (and the net and dgram it pulls in) on every start cost a few milliseconds.
+const lazyChildProcess = {
+  name: "lazy-child-process",
+  setup(b) {
+    b.onResolve({ filter: /^node:child_process$/, namespace: "file" }, (args) =>
+      /node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: "child_process", namespace: "lazy-child-process" } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "lazy-child-process" }, () => ({
+      contents: 'module.exports = new Proxy({}, { get: (_, key) => require("node:child_process")[key] });',
+      loader: "js",
+    }));
+  },
+};
+
 await build({
   entryPoints: { bin: "src/bin.ts", emulator: "src/emulator/server.ts", index: "src/index.ts" },
   outdir: "dist",
@@ -28,6 +43,6 @@ await build({
   define: { TRTC_ADMIN_VERSION: JSON.stringify(version) },
   minify: true,
   legalComments: "none",
-  plugins: [signerOnly],
+  plugins: [signerOnly, lazyChildProcess],
   logLevel: "warning",
 });

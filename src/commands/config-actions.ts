@@ -14,7 +14,7 @@ function mask(value: string): string {
 }
 
 export async function show(ctx: Context): Promise<number> {
-  const loaded = await loadConfig(ctx.flags.config, ctx.io.cwd);
+  const loaded = await loadConfig(ctx.flags.config, ctx.io.cwd, ctx.io.env);
   const s = resolveSettings(loaded, ctx.flags, ctx.io.env);
   const creds = s.credentials;
   const secretId = creds.kind === "profile" ? creds.secretId : creds.kind === "env" ? ctx.io.env.TENCENTCLOUD_SECRET_ID! : undefined;
@@ -38,7 +38,7 @@ export async function show(ctx: Context): Promise<number> {
 }
 
 export async function validate(ctx: Context): Promise<number> {
-  const loaded = await loadConfig(ctx.flags.config, ctx.io.cwd);
+  const loaded = await loadConfig(ctx.flags.config, ctx.io.cwd, ctx.io.env);
   if (!loaded) throw new ConfigError("no config file found", "create one with `trtc-admin config init`");
   const s = resolveSettings(loaded, ctx.flags, ctx.io.env);
   const names = Object.keys(loaded.config.profiles);
@@ -48,7 +48,7 @@ export async function validate(ctx: Context): Promise<number> {
 }
 
 export async function path(ctx: Context): Promise<number> {
-  const loaded = await loadConfig(ctx.flags.config, ctx.io.cwd);
+  const loaded = await loadConfig(ctx.flags.config, ctx.io.cwd, ctx.io.env);
   if (!loaded) throw new ConfigError("no config file found", "searched from the working directory upward, then $XDG_CONFIG_HOME/trtc/ (default ~/.config/trtc/)");
   if (ctx.run.format === "pretty") printLine(ctx.term, loaded.path);
   else printRecord(ctx.term, { configFile: loaded.path }, ctx.run.format);

@@ -45,7 +45,7 @@ export async function doctor(ctx: Context): Promise<number> {
 }
 
 async function runChecks(ctx: Context, checks: Check[]): Promise<number> {
-  const loaded = await loadConfig(ctx.flags.config, ctx.io.cwd);
+  const loaded = await loadConfig(ctx.flags.config, ctx.io.cwd, ctx.io.env);
   checks.push({ ok: true, message: loaded ? `config ${loaded.path}` : "no config file (using flags and environment)" });
   const settings = resolveSettings(loaded, ctx.flags, ctx.io.env);
   checks.push({ ok: true, message: `profile ${settings.profile}, region ${settings.region}, endpoint ${settings.endpoint.url}` });

@@ -6,7 +6,6 @@ import { proxyProblem } from "../trtc/proxy.js";
 import { AuditLog } from "../output/audit.js";
 import { printBreadcrumb, printRetry, printTrace, printWarning } from "../output/messages.js";
 import { createProgress } from "../output/progress.js";
-import { confirm } from "../output/prompt.js";
 import { roomLabel } from "../output/render.js";
 import { Reporter } from "../output/reporter.js";
 import { parseRoom } from "../plan/ids.js";
@@ -54,8 +53,11 @@ export async function runRoomOperation(ctx: Context, op: RoomOperation): Promise
   }
   if (!op.yes && !op.dryRun && !(term.stdinIsTTY && term.stderrIsTTY)) throw new UsageError("--yes is required when not running interactively");
   checkArguments(op.kind, op.room, op.items, op.roomIdMode);
+  // The sending engine (client, signer, scheduler) loads while config and input are read.
+  const engine = op.dryRun ? undefined : import("../run/send.js");
+  engine?.catch(() => undefined);
 
-  const settings = resolveSettings(await loadConfig(ctx.flags.config, io.cwd), ctx.flags, io.env);
+  const settings = resolveSettings(await loadConfig(ctx.flags.config, io.cwd, io.env), ctx.flags, io.env);
   throwIfInterrupted(io.signal);
   const mode = op.roomIdMode ?? settings.roomIdMode;
   const room = op.kind === "dismiss" ? undefined : parseRoom(op.room!, mode);
@@ -113,6 +115,7 @@ export async function runRoomOperation(ctx: Context, op: RoomOperation): Promise
           ...(total > PREVIEW ? [`  … and ${total - PREVIEW} more`] : []),
         ];
         const verb = op.kind === "kick" ? "Kick these users" : op.kind === "mute" ? `${op.isMute === 0 ? "Unmute" : "Mute"} these users` : `Dismiss ${total === 1 ? "this room" : `these ${total} rooms`}`;
+        const { confirm } = await import("../output/prompt.js");
         const answer = await confirm(term, lines, `${verb}?`);
         if (answer === "interrupted") throw new InterruptedError();
         if (answer === "no") throw new UsageError("cancelled: nothing was sent");
@@ -120,7 +123,7 @@ export async function runRoomOperation(ctx: Context, op: RoomOperation): Promise
 
       const credential = await loadCredential(settings, io.env, io.signal);
       throwIfInterrupted(io.signal);
-      const { sendAll, exitCodeFor } = await import("../run/send.js");
+      const { sendAll, exitCodeFor } = await engine!;
       const reporter = new Reporter(run.format, term, await createProgress(term, total, !run.quiet), run.quiet);
       const report = await sendAll(
         plan(sdkAppId),

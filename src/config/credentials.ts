@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { ConfigError, InterruptedError } from "../errors.js";
 import type { TrtcCredential } from "../trtc/client.js";
 import type { Settings } from "./resolve.js";
@@ -30,9 +29,12 @@ function parseCredential(text: string): TrtcCredential | string {
   return credential;
 }
 
-function runCredentialCommand(command: string, profile: string, signal: AbortSignal | undefined, timeoutMs: number): Promise<TrtcCredential> {
+async function runCredentialCommand(command: string, profile: string, signal: AbortSignal | undefined, timeoutMs: number): Promise<TrtcCredential> {
   const failed = (why: string) => new ConfigError(`credentialCommand of profile "${profile}" failed: ${why}`, "run the command yourself; it must print JSON {\"secretId\",\"secretKey\",\"sessionToken\"?}");
-  if (signal?.aborted) return Promise.reject(new InterruptedError());
+  if (signal?.aborted) throw new InterruptedError();
+  // Loaded only for profiles that use a command: most runs never start a process.
+  const { spawn } = await import("node:child_process");
+  if (signal?.aborted) throw new InterruptedError();
   return new Promise((resolve, reject) => {
     // Its own process group, so a timeout or interrupt kills everything it started: killing
     // only the shell would leave a child holding stdout open, and us waiting for it.

@@ -1,107 +1,52 @@
 import { describeCredentialSource, loadCredential } from "../config/credentials.js";
-import { loadConfig } from "../config/load.js";
-import { requireSdkAppId, resolveSettings } from "../config/resolve.js";
 import { ConfigError, ExitCode, InterruptedError, UsageError } from "../errors.js";
-import { proxyProblem } from "../trtc/proxy.js";
 import { AuditLog } from "../output/audit.js";
+import { confirmOperation } from "../output/dialogs.js";
 import { printBreadcrumb, printRetry, printTrace, printWarning } from "../output/messages.js";
 import { createProgress } from "../output/progress.js";
-import { roomLabel } from "../output/render.js";
 import { Reporter } from "../output/reporter.js";
-import { parseRoom } from "../plan/ids.js";
-import { openInput } from "../plan/input.js";
-import { checkArguments, planDismiss, planKick, planMute } from "../plan/plan.js";
-import { Repeats } from "../plan/repeats.js";
-import { plannedResult, type IsMute, type OperationKind, type PlannedRequest, type RoomIdMode } from "../plan/types.js";
+import { plannedResult } from "../plan/types.js";
+import { proxyProblem } from "../trtc/proxy.js";
 import type { Context } from "./context.js";
+import { checkUsage, prepare, throwIfInterrupted, type Prepared, type RoomOperation } from "./prepare.js";
 
-export interface RoomOperation {
-  kind: OperationKind;
-  /** kick and mute: the room argument. */
-  room?: string;
-  /** kick and mute: user ids; dismiss: rooms. */
-  items: string[];
-  /** mute: 0 unmute, 1 audio and video, 2 audio only, 3 video only. */
-  isMute?: IsMute;
-  fromFile?: string;
-  /** Forced by --str-room/--numeric-room or by an API-named command. */
-  roomIdMode?: RoomIdMode;
-  yes: boolean;
-  dryRun: boolean;
-  ignoreMissing: boolean;
+export type { RoomOperation } from "./prepare.js";
+
+function verbFor(op: RoomOperation, total: number): string {
+  if (op.kind === "kick") return "Kick these users";
+  if (op.kind === "mute") return `${op.isMute === 0 ? "Unmute" : "Mute"} these users`;
+  return `Dismiss ${total === 1 ? "this room" : `these ${total} rooms`}`;
 }
 
-const PREVIEW = 5;
-
-function describeTarget(request: PlannedRequest): string {
-  const room = `room ${roomLabel({ roomId: request.room.id, roomIdType: request.room.type })}`;
-  return request.userIds ? `${room}: ${request.userIds.join(", ")}` : room;
+async function dryRun(ctx: Context, prepared: Prepared): Promise<number> {
+  const { run, term, io } = ctx;
+  const reporter = new Reporter(run.format, term, await createProgress(term, prepared.total, false), run.quiet);
+  for await (const request of prepared.requests()) {
+    throwIfInterrupted(io.signal);
+    await reporter.result(plannedResult(request));
+  }
+  reporter.finish();
+  return ExitCode.ok;
 }
 
-function throwIfInterrupted(signal: AbortSignal): void {
-  if (signal.aborted) throw new InterruptedError();
-}
-
-/** kick and dismiss: validate everything, confirm, then send under the scheduler. */
+/** kick, dismiss and mute: prepare (validate everything), confirm, then send under the scheduler. */
 export async function runRoomOperation(ctx: Context, op: RoomOperation): Promise<number> {
   const { io, term, run } = ctx;
-  if (op.items.length === 0 && op.fromFile === undefined) {
-    throw new UsageError(op.kind === "dismiss" ? "no rooms given" : "no user ids given", "pass them as arguments or with --from-file <path|->");
-  }
-  if (op.fromFile === "-" && !op.yes && !op.dryRun) {
-    throw new UsageError("--yes is required with --from-file -", "standard input carries the ids, so it cannot also answer the confirmation");
-  }
-  if (!op.yes && !op.dryRun && !(term.stdinIsTTY && term.stderrIsTTY)) throw new UsageError("--yes is required when not running interactively");
-  checkArguments(op.kind, op.room, op.items, op.roomIdMode);
+  checkUsage(ctx, op);
   // The sending engine (client, signer, scheduler) loads while config and input are read.
   const engine = op.dryRun ? undefined : import("../run/send.js");
   engine?.catch(() => undefined);
-
-  const settings = resolveSettings(await loadConfig(ctx.flags.config, io.cwd, io.env), ctx.flags, io.env);
-  throwIfInterrupted(io.signal);
-  const mode = op.roomIdMode ?? settings.roomIdMode;
-  const room = op.kind === "dismiss" ? undefined : parseRoom(op.room!, mode);
-  const source = await openInput(op.items, op.fromFile, io.stdin, io.signal);
+  const prepared = await prepare(ctx, op);
   try {
-    const repeats = new Repeats();
-    const plan = (sdkAppId: number) => {
-      if (op.kind === "kick") return planKick(sdkAppId, room!, source.items(), repeats);
-      if (op.kind === "mute") return planMute(sdkAppId, room!, source.items(), op.isMute!, repeats);
-      return planDismiss(sdkAppId, source.items(), mode, repeats);
-    };
-
-    // Validation pass: every id is checked before anything is sent, and before a missing SdkAppId is reported.
-    let total = 0;
-    const preview: PlannedRequest[] = [];
-    for await (const request of plan(settings.sdkAppId ?? 0)) {
-      if (total++ < PREVIEW) preview.push(request);
-      if (total % 1024 === 0) throwIfInterrupted(io.signal);
-    }
-    if (total === 0) throw new UsageError(op.kind === "dismiss" ? "no rooms given" : "no user ids given", "the input held only blank or # lines");
-    const sdkAppId = requireSdkAppId(settings);
-    if (!op.dryRun && proxyProblem(io.env)) throw new ConfigError(`HTTPS_PROXY: ${proxyProblem(io.env)}`, "set HTTPS_PROXY to a URL such as http://proxy.example:3128, or unset it");
+    const { settings, sdkAppId, total } = prepared;
+    const proxy = op.dryRun ? undefined : proxyProblem(io.env);
+    if (proxy) throw new ConfigError(`HTTPS_PROXY: ${proxy}`, "set HTTPS_PROXY to a URL such as http://proxy.example:3128, or unset it");
     throwIfInterrupted(io.signal);
-
-    const pretty = run.format === "pretty";
-    if (pretty && !run.quiet) {
-      printBreadcrumb(term, {
-        profile: settings.profile,
-        sdkAppId,
-        region: settings.region,
-        endpoint: settings.endpoint.url,
-        credentials: op.dryRun ? "not needed for --dry-run" : describeCredentialSource(settings),
-      });
+    if (run.format === "pretty" && !run.quiet) {
+      const credentials = op.dryRun ? "not needed for --dry-run" : describeCredentialSource(settings);
+      printBreadcrumb(term, { profile: settings.profile, sdkAppId, region: settings.region, endpoint: settings.endpoint.url, credentials });
     }
-
-    if (op.dryRun) {
-      const reporter = new Reporter(run.format, term, await createProgress(term, total, false), run.quiet);
-      for await (const request of plan(sdkAppId)) {
-        throwIfInterrupted(io.signal);
-        await reporter.result(plannedResult(request));
-      }
-      reporter.finish();
-      return ExitCode.ok;
-    }
+    if (op.dryRun) return await dryRun(ctx, prepared);
 
     // A run that cannot be audited does not start; a write that fails mid-run stops new requests.
     const auditFailed = new AbortController();
@@ -109,24 +54,17 @@ export async function runRoomOperation(ctx: Context, op: RoomOperation): Promise
     try {
       throwIfInterrupted(io.signal);
       if (!op.yes) {
-        const lines = [
-          `About to send ${total} request${total === 1 ? "" : "s"} to SdkAppId ${sdkAppId} in ${settings.region} (${settings.endpoint.url}):`,
-          ...preview.map((p) => `  ${p.action} ${describeTarget(p)}`),
-          ...(total > PREVIEW ? [`  … and ${total - PREVIEW} more`] : []),
-        ];
-        const verb = op.kind === "kick" ? "Kick these users" : op.kind === "mute" ? `${op.isMute === 0 ? "Unmute" : "Mute"} these users` : `Dismiss ${total === 1 ? "this room" : `these ${total} rooms`}`;
-        const { confirm } = await import("../output/prompt.js");
-        const answer = await confirm(term, lines, `${verb}?`);
+        const answer = await confirmOperation(term, { verb: verbFor(op, total), total, sdkAppId, region: settings.region, endpoint: settings.endpoint.url, preview: prepared.preview });
         if (answer === "interrupted") throw new InterruptedError();
         if (answer === "no") throw new UsageError("cancelled: nothing was sent");
       }
-
       const credential = await loadCredential(settings, io.env, io.signal);
       throwIfInterrupted(io.signal);
       const { sendAll, exitCodeFor } = await engine!;
       const reporter = new Reporter(run.format, term, await createProgress(term, total, !run.quiet), run.quiet);
+      const debug = run.debug ? { trace: (event: Parameters<typeof printTrace>[1]) => printTrace(term, event), onRetry: printRetry.bind(null, term) } : {};
       const report = await sendAll(
-        plan(sdkAppId),
+        prepared.requests(),
         {
           endpoint: settings.endpoint,
           region: settings.region,
@@ -138,15 +76,14 @@ export async function runRoomOperation(ctx: Context, op: RoomOperation): Promise
           timeoutMs: run.timeoutMs,
           ignoreMissing: op.ignoreMissing,
           signal: AbortSignal.any([io.signal, auditFailed.signal]),
-          ...(run.debug ? { trace: (event) => printTrace(term, event), onRetry: (request, attempt, error, delay) => printRetry(term, request, attempt, error, delay) } : {}),
+          ...debug,
         },
         (result) => {
           audit?.record(result);
           return reporter.result(result);
         },
       );
-      const summary = reporter.finish();
-      const code = exitCodeFor(summary, report, io.signal.aborted);
+      const code = exitCodeFor(reporter.finish(), report, io.signal.aborted);
       const auditError = await audit?.close().then(() => undefined, (err: Error) => err);
       if (!auditError) return code;
       printWarning(term, `could not write the audit log ${settings.auditLog}: ${(auditError as NodeJS.ErrnoException).code ?? auditError.message}; no request was sent after the failure`);
@@ -155,6 +92,6 @@ export async function runRoomOperation(ctx: Context, op: RoomOperation): Promise
       await audit?.close().catch(() => undefined);
     }
   } finally {
-    await source.close();
+    await prepared.close();
   }
 }

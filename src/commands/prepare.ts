@@ -1,0 +1,84 @@
+import { loadConfig } from "../config/load.js";
+import { requireSdkAppId, resolveSettings, type Settings } from "../config/resolve.js";
+import { InterruptedError, UsageError } from "../errors.js";
+import { PREVIEW_SIZE } from "../output/dialogs.js";
+import { parseRoom } from "../plan/ids.js";
+import { openInput, type InputSource } from "../plan/input.js";
+import { checkArguments, planDismiss, planKick, planMute } from "../plan/plan.js";
+import { Repeats } from "../plan/repeats.js";
+import type { IsMute, OperationKind, PlannedRequest, RoomIdMode } from "../plan/types.js";
+import type { Context } from "./context.js";
+
+export interface RoomOperation {
+  kind: OperationKind;
+  /** kick and mute: the room argument. */
+  room?: string;
+  /** kick and mute: user ids; dismiss: rooms. */
+  items: string[];
+  /** mute: 0 unmute, 1 audio and video, 2 audio only, 3 video only. */
+  isMute?: IsMute;
+  fromFile?: string;
+  /** Forced by --str-room/--numeric-room or by an API-named command. */
+  roomIdMode?: RoomIdMode;
+  yes: boolean;
+  dryRun: boolean;
+  ignoreMissing: boolean;
+}
+
+/** An operation checked end to end: every id valid, the config resolved, nothing sent yet. */
+export interface Prepared {
+  settings: Settings;
+  sdkAppId: number;
+  total: number;
+  preview: PlannedRequest[];
+  /** The requests, read again from the same input snapshot (repeats replayed, not re-found). */
+  requests(): AsyncIterable<PlannedRequest>;
+  close(): Promise<void>;
+}
+
+export function throwIfInterrupted(signal: AbortSignal): void {
+  if (signal.aborted) throw new InterruptedError();
+}
+
+const nothingGiven = (op: RoomOperation) => (op.kind === "dismiss" ? "no rooms given" : "no user ids given");
+
+/** What the command line alone decides: usage errors come before any config is read. */
+export function checkUsage(ctx: Context, op: RoomOperation): void {
+  if (op.items.length === 0 && op.fromFile === undefined) throw new UsageError(nothingGiven(op), "pass them as arguments or with --from-file <path|->");
+  if (op.fromFile === "-" && !op.yes && !op.dryRun) {
+    throw new UsageError("--yes is required with --from-file -", "standard input carries the ids, so it cannot also answer the confirmation");
+  }
+  if (!op.yes && !op.dryRun && !(ctx.term.stdinIsTTY && ctx.term.stderrIsTTY)) throw new UsageError("--yes is required when not running interactively");
+  checkArguments(op.kind, op.room, op.items, op.roomIdMode);
+}
+
+/** Reads config and input, and validates every request before anything is sent. */
+export async function prepare(ctx: Context, op: RoomOperation): Promise<Prepared> {
+  const { io } = ctx;
+  const settings = resolveSettings(await loadConfig(ctx.flags.config, io.cwd, io.env), ctx.flags, io.env);
+  throwIfInterrupted(io.signal);
+  const mode = op.roomIdMode ?? settings.roomIdMode;
+  const room = op.kind === "dismiss" ? undefined : parseRoom(op.room!, mode);
+  const source: InputSource = await openInput(op.items, op.fromFile, io.stdin, io.signal);
+  try {
+    const repeats = new Repeats();
+    const plan = (sdkAppId: number) => {
+      if (op.kind === "kick") return planKick(sdkAppId, room!, source.items(), repeats);
+      if (op.kind === "mute") return planMute(sdkAppId, room!, source.items(), op.isMute!, repeats);
+      return planDismiss(sdkAppId, source.items(), mode, repeats);
+    };
+    // Every id is checked before anything is sent, and before a missing SdkAppId is reported.
+    let total = 0;
+    const preview: PlannedRequest[] = [];
+    for await (const request of plan(settings.sdkAppId ?? 0)) {
+      if (total++ < PREVIEW_SIZE) preview.push(request);
+      if (total % 1024 === 0) throwIfInterrupted(io.signal);
+    }
+    if (total === 0) throw new UsageError(nothingGiven(op), "the input held only blank or # lines");
+    const sdkAppId = requireSdkAppId(settings);
+    return { settings, sdkAppId, total, preview: preview.map((p) => ({ ...p, sdkAppId })), requests: () => plan(sdkAppId), close: () => source.close() };
+  } catch (err) {
+    await source.close();
+    throw err;
+  }
+}

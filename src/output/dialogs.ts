@@ -1,0 +1,34 @@
+import type { PlannedRequest } from "../plan/types.js";
+import { roomLabel } from "./render.js";
+import type { Terminal } from "./terminal.js";
+
+const PREVIEW = 5;
+
+export interface ConfirmationFacts {
+  verb: string;
+  total: number;
+  sdkAppId: number;
+  region: string;
+  endpoint: string;
+  /** The first few requests, shown in full. */
+  preview: PlannedRequest[];
+}
+
+export const PREVIEW_SIZE = PREVIEW;
+
+function describeTarget(request: PlannedRequest): string {
+  const room = `room ${roomLabel({ roomId: request.room.id, roomIdType: request.room.type })}`;
+  return request.userIds ? `${room}: ${request.userIds.join(", ")}` : room;
+}
+
+/** Asks before changing production state (default No); "interrupted" when Ctrl-C is pressed at the prompt. */
+export async function confirmOperation(term: Terminal, facts: ConfirmationFacts): Promise<"yes" | "no" | "interrupted"> {
+  const { total } = facts;
+  const lines = [
+    `About to send ${total} request${total === 1 ? "" : "s"} to SdkAppId ${facts.sdkAppId} in ${facts.region} (${facts.endpoint}):`,
+    ...facts.preview.map((p) => `  ${p.action} ${describeTarget(p)}`),
+    ...(total > PREVIEW ? [`  … and ${total - PREVIEW} more`] : []),
+  ];
+  const { confirm } = await import("./prompt.js");
+  return confirm(term, lines, `${facts.verb}?`);
+}

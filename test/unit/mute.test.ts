@@ -1,0 +1,108 @@
+import { describe, expect, it } from "vitest";
+import { hintFor } from "../../src/output/hints.js";
+import { toApiCall } from "../../src/plan/api-call.js";
+import type { InputItem } from "../../src/plan/input.js";
+import { planDismiss, planMute } from "../../src/plan/plan.js";
+import { Repeats } from "../../src/plan/repeats.js";
+import type { PlannedRequest, Result } from "../../src/plan/types.js";
+import { execute } from "../../src/run/executor.js";
+import { isTransient, TrtcError } from "../../src/trtc/errors.js";
+
+async function* items(values: string[]): AsyncIterable<InputItem> {
+  for (const [i, value] of values.entries()) yield { value, origin: `argument ${i + 1}` };
+}
+
+async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+}
+
+describe("mute planning", () => {
+  it("one request per distinct user, each carrying IsMute", async () => {
+    const plan = await collect(planMute(1400000001, { id: 7, type: "numeric" }, items(["a", "b", "a"]), 2));
+    expect(plan).toEqual([
+      { action: "SetUserBlocked", sdkAppId: 1400000001, room: { id: 7, type: "numeric" }, userIds: ["a"], isMute: 2 },
+      { action: "SetUserBlocked", sdkAppId: 1400000001, room: { id: 7, type: "numeric" }, userIds: ["b"], isMute: 2 },
+    ]);
+  });
+
+  it.each<[PlannedRequest, object]>([
+    [{ action: "SetUserBlocked", sdkAppId: 1, room: { id: 7, type: "numeric" }, userIds: ["a"], isMute: 1 }, { SdkAppId: 1, RoomId: 7, UserId: "a", IsMute: 1 }],
+    [{ action: "SetUserBlockedByStrRoomId", sdkAppId: 1, room: { id: "7", type: "string" }, userIds: ["a"], isMute: 0 }, { SdkAppId: 1, StrRoomId: "7", UserId: "a", IsMute: 0 }],
+    [{ action: "RemoveUserByStrRoomId", sdkAppId: 1, room: { id: "7", type: "string" }, userIds: ["a", "b"] }, { SdkAppId: 1, RoomId: "7", UserIds: ["a", "b"] }],
+    [{ action: "DismissRoom", sdkAppId: 1, room: { id: 7, type: "numeric" } }, { SdkAppId: 1, RoomId: 7 }],
+  ])("%o is sent as exactly %o (the string mute names its room StrRoomId)", (request, params) => {
+    expect(toApiCall(request)).toEqual({ action: request.action, params });
+  });
+});
+
+describe("a user who is not in the room", () => {
+  it("InternalError.UserNotExist is not retried, unlike other InternalErrors", () => {
+    expect(isTransient(new TrtcError("api", "InternalError.UserNotExist", ""))).toBe(false);
+    expect(isTransient(new TrtcError("api", "InternalError.DbError", ""))).toBe(true);
+  });
+
+  it.each([
+    [false, "failed"],
+    [true, "already-gone"],
+  ])("with --ignore-missing %s it is %s after one attempt", async (ignoreMissing, status) => {
+    const results: Result[] = [];
+    let calls = 0;
+    await execute(planMute(1, { id: 7, type: "numeric" }, items(["a"]), 1), {
+      concurrency: 1,
+      rate: 0,
+      maxAttempts: 3,
+      ignoreMissing,
+      signal: new AbortController().signal,
+      send: async () => {
+        calls++;
+        throw new TrtcError("api", "InternalError.UserNotExist", "not in the room", "rid");
+      },
+      onResult: (r) => void results.push(r),
+    });
+    expect(calls).toBe(1);
+    expect(results).toMatchObject([{ action: "SetUserBlocked", userIds: ["a"], isMute: 1, status, attempts: 1 }]);
+  });
+
+  it("a mute whose room is gone after a lost response is not counted done (only kicks and dismissals are)", async () => {
+    const results: Result[] = [];
+    let calls = 0;
+    await execute(planMute(1, { id: 7, type: "numeric" }, items(["a"]), 1), {
+      concurrency: 1,
+      rate: 0,
+      maxAttempts: 3,
+      ignoreMissing: false,
+      signal: new AbortController().signal,
+      backoff: { baseMs: 1, capMs: 2 },
+      send: async () => {
+        if (calls++ === 0) throw new TrtcError("network", "NetworkError", "reset");
+        throw new TrtcError("api", "FailedOperation.RoomNotExist", "gone", "rid");
+      },
+      onResult: (r) => void results.push(r),
+    });
+    expect(results).toMatchObject([{ status: "failed", attempts: 2, error: { code: "FailedOperation.RoomNotExist" } }]);
+  });
+
+  it("InvalidAction gets the international-site hint for mutes only", () => {
+    expect(hintFor("InvalidAction", "SetUserBlocked")).toMatch(/trtc\.intl\.tencentcloudapi\.com/);
+    expect(hintFor("InvalidAction", "DismissRoom")).toBeUndefined();
+    expect(hintFor("FailedOperation.UserNotExist", "SetUserBlockedByStrRoomId")).toMatch(/--ignore-missing/);
+  });
+});
+
+describe("repeats are found once and replayed", () => {
+  it("a second pass yields the same requests without keeping the ids", async () => {
+    const repeats = new Repeats();
+    const input = ["1", "a", "1", "b", "a", "2"];
+    const first = await collect(planDismiss(1, items(input), "auto", repeats));
+    const second = await collect(planDismiss(1, items(input), "auto", repeats));
+    expect(first.map((r) => r.room.id)).toEqual([1, "a", "b", 2]);
+    expect(second).toEqual(first);
+  });
+  it("numeric room 1 and string room \"1\" are not repeats of each other", () => {
+    const repeats = new Repeats();
+    repeats.startPass();
+    expect([1, "1", 1, "1"].map((id) => repeats.isRepeat(id))).toEqual([false, false, true, true]);
+  });
+});

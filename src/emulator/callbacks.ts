@@ -65,7 +65,7 @@ export class CallbackSender {
     const taken = this.faults.takeCallback(type, change.room.roomId);
     const fault = taken?.kind as CallbackFaultKind | undefined;
     // A duplicate and every retry carry the same bytes, as a receiver that dedupes expects.
-    const body = callbackBody(type, eventInfo(change, eventMsTs), Date.now());
+    const body = callbackBody(type, eventInfo(change, eventMsTs), Math.max(Date.now(), eventMsTs));
     const sign = signCallback(fault === "bad-signature" ? `${this.config.key}-not-the-key` : this.config.key, body);
     const headers = { "Content-Type": "application/json", Sign: sign, SdkAppId: String(change.room.sdkAppId) };
     const delivery = (): Delivery => {

@@ -38,7 +38,7 @@ export function printEmulatorBanner(term: Terminal, info: BannerInfo): void {
 }
 
 const EXIT = ["left", "kicked out by the server", "room dismissed"];
-const REMOTE_LEAVE: Record<number, string> = { 0: "left", 2: "kicked out" };
+const REMOTE_LEAVE: Record<number, string> = { 0: "leave", 2: "kicked out" };
 
 function describe(event: ClientEvent): string {
   const remote = event.remoteUserId;

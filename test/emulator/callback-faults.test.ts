@@ -9,7 +9,7 @@ let receiver: Receiver;
 beforeEach(async () => {
   receiver = await new Receiver().start();
   receiver.answer = (r) => (r.signed ? 200 : 401);
-  emu = await emulator({ callbackUrl: receiver.url, callbackKey: "testKey", callbackRetry: { timeoutMs: 200, retryEveryMs: 100, giveUpMs: 250 } });
+  emu = await emulator({ callbackUrl: receiver.url, callbackKey: "testKey", callbackRetry: { timeoutMs: 1000, retryEveryMs: 100, giveUpMs: 250 } });
 });
 afterEach(async () => {
   await emu.close();

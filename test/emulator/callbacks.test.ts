@@ -136,7 +136,8 @@ describe("delivery order", () => {
 });
 
 describe("retries, as TRTC's", () => {
-  const retry = { timeoutMs: 100, retryEveryMs: 150, giveUpMs: 500 };
+  // A timeout well above a loaded machine's response time, so only a hung answer times out.
+  const retry = { timeoutMs: 400, retryEveryMs: 150, giveUpMs: 500 };
   let fast: Emulator;
   beforeEach(async () => {
     fast = await emulator({ callbackUrl: receiver.url, callbackKey: "testKey", callbackRetry: retry });
@@ -149,10 +150,11 @@ describe("retries, as TRTC's", () => {
     await enter("ann");
     await until(() => fast.callbacks!.log[0]!.outcome === "gave-up", 3000);
     const tries = receiver.received.filter((r) => r.body.EventType === 101).map((r) => r.at);
-    // 0, at once, 150, 300, 450; none at 500 or later.
+    // 0, at once, 150, 300, 450; none at 500 or later. Arrival times carry the first attempt's
+    // connection set-up, which later attempts skip: allow for it.
     expect(tries).toHaveLength(5);
     expect(tries[1]! - tries[0]!).toBeLessThan(100);
-    for (const [i, at] of tries.slice(2).entries()) expect(at - tries[0]!).toBeGreaterThanOrEqual((i + 1) * 150 - 5);
+    for (const [i, at] of tries.slice(2).entries()) expect(at - tries[0]!).toBeGreaterThanOrEqual((i + 1) * 150 - 20);
     expect(fast.callbacks!.log[0]).toMatchObject({ eventType: 101, attempts: 5, outcome: "gave-up", lastError: "HTTP 500" });
     expect(new Set(receiver.received.filter((r) => r.body.EventType === 101).map((r) => r.raw.toString())).size).toBe(1);
   });
@@ -164,7 +166,7 @@ describe("retries, as TRTC's", () => {
     await until(() => fast.callbacks!.log.every((r) => r.outcome === "delivered"), 3000);
     const tries = receiver.received.filter((r) => r.body.EventType === 101).map((r) => r.at);
     expect(tries).toHaveLength(2);
-    expect(tries[1]! - tries[0]!).toBeGreaterThanOrEqual(95);
+    expect(tries[1]! - tries[0]!).toBeGreaterThanOrEqual(380);
     expect(fast.callbacks!.log[0]).toMatchObject({ attempts: 2, outcome: "delivered" });
   });
 

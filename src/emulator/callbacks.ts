@@ -87,8 +87,9 @@ export class CallbackSender {
     }
   }
 
-  /** Stops every pending delivery and retry (reset, close). */
-  cancel(): void {
+  /** Stops every pending delivery and retry, and forgets them (reset, close). */
+  reset(): void {
+    this.log.length = 0;
     this.abort.abort();
     this.abort = new AbortController();
     this.queues.clear();

@@ -5,6 +5,14 @@ export type Role = "anchor" | "audience";
 /** SetUserBlocked's IsMute: 0 nothing blocked, 1 audio and video, 2 audio only, 3 video only. */
 export type MuteState = 0 | 1 | 2 | 3;
 
+/** What each MuteState blocks. */
+export const BLOCKED: Record<MuteState, { audio: boolean; video: boolean }> = {
+  0: { audio: false, video: false },
+  1: { audio: true, video: true },
+  2: { audio: true, video: false },
+  3: { audio: false, video: true },
+};
+
 export interface RoomRef {
   sdkAppId: number;
   kind: RoomKind;

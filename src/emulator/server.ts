@@ -91,7 +91,7 @@ export class Emulator {
 
   async close(): Promise<void> {
     this.clients.clear();
-    this.callbacks?.cancel();
+    this.callbacks?.reset();
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -99,8 +99,7 @@ export class Emulator {
   /** Back to the state at start: seed, settings, and empty logs and faults. */
   reset(): void {
     this.clients.clear();
-    this.callbacks?.cancel();
-    this.callbacks?.log.splice(0);
+    this.callbacks?.reset();
     this.store.clear();
     this.store.seed(this.initial.seed);
     Object.assign(this.settings, this.initial.settings);

@@ -1,11 +1,10 @@
 import { EventLog } from "./client-events.js";
-import type { MuteState, Role, RoomChange, RoomKind, RoomRef, Seed, Snapshot } from "./room-types.js";
+import { BLOCKED, type MuteState, type Role, type RoomChange, type RoomKind, type RoomRef, type Seed, type Snapshot } from "./room-types.js";
 
 export { EVENT_TRIM, MAX_EVENTS, type ClientEvent } from "./client-events.js";
 export type * from "./room-types.js";
 
 /** Room membership per SdkAppId; numeric and string rooms are separate namespaces. */
-
 interface Member {
   role: Role;
   mute: MuteState;
@@ -15,13 +14,6 @@ interface Member {
 
 type Room = Map<string, Member>;
 type Rooms = Map<number | string, Room>;
-
-const BLOCKED: Record<MuteState, { audio: boolean; video: boolean }> = {
-  0: { audio: false, video: false },
-  1: { audio: true, video: true },
-  2: { audio: true, video: false },
-  3: { audio: false, video: true },
-};
 
 export class RoomStore extends EventLog {
   private apps = new Map<number, { numeric: Rooms; str: Rooms }>();

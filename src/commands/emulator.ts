@@ -19,6 +19,7 @@ export function emulatorCommand(io: Io, done: (code: number) => void): Command {
     .option("--rate-limit <n>", "requests per second per action per SdkAppId; 0 = off", "20")
     .option("--latency <ms>", "delay added to every API request", "0")
     .option("--lenient-signing", "also accept the service name the official Node SDK derives from a local endpoint")
+    .option("--unavailable-actions <names>", "comma-separated actions to answer with InvalidAction, e.g. SetUserBlocked,SetUserBlockedByStrRoomId")
     .option("--callback-url <url>", "send every room change there as a signed TRTC room callback")
     .option("--callback-key <key>", "callback signing key, up to 32 letters and digits (env TRTC_EMULATOR_CALLBACK_KEY)")
     .option("--no-color", "no colour")
@@ -39,6 +40,7 @@ export function emulatorCommand(io: Io, done: (code: number) => void): Command {
         secretId: (opts.secretId as string | undefined) ?? io.env.TRTC_EMULATOR_SECRET_ID,
         secretKey: (opts.secretKey as string | undefined) ?? io.env.TRTC_EMULATOR_SECRET_KEY,
         sessionToken: io.env.TRTC_EMULATOR_SESSION_TOKEN || undefined,
+        unavailableActions: opts.unavailableActions === undefined ? [] : String(opts.unavailableActions).split(","),
         callbackUrl: opts.callbackUrl as string | undefined,
         // The environment's key is for a URL given here; alone it does not make a half-configured sender.
         callbackKey: (opts.callbackKey as string | undefined) ?? (opts.callbackUrl ? io.env.TRTC_EMULATOR_CALLBACK_KEY || undefined : undefined),

@@ -4,7 +4,7 @@ import { callbackSender, type CallbackRetry, type CallbackSender } from "./callb
 import { Clients } from "./clients.js";
 import type { RequestRecord } from "./request-record.js";
 import { serveApi } from "./serve-api.js";
-import type { EmulatorSettings } from "./settings.js";
+import { checkActionList, type EmulatorSettings } from "./settings.js";
 import { handleControl } from "./control.js";
 import { FaultTable } from "./faults.js";
 import { WindowCounter } from "./rate-limit.js";
@@ -35,6 +35,8 @@ export interface EmulatorOptions {
   callbackKey?: string;
   /** TRTC's retry timing by default; tests shorten it. */
   callbackRetry?: Partial<CallbackRetry>;
+  /** Actions answered with InvalidAction from the start (and after each reset). */
+  unavailableActions?: string[];
 }
 
 export class Emulator {
@@ -59,7 +61,7 @@ export class Emulator {
     this.secretId = options.secretId ?? DEFAULT_SECRET_ID;
     this.secretKey = options.secretKey ?? DEFAULT_SECRET_KEY;
     this.sessionToken = options.sessionToken;
-    this.settings = { rateLimit: options.rateLimit ?? 20, latencyMs: options.latencyMs ?? 0, lenientSigning: options.lenientSigning ?? false, unavailableActions: [] };
+    this.settings = { rateLimit: options.rateLimit ?? 20, latencyMs: options.latencyMs ?? 0, lenientSigning: options.lenientSigning ?? false, unavailableActions: checkActionList(options.unavailableActions ?? []) };
     this.callbacks = callbackSender(options.callbackUrl, options.callbackKey, options.callbackRetry, this.faults);
     this.initial = { seed: options.seed ?? { apps: [{ sdkAppId: DEFAULT_SDK_APP_ID }] }, settings: { ...this.settings } };
     this.limiter = new WindowCounter(this.settings.rateLimit);

@@ -11,7 +11,7 @@ export interface EmulatorSettings {
 
 const SETTING_KEYS = ["rateLimit", "latencyMs", "lenientSigning", "unavailableActions"];
 
-function checkActionList(value: unknown): string[] {
+export function checkActionList(value: unknown): string[] {
   const names = Object.keys(ACTIONS);
   const ok = Array.isArray(value) && value.every((a) => typeof a === "string" && names.includes(a)) && new Set(value).size === value.length;
   if (!ok) throw new Error(`unavailableActions must be a list of distinct action names from ${names.join(", ")}`);

@@ -100,7 +100,8 @@ describe("trtc-admin emulator --callback-url", () => {
     [["--callback-url", "http://127.0.0.1:1/", "--callback-key", "not a valid key!"], /callback key must be 1\.\.32 letters and digits/],
     [["--callback-url", "ftp://127.0.0.1/", "--callback-key", "abc"], /must be http:\/\/ or https:\/\//],
     [["--callback-url", "http://user:pw@127.0.0.1/", "--callback-key", "abc"], /must not carry user:password@/],
-  ])("refuses %j (exit 2) without echoing the key", async (args, message) => {
+    [["--unavailable-actions", "SetUserBlocked,SetUserBlock"], /unavailableActions must be a list of distinct action names/],
+  ])("refuses %j (exit 2) without echoing a key or password", async (args, message) => {
     const r = await run(["emulator", "--port", "0", ...args]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);

@@ -118,6 +118,19 @@ describe("unavailable actions", () => {
     expect((await control(emu, "GET", "config")).unavailableActions).toEqual([]);
   });
 
+  it("can start unavailable (option unavailableActions, flag --unavailable-actions), and stay so across resets", async () => {
+    const intl = await emulator({ seed: seedApp({ "1": ["a"] }), unavailableActions: ["SetUserBlocked"] });
+    try {
+      const code = async () => (await rawCall(intl, { action: "SetUserBlocked", params: { SdkAppId: APP, RoomId: 1, UserId: "a", IsMute: 1 } })).json?.Response.Error?.Code;
+      expect(await code()).toBe("InvalidAction");
+      await control(intl, "POST", "reset");
+      expect(await code()).toBe("InvalidAction");
+    } finally {
+      await intl.close();
+    }
+    await expect(emulator({ unavailableActions: ["SetUserBlock"] })).rejects.toThrow(/unavailableActions must be a list of distinct action names/);
+  });
+
   it("does not mistake an inherited property name for an action", async () => {
     for (const action of ["constructor", "__proto__", "toString"]) expect(await call(action, {}), action).toBe("InvalidAction");
   });

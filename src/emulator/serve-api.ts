@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { ACTIONS, ApiError, applyAction, checkRegion } from "./api.js";
+import { ACTIONS, ApiError, applyAction, checkRegion, roomParam } from "./api.js";
 import type { Fault } from "./faults.js";
-import type { Emulator, RequestRecord } from "./server.js";
+import type { RequestRecord } from "./request-record.js";
+import type { Emulator } from "./server.js";
 import { verifyTc3 } from "./signature.js";
 
 const API_VERSION = "2019-07-22";
@@ -112,15 +113,17 @@ export async function serveApi(emulator: Emulator, req: IncomingMessage, res: Se
     if (!auth.ok) throw new ApiError(auth.code, auth.message);
     const version = header(req, "x-tc-version");
     if (version !== API_VERSION) throw new ApiError("NoSuchVersion", `The API version ${version ?? "(none)"} does not exist.`);
-    if (!action || !ACTIONS[action]) throw new ApiError("InvalidAction", `The action ${action ?? "(none)"} does not exist.`);
+    if (!action || !Object.hasOwn(ACTIONS, action) || emulator.settings.unavailableActions.includes(action)) throw new ApiError("InvalidAction", `The action ${action ?? "(none)"} does not exist.`);
     const params = parseParams(body);
     record.sdkAppId = params.SdkAppId ?? null;
-    record.roomId = params.RoomId ?? null;
+    record.roomId = roomParam(action, params) ?? null;
     if (params.UserIds !== undefined) record.userIds = params.UserIds;
+    if (params.UserId !== undefined) record.userId = params.UserId;
+    if (params.IsMute !== undefined) record.isMute = params.IsMute;
     if (!emulator.limiter.tryTake(`${String(params.SdkAppId)}/${action}`)) {
       throw new ApiError("RequestLimitExceeded", `Requests for ${action} exceed ${emulator.settings.rateLimit} per second.`);
     }
-    const fault = emulator.faults.take(action, params.RoomId);
+    const fault = emulator.faults.take(action, record.roomId);
     if (fault?.kind === "latency") await delay(fault.ms ?? 0);
     if (fault && answerFault(fault, req, res, record)) return;
     checkRegion(header(req, "x-tc-region"));

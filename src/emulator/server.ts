@@ -1,12 +1,19 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { callbackSender, type CallbackRetry, type CallbackSender } from "./callbacks.js";
+import { Clients } from "./clients.js";
+import type { RequestRecord } from "./request-record.js";
 import { serveApi } from "./serve-api.js";
+import { checkActionList, type EmulatorSettings } from "./settings.js";
 import { handleControl } from "./control.js";
 import { FaultTable } from "./faults.js";
 import { WindowCounter } from "./rate-limit.js";
 import { DEFAULT_SDK_APP_ID } from "./seed.js";
 import { isLoopback } from "./rules.js";
 import { RoomStore, type Seed } from "./state.js";
+
+export type { RequestRecord } from "./request-record.js";
+export type { EmulatorSettings } from "./settings.js";
 
 export const DEFAULT_SECRET_ID = "AKIDtrtcEmulatorTestId0000000000";
 export const DEFAULT_SECRET_KEY = "trtcEmulatorTestSecretKey0000000";
@@ -23,34 +30,20 @@ export interface EmulatorOptions {
   rateLimit?: number;
   lenientSigning?: boolean;
   latencyMs?: number;
-}
-
-export interface RequestRecord {
-  seq: number;
-  time: string;
-  /** Milliseconds since the emulator started, at arrival. */
-  t: number;
-  action: string | null;
-  sdkAppId: unknown;
-  roomId: unknown;
-  userIds?: unknown;
-  region: string | null;
-  /** What is kept of the Authorization header: its credential scope. */
-  credentialScope: string | null;
-  outcome: "ok" | "error" | "http" | "hang" | "reset" | "malformed" | "lost";
-  code: string | null;
-  requestId: string | null;
-}
-
-export interface EmulatorSettings {
-  rateLimit: number;
-  latencyMs: number;
-  lenientSigning: boolean;
+  /** Where room callbacks go, signed with callbackKey; none are sent without a URL. */
+  callbackUrl?: string;
+  callbackKey?: string;
+  /** TRTC's retry timing by default; tests shorten it. */
+  callbackRetry?: Partial<CallbackRetry>;
+  /** Actions answered with InvalidAction from the start (and after each reset). */
+  unavailableActions?: string[];
 }
 
 export class Emulator {
   readonly store = new RoomStore();
   readonly faults = new FaultTable();
+  readonly clients = new Clients(this.store);
+  readonly callbacks: CallbackSender | undefined;
   readonly requests: RequestRecord[] = [];
   readonly settings: EmulatorSettings;
   readonly limiter: WindowCounter;
@@ -68,10 +61,15 @@ export class Emulator {
     this.secretId = options.secretId ?? DEFAULT_SECRET_ID;
     this.secretKey = options.secretKey ?? DEFAULT_SECRET_KEY;
     this.sessionToken = options.sessionToken;
-    this.settings = { rateLimit: options.rateLimit ?? 20, latencyMs: options.latencyMs ?? 0, lenientSigning: options.lenientSigning ?? false };
+    this.settings = { rateLimit: options.rateLimit ?? 20, latencyMs: options.latencyMs ?? 0, lenientSigning: options.lenientSigning ?? false, unavailableActions: checkActionList(options.unavailableActions ?? []) };
+    this.callbacks = callbackSender(options.callbackUrl, options.callbackKey, options.callbackRetry, this.faults);
     this.initial = { seed: options.seed ?? { apps: [{ sdkAppId: DEFAULT_SDK_APP_ID }] }, settings: { ...this.settings } };
     this.limiter = new WindowCounter(this.settings.rateLimit);
     this.store.seed(this.initial.seed);
+    this.store.onChange = (change) => {
+      this.callbacks?.send(change);
+      this.clients.onChange(change);
+    };
     // A client that goes away mid-request must not take the emulator down with it.
     this.server = createServer((req, res) => this.handle(req, res).catch(() => res.destroy()));
     this.server.keepAliveTimeout = 65_000;
@@ -94,12 +92,16 @@ export class Emulator {
   }
 
   async close(): Promise<void> {
+    this.clients.clear();
+    this.callbacks?.reset();
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
   /** Back to the state at start: seed, settings, and empty logs and faults. */
   reset(): void {
+    this.clients.clear();
+    this.callbacks?.reset();
     this.store.clear();
     this.store.seed(this.initial.seed);
     Object.assign(this.settings, this.initial.settings);

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { describe, expect, it } from "vitest";
+import { Receiver, until } from "../emulator/callback-receiver.js";
 import { BIN, baseEnv, run } from "../helpers/cli.js";
 
 describe("trtc-admin emulator", () => {
@@ -64,5 +65,46 @@ describe("trtc-admin emulator", () => {
     const r = await run(["emulator", "--port", "0", "--seed", seed]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/apps\[0\]\.rooms\.1: invalid user id "bad user"/);
+  });
+});
+
+describe("trtc-admin emulator --callback-url", () => {
+  it("sends signed room callbacks for simulated clients, prints their client events, and never prints the key", async () => {
+    const receiver = await new Receiver("s3cretCallbackKey").start();
+    const env = baseEnv({ TRTC_EMULATOR_CALLBACK_KEY: "s3cretCallbackKey" });
+    const child = spawn(process.execPath, [BIN, "emulator", "--port", "0", "--callback-url", receiver.url], { env, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+    try {
+      await until(() => /Client events/.test(out));
+      expect(out).toContain(`room callbacks: signed, to ${receiver.url}`);
+      const url = /listening on (\S+)/.exec(out)![1]!;
+      const enter = { sdkAppId: 1400000001, roomId: "lobby", userId: "ann", action: "enter" };
+      const res = await fetch(`${url}/_emulator/clients`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(enter) });
+      expect(res.status).toBe(200);
+      await until(() => receiver.received.length === 2);
+      expect(receiver.events()).toEqual(["101:ann", "103:ann"]);
+      expect(receiver.received.every((r) => r.signed && r.body.EventInfo.RoomId === "lobby")).toBe(true);
+      await until(() => /room "lobby" ann: onEnterRoom/.test(out));
+    } finally {
+      child.kill("SIGINT");
+      await receiver.close();
+    }
+    expect(await new Promise((resolve) => child.on("exit", resolve))).toBe(0);
+    expect(out).not.toContain("s3cretCallbackKey");
+  });
+
+  it.each([
+    [["--callback-url", "http://127.0.0.1:1/"], /callbacks need both a callback URL and a callback key/],
+    [["--callback-key", "abc"], /callbacks need both/],
+    [["--callback-url", "http://127.0.0.1:1/", "--callback-key", "not a valid key!"], /callback key must be 1\.\.32 letters and digits/],
+    [["--callback-url", "ftp://127.0.0.1/", "--callback-key", "abc"], /must be http:\/\/ or https:\/\//],
+    [["--callback-url", "http://user:pw@127.0.0.1/", "--callback-key", "abc"], /must not carry user:password@/],
+    [["--unavailable-actions", "SetUserBlocked,SetUserBlock"], /unavailableActions must be a list of distinct action names/],
+  ])("refuses %j (exit 2) without echoing a key or password", async (args, message) => {
+    const r = await run(["emulator", "--port", "0", ...args]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/not a valid key!|pw@/);
   });
 });

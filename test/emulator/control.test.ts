@@ -140,7 +140,7 @@ describe("control inputs are checked by type", () => {
 
   it("keeps only the known fields of a fault", async () => {
     const added = await control(emu, "POST", "faults", { kind: "http", status: 503, roomId: 123, action: "DismissRoom" });
-    expect(added).toEqual({ kind: "http", status: 503, roomId: 123, action: "DismissRoom", times: 1, id: 1, remaining: 1, hits: 0 });
+    expect(added).toEqual({ target: "api", kind: "http", status: 503, roomId: 123, action: "DismissRoom", times: 1, id: 1, remaining: 1, hits: 0 });
   });
 
   it.each([
@@ -154,7 +154,7 @@ describe("control inputs are checked by type", () => {
     const res = await rawControl(emu, "POST", "seed", JSON_TYPE, JSON.stringify(seed));
     expect(res.status).toBe(400);
     expect(res.json.error).toMatch(message);
-    expect((await control(emu, "GET", "state")).apps).toEqual([{ sdkAppId: APP, rooms: { "123": ["alice", "bob"] }, strRooms: {} }]);
+    expect((await control(emu, "GET", "state")).apps).toEqual([{ sdkAppId: APP, rooms: { "123": ["alice", "bob"] }, strRooms: {}, mutes: { rooms: {}, strRooms: {} } }]);
   });
 
   it("refuses an events cursor that is not a sequence number", async () => {

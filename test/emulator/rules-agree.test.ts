@@ -1,11 +1,12 @@
 /**
  * One table of ids, run through the client's validators (src/plan) and through the emulator
- * (its API handler and its seed reader, which use src/emulator/rules.ts). The two are written
- * independently from the API reference; both must give the table's verdict, so a wrong rule
+ * (its API handler with SetUserBlocked*, its seed reader and its simulated clients, all using
+ * src/emulator/rules.ts). The two are written independently from the API reference; both must give the table's verdict, so a wrong rule
  * on either side fails here instead of passing every end-to-end test.
  */
 import { describe, expect, it } from "vitest";
 import { ApiError, applyAction, checkRegion } from "../../src/emulator/api.js";
+import { validateClientRequest } from "../../src/emulator/clients.js";
 import { validateSeed } from "../../src/emulator/seed.js";
 import { RoomStore } from "../../src/emulator/state.js";
 import { UsageError } from "../../src/errors.js";
@@ -156,10 +157,17 @@ function apiAccepts(action: string, params: Record<string, unknown>): boolean {
     applyAction(store, action, { SdkAppId: APP, ...params });
     return true;
   } catch (err) {
-    if (err instanceof ApiError && err.code === "FailedOperation.RoomNotExist") return true;
+    if (err instanceof ApiError && ["FailedOperation.RoomNotExist", "FailedOperation.UserNotExist"].includes(err.code)) return true;
     if (err instanceof ApiError && /^InvalidParameter/.test(err.code)) return false;
     throw err;
   }
+}
+
+/** Whether POST /_emulator/clients takes this room and user. */
+function clientAccepts(roomId: unknown, userId: unknown): boolean {
+  const store = new RoomStore();
+  store.seed({ apps: [{ sdkAppId: APP }] });
+  return accepts(() => validateClientRequest({ sdkAppId: APP, roomId, userId, action: "enter" }, store));
 }
 
 const seedAccepts = (app: Record<string, unknown>) => accepts(() => validateSeed({ apps: [{ sdkAppId: APP, ...app }] }));
@@ -168,13 +176,25 @@ function emulatorVerdicts(row: Row): boolean[] {
   switch (row.kind) {
     case "numeric room": {
       const verdicts = [seedAccepts({ rooms: { [String(row.input)]: ["alice"] } })];
-      if (typeof row.input === "number") verdicts.push(apiAccepts("DismissRoom", { RoomId: row.input }));
+      if (typeof row.input === "number") {
+        verdicts.push(apiAccepts("DismissRoom", { RoomId: row.input }), apiAccepts("SetUserBlocked", { RoomId: row.input, UserId: "alice", IsMute: 1 }), clientAccepts(row.input, "alice"));
+      }
       return verdicts;
     }
     case "string room":
-      return [apiAccepts("DismissRoomByStrRoomId", { RoomId: row.input }), seedAccepts({ strRooms: { [row.input]: ["alice"] } })];
+      return [
+        apiAccepts("DismissRoomByStrRoomId", { RoomId: row.input }),
+        apiAccepts("SetUserBlockedByStrRoomId", { StrRoomId: row.input, UserId: "alice", IsMute: 1 }),
+        seedAccepts({ strRooms: { [row.input]: ["alice"] } }),
+        clientAccepts(row.input, "alice"),
+      ];
     case "user id":
-      return [apiAccepts("RemoveUser", { RoomId: 1, UserIds: [row.input] }), seedAccepts({ rooms: { "1": [row.input] } })];
+      return [
+        apiAccepts("RemoveUser", { RoomId: 1, UserIds: [row.input] }),
+        apiAccepts("SetUserBlocked", { RoomId: 1, UserId: row.input, IsMute: 1 }),
+        seedAccepts({ rooms: { "1": [row.input] } }),
+        clientAccepts(1, row.input),
+      ];
     case "user list":
       return [apiAccepts("RemoveUser", { RoomId: 1, UserIds: row.input })];
     case "region":

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Emulator } from "../../src/emulator/server.js";
-import { APP, apiRequests, emulator, emulatorEnv, run, seedApp } from "../helpers/cli.js";
+import { APP, apiRequests, emulator, emulatorEnv, run, seedApp } from "../helpers/inproc.js";
 
 let emu: Emulator;
 beforeEach(async () => {

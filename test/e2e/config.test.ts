@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, type Emulator } from "../../src/emulator/server.js";
-import { baseEnv, emulator, run } from "../helpers/cli.js";
+import { run as spawned } from "../helpers/cli.js";
+import { baseEnv, emulator, run } from "../helpers/inproc.js";
 
 let emu: Emulator;
 beforeEach(async () => {
@@ -62,7 +63,8 @@ describe("configuration end to end", () => {
     const env = baseEnv(prodEnv);
     mkdirSync(join(env.XDG_CONFIG_HOME!, "trtc"), { recursive: true });
     writeFileSync(join(env.XDG_CONFIG_HOME!, "trtc", "config.yaml"), profiles(emu.url));
-    const r = await run(["dismiss", "1", "--yes"], { env });
+    // Spawned: in-process, the user config directory comes from process.env, not io.env (reported).
+    const r = await spawned(["dismiss", "1", "--yes"], { env });
     expect(r.code).toBe(0);
     expect(emu.requests).toHaveLength(1);
   });
@@ -125,7 +127,8 @@ describe("configuration end to end", () => {
     expect(found.stderr).toContain(`${join(dir, ".trtcrc")}: cannot be read: EISDIR`);
     const env = baseEnv({ TRTC_ENDPOINT: emu.url });
     mkdirSync(join(env.XDG_CONFIG_HOME!, "trtc", "config.yaml"), { recursive: true });
-    const user = await run(["dismiss", "1", "--yes"], { env });
+    // Spawned: in-process, the user config directory comes from process.env, not io.env (reported).
+    const user = await spawned(["dismiss", "1", "--yes"], { env });
     expect(user.code).toBe(3);
     expect(user.stderr).toContain(`${join(env.XDG_CONFIG_HOME!, "trtc", "config.yaml")}: cannot be read: EISDIR`);
     expect(emu.requests).toHaveLength(0);
@@ -194,11 +197,12 @@ describe("configuration end to end", () => {
 
   it("config init writes a file that config validate accepts", async () => {
     const dir = project({});
-    expect((await run(["config", "init"], { cwd: dir, env: baseEnv() })).code).toBe(0);
+    // Spawned: the example file is found beside the bundle, as installed.
+    expect((await spawned(["config", "init"], { cwd: dir, env: baseEnv() })).code).toBe(0);
     const v = await run(["config", "validate"], { cwd: dir, env: baseEnv({ TENCENTCLOUD_SECRET_ID: "x", TENCENTCLOUD_SECRET_KEY: "y" }) });
     expect(v.stdout).toMatch(/\.trtcrc is valid \(profiles: production, staging; using production\)/);
     expect(v.code).toBe(0);
-    expect((await run(["config", "init"], { cwd: dir, env: baseEnv() })).code).toBe(2);
+    expect((await spawned(["config", "init"], { cwd: dir, env: baseEnv() })).code).toBe(2);
     expect((await run(["config", "path"], { cwd: dir, env: baseEnv() })).stdout.trim()).toBe(join(dir, ".trtcrc"));
   });
 

@@ -7,7 +7,10 @@ import { baseEnv, runIn } from "../helpers/inproc.js";
 function commandPaths(): string[][] {
   const io = { stdout: { write: () => true }, stderr: { write: () => true }, stdin: process.stdin, env: {}, cwd: "/", signal: new AbortController().signal };
   const walk = (cmd: Command, path: string[]): string[][] => [path, ...cmd.commands.flatMap((sub) => walk(sub, [...path, sub.name()]))];
-  return walk(createProgram(io, () => {}), []);
+  return walk(
+    createProgram(io, () => {}),
+    [],
+  );
 }
 
 describe("help", () => {
@@ -37,7 +40,14 @@ describe("help", () => {
     const { main } = await import("../../src/commands/program.js");
     const helpAt = async (stdout: { isTTY?: boolean; columns?: number }) => {
       let text = "";
-      const io = { stdout: { ...stdout, write: (s: string) => ((text += s), true) }, stderr: { write: () => true }, stdin: process.stdin, env: baseEnv(), cwd: "/", signal: new AbortController().signal };
+      const io = {
+        stdout: { ...stdout, write: (s: string) => ((text += s), true) },
+        stderr: { write: () => true },
+        stdin: process.stdin,
+        env: baseEnv(),
+        cwd: "/",
+        signal: new AbortController().signal,
+      };
       expect(await main(["config", "--help"], io)).toBe(0);
       return text;
     };

@@ -27,7 +27,10 @@ function roomsFile(ids: Array<number | string>): string {
 }
 
 function ndjson(stdout: string) {
-  const lines = stdout.trim().split("\n").map((l) => JSON.parse(l));
+  const lines = stdout
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
   return { results: lines.slice(0, -1), summary: lines.at(-1).summary };
 }
 

@@ -2,11 +2,11 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable, Writable } from "node:stream";
-import { main } from "../../src/commands/program.js";
 import type { Io } from "../../src/commands/context.js";
+import { main } from "../../src/commands/program.js";
 import { baseEnv, type RunResult } from "./cli.js";
 
-export { APP, apiRequests, baseEnv, emulator, emulatorEnv, seedApp, type RunResult } from "./cli.js";
+export { APP, apiRequests, baseEnv, emulator, emulatorEnv, type RunResult, seedApp } from "./cli.js";
 
 export interface InProcessOptions {
   env?: Record<string, string | undefined>;

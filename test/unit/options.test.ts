@@ -56,7 +56,12 @@ describe("argv and environment → context", () => {
     [["--debug", "dismiss", "1"], {}, { debug: true }, {}],
     // Settings that the resolver combines with the profile and environment later.
     [["-p", "staging", "dismiss", "1", "--sdk-app-id", "1400000002"], {}, {}, { profile: "staging", sdkAppId: "1400000002" }],
-    [["dismiss", "1", "--profile", "prod", "--region", "ap-beijing", "--endpoint", "http://127.0.0.1:9"], {}, {}, { profile: "prod", region: "ap-beijing", endpoint: "http://127.0.0.1:9" }],
+    [
+      ["dismiss", "1", "--profile", "prod", "--region", "ap-beijing", "--endpoint", "http://127.0.0.1:9"],
+      {},
+      {},
+      { profile: "prod", region: "ap-beijing", endpoint: "http://127.0.0.1:9" },
+    ],
     // Numbers: one parser, plain decimals within the range the code can honour.
     [["dismiss", "1", "--timeout", "0.5"], {}, { timeoutMs: 500 }, {}],
     [["--timeout", "86400", "dismiss", "1"], {}, { timeoutMs: 86_400_000 }, {}],
@@ -117,13 +122,17 @@ describe("refused options exit 2 before anything is planned or sent", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     // --json, even refused, asks for JSON: the error is said once more on stdout as a document.
-    if (argv.includes("--json")) expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, error: { code: "UsageError", message: expect.stringMatching(message) } });
+    if (argv.includes("--json"))
+      expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, error: { code: "UsageError", message: expect.stringMatching(message) } });
     else expect(r.stdout).toBe("");
   });
 
   it("in JSON mode the refusal is a JSON error document", async () => {
     const r = await runIn(["dismiss", "1", "--json", "--rate", "-1", "--dry-run"]);
     expect(r.code).toBe(2);
-    expect(JSON.parse(r.stdout)).toEqual({ ok: false, error: { code: "UsageError", message: expect.stringContaining("'--rate <n>' argument '-1' is invalid") } });
+    expect(JSON.parse(r.stdout)).toEqual({
+      ok: false,
+      error: { code: "UsageError", message: expect.stringContaining("'--rate <n>' argument '-1' is invalid") },
+    });
   });
 });

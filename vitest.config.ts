@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -6,5 +7,14 @@ export default defineConfig({
     globalSetup: ["test/helpers/build.ts"],
     testTimeout: 60_000,
     hookTimeout: 30_000,
+    // Most of the slow files wait (on the API's 20/s pacing, child processes, npm) rather than compute,
+    // so more files at once than cores; vitest's default on a 2-core machine is one file at a time.
+    maxWorkers: Math.max(6, availableParallelism() - 1),
+    coverage: {
+      provider: "v8",
+      // What runs in-process; the spawned binary (dist/) is not measured.
+      include: ["src/**/*.ts"],
+      reporter: ["text-summary"],
+    },
   },
 });

@@ -39,7 +39,13 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
   commands.push(completionCommand(io, done, () => program));
   for (const cmd of commands) program.addCommand(cmd);
   for (const cmd of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) {
-    cmd.exitOverride().configureOutput({ writeOut: (s) => term.out(s), writeErr: (s) => term.err(plain(s)) });
+    // Help wraps at the width of io's streams, not the process's own: 80 when not a terminal.
+    cmd.exitOverride().configureOutput({
+      writeOut: (s) => term.out(s),
+      writeErr: (s) => term.err(plain(s)),
+      getOutHelpWidth: () => (io.stdout.isTTY && io.stdout.columns) || 80,
+      getErrHelpWidth: () => (io.stderr.isTTY && io.stderr.columns) || 80,
+    });
   }
   return program;
 }

@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:net";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { baseEnv, run } from "../helpers/cli.js";
+import { baseEnv, run } from "../helpers/inproc.js";
 
 let proxy: Server | undefined;
 afterEach(() => proxy?.close());

@@ -126,6 +126,7 @@ describe("fault injection", () => {
   it("scoped to an action", async () => {
     await control(emu, "POST", "faults", { kind: "error", code: "InternalError", action: "RemoveUser" });
     expect(await code(dismiss123)).toBe("ok");
+    expect(await code({ action: "RemoveUser", params: { SdkAppId: APP, RoomId: 123, UserIds: ["alice"] } })).toBe("InternalError");
   });
   it("latency", async () => {
     await control(emu, "POST", "faults", { kind: "latency", ms: 300 });

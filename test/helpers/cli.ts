@@ -24,7 +24,8 @@ export interface RunOptions {
 /** A clean environment: no ambient credentials, config or colour settings from the developer's shell. */
 export function baseEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const home = mkdtempSync(join(tmpdir(), "trtc-home-"));
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: join(home, ".config"), NO_COLOR: "1" };
+  // TMPDIR too, so a child's temporary files land in the run's temporary root (test/helpers/build.ts).
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: join(home, ".config"), TMPDIR: process.env.TMPDIR, NO_COLOR: "1" };
   for (const [k, v] of Object.entries(extra)) if (v !== undefined) env[k] = v;
   return env;
 }

@@ -65,8 +65,24 @@ describe("errors", () => {
     expect(() => resolve({}, {})).toThrow("/x/.trtcrc: profiles.production.secretId: ${PROD_ID} is not set");
   });
   it("a bad region from a flag is a usage error, from the profile a config error", () => {
-    expect(() => resolve({ region: "ap-tokyo" }, PROD_ENV)).toThrow(UsageError);
-    expect(() => validateConfig("f", { region: "ap-tokyo" })).toThrow(/f: \(top level\)\.region: must be one of/);
+    const thrown = (fn: () => unknown): unknown => {
+      try {
+        fn();
+      } catch (err) {
+        return err;
+      }
+      throw new Error("did not throw");
+    };
+    const fromFlag = thrown(() => resolve({ region: "ap-tokyo" }, PROD_ENV));
+    expect(fromFlag).toBeInstanceOf(UsageError);
+    expect(fromFlag).toMatchObject({ exitCode: 2, message: expect.stringMatching(/unsupported region "ap-tokyo"/) });
+    const fromProfile = thrown(() => validateConfig("f", { profiles: { a: { sdkAppId: 1, region: "ap-tokyo" } } }));
+    expect(fromProfile).toBeInstanceOf(ConfigError);
+    expect(fromProfile).not.toBeInstanceOf(UsageError);
+    expect(fromProfile).toMatchObject({ exitCode: 3, message: expect.stringMatching(/^f: profiles\.a\.region: must be one of/) });
+    const fromTopLevel = thrown(() => validateConfig("f", { region: "ap-tokyo" }));
+    expect(fromTopLevel).toBeInstanceOf(ConfigError);
+    expect(fromTopLevel).toMatchObject({ exitCode: 3, message: expect.stringMatching(/^f: \(top level\)\.region: must be one of/) });
   });
   it("a plain-http endpoint in a profile is a config error naming the key", () => {
     const loaded = { path: "f", config: validateConfig("f", { sdkAppId: 1, endpoint: "http://example.com" }) };

@@ -66,10 +66,25 @@ describe("error classes", () => {
     expect(isRateLimited(api("RequestLimitExceeded"))).toBe(true);
     expect(isRateLimited(api("InternalError"))).toBe(false);
   });
-  it.each(["AuthFailure.SignatureFailure", "AuthFailure.MFAFailure", "FailedOperation.RoomNotExist", "UnsupportedRegion", "InvalidParameter.SdkAppId", "UnauthorizedOperation.SdkAppId", "RequestLimitExceeded.IPLimitExceeded"])(
-    "%s has a hint",
-    (code) => expect(hintFor(code)).toBeTruthy(),
-  );
+  // Each code gets its own advice: a swapped or shared hint fails here.
+  it.each<[string, RegExp]>([
+    ["AuthFailure.SignatureFailure", /^the signature did not verify: check that the SecretKey belongs to this SecretId$/],
+    ["AuthFailure.SecretIdNotFound", /^the SecretId is unknown or disabled/],
+    ["AuthFailure.SignatureExpire", /^this machine's clock is more than 5 minutes off/],
+    ["AuthFailure.TokenFailure", /^the session token is invalid or expired/],
+    ["AuthFailure.MFAFailure", /^TRTC rejected the credentials: check the SecretId\/SecretKey in use \(`trtc-admin doctor`\)$/],
+    ["FailedOperation.RoomNotExist", /^no such room now: .*different rooms .*--ignore-missing treats this as already gone$/],
+    ["UnsupportedRegion", /^TRTC room actions accept --region ap-beijing, ap-guangzhou or ap-singapore$/],
+    ["InvalidParameter.SdkAppId", /^check the SdkAppId \(TRTC console, Applications\)/],
+    ["UnauthorizedOperation.SdkAppId", /^these credentials may not manage this SdkAppId/],
+    ["RequestTimeout", /^no answer in time: .*raise --timeout$/],
+    ["NetworkError", /^could not talk to the endpoint/],
+    ["RequestLimitExceeded", /^TRTC allows 20 requests per second per action: lower --rate or --concurrency$/],
+    ["RequestLimitExceeded.IPLimitExceeded", /^TRTC allows 20 requests per second per action/],
+    ["InvalidParameter.RoomId", /^numeric 123 and string "123" are different rooms \(see --str-room \/ --numeric-room\)$/],
+    ["InvalidParameterValue.RoomId", /^numeric 123 and string "123" are different rooms/],
+  ])("%s has its own hint", (code, hint) => expect(hintFor(code)).toMatch(hint));
+  it.each(["InternalError", "FailedOperation", "InvalidParameter.UserId", "HttpError.502"])("%s has no hint", (code) => expect(hintFor(code)).toBeUndefined());
 });
 
 describe("backoff", () => {

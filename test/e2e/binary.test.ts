@@ -1,0 +1,65 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Emulator } from "../../src/emulator/server.js";
+import { apiRequests, emulator, emulatorEnv, run, seedApp } from "../helpers/cli.js";
+
+// The rest of the command tests run in-process (test/helpers/inproc.ts); these few prove the installed binary
+// itself works: its entry point, the bundle, stdout/stderr and the exit code reaching the shell.
+const pkg = JSON.parse(readFileSync(resolve(import.meta.dirname, "../../package.json"), "utf8")) as { version: string };
+
+let emu: Emulator;
+beforeEach(async () => {
+  emu = await emulator({ seed: seedApp({ "123": ["alice", "bob"] }) });
+});
+afterEach(() => emu.close());
+
+describe("the built binary", () => {
+  it("--version and -V print the package version", async () => {
+    for (const flag of ["--version", "-V"]) {
+      const r = await run([flag]);
+      expect(r).toEqual({ code: 0, stdout: `${pkg.version}\n`, stderr: "" });
+    }
+  });
+
+  it("--help prints the program's help, the same text as in-process", async () => {
+    const r = await run(["--help"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toMatch(/^Usage: trtc-admin \[options\] \[command\]\n/);
+    expect(r.stdout).toContain("\nExit codes:\n");
+  });
+
+  it("exit 0: a kick reaches the emulator", async () => {
+    const r = await run(["kick", "123", "alice", "--yes"], { env: emulatorEnv(emu) });
+    expect(r.code).toBe(0);
+    expect(apiRequests(emu)).toEqual([{ action: "RemoveUser", roomId: 123, userIds: ["alice"], code: null }]);
+    expect(r.stdout).toContain("RemoveUser room 123 users alice done");
+  });
+
+  it("exit 1: a failed request", async () => {
+    const r = await run(["dismiss", "999", "--yes", "--json"], { env: emulatorEnv(emu) });
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).results[0]).toMatchObject({ status: "failed", error: { code: "FailedOperation.RoomNotExist" } });
+  });
+
+  it("exit 2: a usage error, nothing sent", async () => {
+    const r = await run(["dismiss", "0", "--yes"], { env: emulatorEnv(emu) });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/invalid numeric room id "0"/);
+    expect(emu.requests).toHaveLength(0);
+  });
+
+  it("exit 2: an unknown command, from commander", async () => {
+    const r = await run(["frobnicate"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown command 'frobnicate'/);
+  });
+
+  it("exit 3: no credentials, nothing sent", async () => {
+    const r = await run(["dismiss", "123", "--yes"], { env: emulatorEnv(emu, { TENCENTCLOUD_SECRET_ID: undefined, TENCENTCLOUD_SECRET_KEY: undefined }) });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/no credentials for profile "default"/);
+    expect(emu.requests).toHaveLength(0);
+  });
+});

@@ -1,0 +1,111 @@
+// Spawned on purpose: signals and a closed stdout need a real process (see test/e2e/bulk.test.ts for the rest).
+import type { ChildProcess } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import type { Emulator } from "../../src/emulator/server.js";
+import { APP, emulator, emulatorEnv, run } from "../helpers/cli.js";
+
+let emu: Emulator | undefined;
+afterEach(async () => {
+  await emu?.close();
+  emu = undefined;
+});
+
+const roomIds = (n: number, from = 1) => Array.from({ length: n }, (_, i) => from + i);
+
+async function withRooms(n: number, options: Parameters<typeof emulator>[0] = {}): Promise<Emulator> {
+  emu = await emulator({ seed: { apps: [{ sdkAppId: APP, rooms: Object.fromEntries(roomIds(n).map((r) => [String(r), [`u${r}`]])) }] }, ...options });
+  return emu;
+}
+
+function roomsFile(ids: Array<number | string>): string {
+  const path = join(mkdtempSync(join(tmpdir(), "trtc-bulk-")), "rooms.txt");
+  writeFileSync(path, `# rooms left by the test run\n\n${ids.join("\n")}\n`);
+  return path;
+}
+
+function ndjson(stdout: string) {
+  const lines = stdout
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
+  return { results: lines.slice(0, -1), summary: lines.at(-1).summary };
+}
+
+/**
+ * SIGINT `afterMs` after the emulator has received `count` API requests, so it lands mid-run
+ * however slowly a loaded machine starts the child; gives up if the child exits first.
+ */
+function interruptWhenReceived(child: ChildProcess, e: Emulator, count: number, afterMs = 0): Promise<void> {
+  return new Promise((resolve) => {
+    const poll = setInterval(() => {
+      if (child.exitCode !== null || child.signalCode !== null) return (clearInterval(poll), resolve());
+      if (e.requests.length < count) return;
+      clearInterval(poll);
+      setTimeout(() => (child.kill("SIGINT"), resolve()), afterMs);
+    }, 5);
+  });
+}
+
+describe("interruption", () => {
+  it("SIGINT mid-run: exit 130, every room reported once as done, failed or not-started", async () => {
+    const e = await withRooms(100, { latencyMs: 40 });
+    const r = await run(["dismiss", "--from-file", roomsFile(roomIds(100)), "--yes", "--output", "ndjson", "--rate", "20"], {
+      env: emulatorEnv(e),
+      // Past the first second's twenty, with at least three seconds of work left.
+      onSpawn: (child) => void interruptWhenReceived(child, e, 25),
+    });
+    expect(r.code).toBe(130);
+    const { results, summary } = ndjson(r.stdout);
+    expect(summary.total).toBe(100);
+    expect(summary.done + summary.failed + summary.notStarted).toBe(100);
+    expect(summary.done).toBeGreaterThan(0);
+    expect(summary.notStarted).toBeGreaterThan(0);
+    expect(new Set(results.map((x) => x.roomId)).size).toBe(100);
+    const sent = new Set(e.requests.map((q) => q.roomId));
+    for (const x of results) expect(sent.has(x.roomId)).toBe(x.status !== "not-started");
+  });
+
+  it("a request waiting to be retried when SIGINT arrives is failed with its last error, not retried", async () => {
+    const e = await withRooms(1);
+    e.faults.add({ kind: "error", code: "InternalError", times: 0 });
+    const r = await run(["dismiss", "1", "--yes", "--json", "--max-attempts", "10"], {
+      env: emulatorEnv(e),
+      // Most likely backing off (0-800 ms) by then; if in flight instead, the outcome is the same.
+      onSpawn: (child) => void interruptWhenReceived(child, e, 3, 30),
+    });
+    expect(r.code).toBe(130);
+    const result = JSON.parse(r.stdout).results[0];
+    expect(result).toMatchObject({ status: "failed", error: { code: "InternalError" } });
+    expect(e.requests).toHaveLength(result.attempts);
+  });
+
+  it("a second SIGINT exits at once, without waiting for a hung request", async () => {
+    const e = await withRooms(1);
+    e.faults.add({ kind: "hang" });
+    const started = performance.now();
+    const r = await run(["dismiss", "1", "--yes", "--timeout", "30"], {
+      env: emulatorEnv(e),
+      onSpawn: (child) => {
+        // Two signals a moment apart are two deliveries, not one merged pending signal.
+        void interruptWhenReceived(child, e, 1).then(() => setTimeout(() => child.kill("SIGINT"), 400));
+      },
+    });
+    expect(r.code).toBe(130);
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(e.requests).toHaveLength(1);
+  });
+
+  it("a reader that goes away (| head) stops the run like an interrupt instead of crashing", async () => {
+    const e = await withRooms(60);
+    const r = await run(["dismiss", "--from-file", roomsFile(roomIds(60)), "--yes", "--output", "ndjson", "--rate", "10"], {
+      env: emulatorEnv(e),
+      onSpawn: (child) => child.stdout!.once("data", () => child.stdout!.destroy()),
+    });
+    expect(r.code).toBe(130);
+    expect(r.stderr).not.toMatch(/EPIPE|Error:/);
+    expect(e.requests.length).toBeLessThan(60);
+  });
+});

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Emulator } from "../../src/emulator/server.js";
-import { emulator, emulatorEnv, run, seedApp } from "../helpers/cli.js";
+import { emulator, emulatorEnv, run, seedApp } from "../helpers/inproc.js";
 
 let emu: Emulator;
 afterEach(async () => emu?.close());

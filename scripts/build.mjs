@@ -14,7 +14,8 @@ await build({
   platform: "node",
   target: "node20",
   // cosmiconfig loads TypeScript only for .ts config files, which we do not search for.
-  external: ["typescript"],
+  // The inventory's drivers stay packages: libsql loads a native addon, pg an optional native binding.
+  external: ["typescript", "@libsql/client", "pg"],
   // Bundled CommonJS dependencies call require() for Node built-ins.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   define: { TRTC_ADMIN_VERSION: JSON.stringify(version) },

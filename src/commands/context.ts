@@ -47,6 +47,7 @@ export function addGlobalOptions(cmd: Command): Command {
     .option("--rate <n>", "max requests in any one-second window, retries included; 0 = off (default 20)")
     .option("--debug", "trace requests and responses on stderr, secrets redacted (env TRTC_DEBUG=1)")
     .option("-q, --quiet", "results only")
+    .option("--inventory <url>", "room inventory: a file: or postgres:// URL (env TRTC_INVENTORY)")
     .option("--no-color", "no colour (also NO_COLOR)");
 }
 

@@ -3,15 +3,7 @@ import type { Db } from "./db.js";
 import { migrate } from "./schema.js";
 import { SqlInventory } from "./sql-inventory.js";
 import type { InventoryStore } from "./types.js";
-
-/** A URL safe to print: no user:password@. */
-export function redactUrl(url: string): string {
-  return url.replace(/([a-z][a-z0-9+.-]*:\/\/)[^@/\s]*@/gi, "$1");
-}
-
-export function isPostgresUrl(url: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(url);
-}
+import { isPostgresUrl, redactUrl } from "./url.js";
 
 /** Opens (creating on first use) the inventory at a `file:` or `postgres://` URL; drivers load only now. */
 export async function openStore(url: string): Promise<InventoryStore> {

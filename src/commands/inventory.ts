@@ -1,0 +1,56 @@
+import type { Command } from "commander";
+import { resolveInventoryUrl } from "../config/inventory.js";
+import { loadConfig, type LoadedConfig } from "../config/load.js";
+import { requireSdkAppId, resolveSettings, type Settings } from "../config/resolve.js";
+import { parseDuration } from "../store/filters.js";
+import type { LiveFilters } from "../store/live.js";
+import type { InventoryStore } from "../store/types.js";
+import type { Context } from "./context.js";
+
+export interface FilterOptions {
+  match?: string;
+  idleFor?: string;
+  olderThan?: string;
+  empty?: boolean;
+}
+
+/** The filters `rooms list` and `dismiss --live` share, so both select the same rooms. */
+export function addRoomFilterOptions(cmd: Command): Command {
+  return cmd
+    .option("--match <glob>", "room id matches a glob: *, ?, [...] (quote it from the shell)")
+    .option("--idle-for <dur>", "no event for at least this long: 90s, 30m, 2h, 7d")
+    .option("--older-than <dur>", "created at least this long ago: 90s, 30m, 2h, 7d")
+    .option("--empty", "rooms with no members");
+}
+
+/** Checked before any configuration is read: a bad duration is exit 2 even without a config. */
+export function filtersFrom(opts: FilterOptions): LiveFilters {
+  const filters: LiveFilters = {};
+  if (opts.match !== undefined) filters.match = opts.match;
+  if (opts.idleFor !== undefined) filters.idleForMs = parseDuration(opts.idleFor, "--idle-for");
+  if (opts.olderThan !== undefined) filters.olderThanMs = parseDuration(opts.olderThan, "--older-than");
+  if (opts.empty) filters.empty = true;
+  return filters;
+}
+
+export interface InventorySetup {
+  loaded: LoadedConfig | undefined;
+  settings: Settings;
+  sdkAppId: number;
+  url: string;
+}
+
+/** Config, SdkAppId and the inventory URL (--inventory, TRTC_INVENTORY, profile, embedded default). */
+export async function inventorySetup(ctx: Context, cmd: Command): Promise<InventorySetup> {
+  const loaded = await loadConfig(ctx.flags.config, ctx.io.cwd);
+  const settings = resolveSettings(loaded, ctx.flags, ctx.io.env);
+  const inventory = cmd.optsWithGlobals<{ inventory?: string }>().inventory;
+  const url = resolveInventoryUrl(loaded, { ...ctx.flags, ...(inventory !== undefined ? { inventory } : {}) }, ctx.io.env, ctx.io.cwd);
+  return { loaded, settings, sdkAppId: requireSdkAppId(settings), url };
+}
+
+/** Opens the store of the setup; the drivers load only here. */
+export async function openInventory(url: string): Promise<InventoryStore> {
+  const { openStore } = await import("../store/open.js");
+  return openStore(url);
+}

@@ -31,9 +31,10 @@ export function callbackBody(f: CallbackFields): Buffer {
   return Buffer.from(JSON.stringify(body, null, "\t").replace(/": /g, '":\t'));
 }
 
-export function signedHeaders(raw: Buffer, key = KEY, app: string | undefined = String(APP)): Record<string, string> {
+/** Headers as TRTC sends them; `app` null leaves SdkAppId out. */
+export function signedHeaders(raw: Buffer, key = KEY, app: string | null = String(APP)): Record<string, string> {
   const headers: Record<string, string> = { "Content-Type": "application/json", Sign: signBody(key, raw) };
-  if (app !== undefined) headers.SdkAppId = app;
+  if (app !== null) headers.SdkAppId = app;
   return headers;
 }
 

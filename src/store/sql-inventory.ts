@@ -1,25 +1,19 @@
 import { createHash } from "node:crypto";
-import type { FoldEvent } from "../events/fold.js";
 import type { AppendOutcome, IncomingEvent } from "../events/types.js";
 import type { Db } from "./db.js";
-import { foldInto } from "./room-writer.js";
+import { foldRooms, type PendingRoom } from "./room-writer.js";
+import { multiRow } from "./sql-batch.js";
 import { getRoom, listRooms } from "./room-reader.js";
 import type { InventoryStore, Room, RoomFilters, RoomKey } from "./types.js";
 
-const INSERT_EVENT = `INSERT INTO events (sdk_app_id, dedupe_key, group_id, event_type, room_type, room_id, user_id, event_ms, role, source, body, received_ms)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sdk_app_id, dedupe_key) DO NOTHING RETURNING id`;
+const INSERT_EVENTS = (values: string) => `INSERT INTO events (sdk_app_id, dedupe_key, group_id, event_type, room_type, room_id, user_id, event_ms, role, source, body, received_ms)
+  VALUES ${values} ON CONFLICT (sdk_app_id, dedupe_key) DO NOTHING RETURNING sdk_app_id, dedupe_key`;
 
 /** Identical room events (type, room, user, EventMsTs) are one event; other groups dedupe on the exact body. */
 function dedupeKey(e: IncomingEvent): string {
   const r = e.event.room;
   if (!r) return `g|${createHash("sha256").update(e.raw).digest("hex")}`;
   return `${e.source === "trtc" ? "r" : "a"}|${r.type}|${r.roomIdType}|${r.roomId}|${r.userId}|${r.eventMs}`;
-}
-
-interface Pending {
-  sdkAppId: number;
-  key: RoomKey;
-  events: FoldEvent[];
 }
 
 /** The inventory over any Db: the event log is appended to, rooms are folded from it in the same transaction. */
@@ -32,21 +26,24 @@ export class SqlInventory implements InventoryStore {
   append(events: IncomingEvent[]): Promise<AppendOutcome[]> {
     const now = Date.now();
     return this.db.tx(async (q) => {
-      const outcomes: AppendOutcome[] = [];
-      const rooms = new Map<string, Pending>();
-      for (const e of events) {
+      const keys = events.map((e) => `${e.sdkAppId}|${dedupeKey(e)}`);
+      const rows = events.map((e, i) => {
         const r = e.event.room;
-        const args = [e.sdkAppId, dedupeKey(e), e.event.groupId, e.event.type, r?.roomIdType ?? null, r ? String(r.roomId) : null, r?.userId ?? "", r?.eventMs ?? null, r?.role ?? null, e.source, e.raw, now];
-        const fresh = (await q(INSERT_EVENT, args)).length > 0;
-        outcomes.push(fresh ? "stored" : "duplicate");
-        if (!fresh || !r) continue;
-        const id = `${e.sdkAppId}:${r.roomIdType}:${r.roomId}`;
-        const pending = rooms.get(id) ?? { sdkAppId: e.sdkAppId, key: { roomIdType: r.roomIdType, roomId: r.roomId }, events: [] };
-        pending.events.push({ type: r.type, userId: r.userId, eventMs: r.eventMs, role: r.role });
-        rooms.set(id, pending);
-      }
+        return [e.sdkAppId, keys[i]!.slice(keys[i]!.indexOf("|") + 1), e.event.groupId, e.event.type, r?.roomIdType ?? null, r ? String(r.roomId) : null, r?.userId ?? "", r?.eventMs ?? null, r?.role ?? null, e.source, e.raw, now];
+      });
+      // Inserted once each: the first of identical events in the batch is the stored one, the rest duplicates.
+      const inserted = new Set((await multiRow(q, rows, INSERT_EVENTS)).map((row) => `${String(row.sdk_app_id)}|${String(row.dedupe_key)}`));
+      const outcomes = keys.map((k) => (inserted.delete(k) ? "stored" : "duplicate") as AppendOutcome);
+      const rooms = new Map<string, PendingRoom>();
+      events.forEach((e, i) => {
+        const r = e.event.room;
+        if (outcomes[i] !== "stored" || !r) return;
+        const id = `${e.sdkAppId}|${r.roomIdType}|${r.roomId}`;
+        if (!rooms.has(id)) rooms.set(id, { ref: { sdkAppId: e.sdkAppId, type: r.roomIdType, id: String(r.roomId) }, events: [] });
+        rooms.get(id)!.events.push({ type: r.type, userId: r.userId, eventMs: r.eventMs, role: r.role });
+      });
       await this.db.lockKeys(q, [...rooms.keys()]);
-      for (const p of rooms.values()) await foldInto(q, p.sdkAppId, p.key, p.events);
+      await foldRooms(q, [...rooms.values()]);
       return outcomes;
     });
   }

@@ -26,6 +26,11 @@ export async function openLibsql(url: string): Promise<Db> {
   return {
     dialect: "sqlite",
     query,
+    // SQLite builds one JSON array of all rows: parsing it is an order of magnitude faster than the client's row objects.
+    async selectArrays(columns, rest, args) {
+      const [row] = await query(`SELECT json_group_array(json_array(${columns.join(", ")})) AS rows ${rest}`, args);
+      return JSON.parse(String(row?.rows ?? "[]")) as unknown[][];
+    },
     tx<T>(fn: (q: Query) => Promise<T>): Promise<T> {
       const run = writer.then(async () => {
         const tx = await client.transaction("write");

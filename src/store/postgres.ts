@@ -22,6 +22,9 @@ export async function openPostgres(url: string): Promise<Db> {
   return {
     dialect: "postgres",
     query: run(pool),
+    async selectArrays(columns, rest, args) {
+      return (await pool.query({ text: numbered(`SELECT ${columns.join(", ")} ${rest}`), values: args, rowMode: "array" })).rows as unknown[][];
+    },
     async tx<T>(fn: (q: Query) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       try {

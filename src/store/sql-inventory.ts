@@ -58,11 +58,11 @@ export class SqlInventory implements InventoryStore {
   }
 
   listRooms(sdkAppId: number, filters: RoomFilters, now = Date.now()): Promise<Room[]> {
-    return listRooms(this.db.query, sdkAppId, filters, now);
+    return listRooms(this.db, sdkAppId, filters, now);
   }
 
   getRoom(sdkAppId: number, key: RoomKey): Promise<Room | undefined> {
-    return getRoom(this.db.query, sdkAppId, key);
+    return getRoom(this.db, sdkAppId, key);
   }
 
   async lastReceivedAt(sdkAppId: number): Promise<string | null> {

@@ -25,6 +25,8 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Body> {
       }
     });
     req.on("end", () => resolve(size > limit ? { ok: false, drop: false } : { ok: true, raw: Buffer.concat(chunks, size) }));
+    // A client that vanishes mid-body (or is cut off by the request timeout) settles the read too.
     req.on("error", () => resolve({ ok: false, drop: true }));
+    req.on("close", () => resolve({ ok: false, drop: true }));
   });
 }

@@ -1,6 +1,7 @@
+import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { startReceiver } from "../../src/events/receiver.js";
 import { openStore } from "../../src/store/open.js";
+import { BIN, baseEnv } from "../helpers/cli.js";
 import { APP, callbackBody, KEY, signedHeaders, STORES } from "./helpers.js";
 import { blast } from "./load.js";
 
@@ -9,13 +10,25 @@ const CONCURRENCY = 64;
 
 describe("events serve throughput (embedded store)", () => {
   it(`answers ≥ 2,000 signed events/s, each stored before its 200, sustained over ${SECONDS} s`, async () => {
-    const { url, cleanup } = await STORES[0]!.fresh();
-    const store = await openStore(url);
-    const receiver = await startReceiver({ host: "127.0.0.1", port: 0, path: "/", expected: { key: KEY, sdkAppId: APP }, sink: store, onEvent: () => undefined, onReject: () => undefined, onStoreError: () => undefined });
+    const { url: inventory, cleanup } = await STORES[0]!.fresh();
+    // The receiver as deployed: its own process, printing a line per event; the client is this test process.
+    const env = baseEnv({ TRTC_SDK_APP_ID: String(APP), TRTC_CALLBACK_KEY: KEY, TRTC_INVENTORY: inventory });
+    const child = spawn(process.execPath, [BIN, "events", "serve", "--port", "0", "--output", "ndjson"], { env, stdio: ["ignore", "pipe", "pipe"] });
+    let lines = 0;
+    child.stdout.on("data", (d: Buffer) => (lines += d.toString().split("\n").length - 1));
+    let stderr = "";
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stderr.setEncoding("utf8").on("data", (d: string) => {
+        stderr += d;
+        const found = / on (http:\/\/\S+)/.exec(stderr)?.[1];
+        if (found) resolve(found);
+      });
+      child.on("exit", () => reject(new Error(stderr)));
+    });
     const t0 = Date.now();
     // Many clients joining at once: a 101 and a burst of 103s across a few thousand rooms, from 64 connections.
     const load = await blast(
-      receiver.url,
+      url,
       (i) => {
         const raw = callbackBody({ type: i % 10 === 0 ? 101 : 103, room: 1 + (i % 3000), user: `u${i}`, ms: t0 + i });
         return { raw, headers: signedHeaders(raw) };
@@ -24,12 +37,16 @@ describe("events serve throughput (embedded store)", () => {
       SECONDS,
     );
     const rate = load.sent / load.seconds;
-    console.log(`events serve, embedded store: ${load.sent} events in ${load.seconds.toFixed(2)} s = ${rate.toFixed(0)} events/s`);
-    await receiver.close();
+    console.log(`events serve (process), embedded store: ${load.sent} events in ${load.seconds.toFixed(2)} s = ${rate.toFixed(0)} events/s`);
+    const exited = new Promise((resolve) => child.on("close", resolve));
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    const store = await openStore(inventory);
     const members = (await store.listRooms(APP, {})).reduce((n, r) => n + r.members.length, 0);
     await store.close();
     await cleanup();
     expect(load.statuses).toEqual({ 200: load.sent });
+    expect(lines).toBe(load.sent);
     // Every 200 was a durable store: each 103 is a member now.
     expect(members).toBe(load.sent - Math.ceil(load.sent / 10));
     expect(rate).toBeGreaterThanOrEqual(2000);

@@ -1,0 +1,10 @@
+import { spawn } from "node:child_process";
+import { APP, callbackBody, KEY, signedHeaders } from "./test/inventory/helpers.js";
+import { blast } from "./test/inventory/load.js";
+const child = spawn(process.execPath, ["bin/trtc-admin.js", "events", "serve", "--port", "0", "-o", "ndjson"], { env: { ...process.env, TRTC_SDK_APP_ID: String(APP), TRTC_CALLBACK_KEY: KEY, TRTC_INVENTORY: `file:/tmp/inv/prof/p-${Date.now()}.db` }, stdio: ["ignore", "ignore", "pipe"] });
+let err = "";
+const url = await new Promise<string>((resolve) => child.stderr.setEncoding("utf8").on("data", (d: string) => { err += d; const m = / on (http:\/\/\S+)/.exec(err); if (m) resolve(m[1]!); }));
+const t0 = Date.now();
+const load = await blast(url, (i) => { const raw = callbackBody({ type: i % 10 === 0 ? 101 : 103, room: 1 + (i % 3000), user: `u${i}`, ms: t0 + i }); return { raw, headers: signedHeaders(raw) }; }, 64, 3);
+console.log(`${process.argv[2]}: ${(load.sent / load.seconds).toFixed(0)}/s`, load.statuses);
+child.kill("SIGTERM");

@@ -6,7 +6,7 @@ import { readFile, rm } from "node:fs/promises";
 const { version } = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8"));
 await rm(new URL("../dist", import.meta.url), { recursive: true, force: true });
 await build({
-  entryPoints: { bin: "src/bin.ts", emulator: "src/emulator/server.ts", index: "src/index.ts", "inventory-worker": "src/store/worker.ts" },
+  entryPoints: { bin: "src/bin.ts", emulator: "src/emulator/server.ts", index: "src/index.ts" },
   outdir: "dist",
   bundle: true,
   splitting: true,

@@ -29,8 +29,8 @@ async function serve(ctx: Context, cmd: Command, opts: ServeOptions): Promise<nu
   const { port } = checkServeOptions(opts);
   const setup = await inventorySetup(ctx, cmd);
   const key = resolveCallbackKey(setup.loaded, ctx.flags, ctx.io.env);
-  const [{ startReceiver }, { Forwarder }, { openReceiverSink }] = await Promise.all([import("../events/receiver.js"), import("../events/forward.js"), import("../store/threaded.js")]);
-  const store = await openReceiverSink(setup.url);
+  const [{ startReceiver }, { Forwarder }] = await Promise.all([import("../events/receiver.js"), import("../events/forward.js")]);
+  const store = await openInventory(setup.url);
   try {
     const onGiveUp = (url: string, why: string) => printWarning(ctx.term, `forward to ${redactUrl(url)} not delivered: ${why}`);
     const forwarder = opts.forward.length ? new Forwarder({ urls: opts.forward, onGiveUp }) : undefined;

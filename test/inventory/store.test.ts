@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { foldEvents } from "../../src/events/fold.js";
 import { closeRooms, liveRoomsFor } from "../../src/store/live.js";
 import { openStore } from "../../src/store/open.js";
-import type { Room } from "../../src/store/types.js";
+import type { IncomingEvent } from "../../src/events/types.js";
+import type { Room, RoomKey } from "../../src/store/types.js";
 import { APP, notePostgresSkipped, STORES, withStore } from "./helpers.js";
 import { event, incoming } from "./store-events.js";
 import { prng, roomLife, shuffledWithDuplicates } from "./sequences.js";
@@ -56,17 +57,28 @@ describe.each(STORES)("inventory store: $name", (factory) => {
       });
     });
 
-    it("folds any arrival order, duplicates and batch split to the rooms the events describe (seeded)", async () => {
+    it("folds any arrival order, duplicates, batch split and trtc-admin closes to the rooms the events describe (seeded)", async () => {
       const seeds = factory.name === "PostgreSQL" ? 6 : 12;
       await withStore(factory, async (store) => {
         for (let seed = 1; seed <= seeds; seed++) {
           const rand = prng(seed * 7919);
           const rooms: (number | string)[] = [seed * 100 + 1, seed * 100 + 2, String(seed * 100 + 1)];
           const lives = rooms.map((room) => ({ room, life: roomLife(rand, 10 + Math.floor(rand() * 40), T) }));
-          const arrivals = shuffledWithDuplicates(rand, lives.flatMap(({ room, life }) => life.map((e) => incoming(room, e))));
+          // Some dismissals reach the inventory as trtc-admin's own close instead of (or as well as) TRTC's 102.
+          type Arrival = { event: IncomingEvent } | { close: RoomKey; at: number };
+          const sent: Arrival[] = lives.flatMap(({ room, life }) =>
+            life.flatMap((e): Arrival[] => {
+              const close = { close: { roomIdType: typeof room === "number" ? ("numeric" as const) : ("string" as const), roomId: room }, at: e.eventMs };
+              const r = e.type === 102 ? rand() : 1;
+              return r < 0.3 ? [close] : r < 0.5 ? [close, { event: incoming(room, e) }] : [{ event: incoming(room, e) }];
+            }),
+          );
+          const arrivals = shuffledWithDuplicates(rand, sent);
           for (let i = 0; i < arrivals.length; ) {
             const size = 1 + Math.floor(rand() * 12);
-            await store.append(arrivals.slice(i, i + size));
+            const batch = arrivals.slice(i, i + size);
+            await store.append(batch.flatMap((a) => ("event" in a ? [a.event] : [])));
+            for (const a of batch) if ("close" in a) await store.closeRooms(APP, [a.close], a.at);
             i += size;
           }
           for (const { room, life } of lives) {

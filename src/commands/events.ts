@@ -13,27 +13,28 @@ interface ServeOptions {
   host: string;
   port: string;
   path: string;
-  forward: string[];
+  forward?: string[];
 }
 
-function checkServeOptions(opts: ServeOptions): { port: number } {
+function checkServeOptions(opts: ServeOptions): { port: number; forward: string[] } {
   if (!/^[0-9]{1,5}$/.test(opts.port) || Number(opts.port) > 65535) throw new UsageError(`invalid --port "${opts.port}": expected 0..65535 (0 picks a free port)`);
   if (!opts.path.startsWith("/") || /[?#\s]/.test(opts.path)) throw new UsageError(`invalid --path "${opts.path}": expected an absolute path such as /trtc/callback`);
-  for (const url of opts.forward) {
+  const forward = opts.forward ?? [];
+  for (const url of forward) {
     if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) throw new UsageError(`invalid --forward "${redactUrl(url)}": expected an http:// or https:// URL`);
   }
-  return { port: Number(opts.port) };
+  return { port: Number(opts.port), forward };
 }
 
 async function serve(ctx: Context, cmd: Command, opts: ServeOptions): Promise<number> {
-  const { port } = checkServeOptions(opts);
+  const { port, forward } = checkServeOptions(opts);
   const setup = await inventorySetup(ctx, cmd);
   const key = resolveCallbackKey(setup.loaded, ctx.flags, ctx.io.env);
   const [{ startReceiver }, { Forwarder }] = await Promise.all([import("../events/receiver.js"), import("../events/forward.js")]);
   const store = await openInventory(setup.url);
   try {
     const onGiveUp = (url: string, why: string) => printWarning(ctx.term, `forward to ${redactUrl(url)} not delivered: ${why}`);
-    const forwarder = opts.forward.length ? new Forwarder({ urls: opts.forward, onGiveUp }) : undefined;
+    const forwarder = forward.length ? new Forwarder({ urls: forward, onGiveUp }) : undefined;
     const receiver = await startReceiver({
       host: opts.host,
       port,
@@ -47,7 +48,7 @@ async function serve(ctx: Context, cmd: Command, opts: ServeOptions): Promise<nu
     }).catch((err: NodeJS.ErrnoException) => {
       throw new UsageError(`cannot listen on ${opts.host}:${port}: ${err.code ?? err.message}`);
     });
-    printReceiving(ctx.term, receiver.url, setup.sdkAppId, store.label, opts.forward.map(redactUrl));
+    printReceiving(ctx.term, receiver.url, setup.sdkAppId, store.label, forward.map(redactUrl));
     if (!ctx.io.signal.aborted) await new Promise((resolve) => ctx.io.signal.addEventListener("abort", resolve, { once: true }));
     await receiver.close();
     return ExitCode.ok;
@@ -90,7 +91,7 @@ Answers 200 {"code":0} once an event is stored; 401 bad Sign, 403 wrong SdkAppId
 413 over 64 KiB, 500 store failure. SIGINT/SIGTERM: stops accepting, finishes what is in flight, exit 0.
 
 Examples:
-  $ TRTC_CALLBACK_KEY=… trtc-admin events serve --host 0.0.0.0 --port 8787 --path /trtc/callback
+  $ trtc-admin events serve --host 0.0.0.0 --port 8787 --path /trtc/callback   # key in TRTC_CALLBACK_KEY
   $ trtc-admin events serve --forward https://app.example.com/trtc/callback --output ndjson`;
 
 export function eventsCommand(io: Io, done: (code: number) => void): Command {
@@ -99,12 +100,13 @@ export function eventsCommand(io: Io, done: (code: number) => void): Command {
     .option("--host <host>", "address to listen on", "127.0.0.1")
     .option("--port <port>", "port; 0 picks a free one", "8787")
     .option("--path <path>", "callback path", "/")
-    .option("--forward <url>", "after storing, re-post each callback byte for byte to this URL (repeatable)", (v: string, all: string[]) => [...all, v], [] as string[])
+    .option("--forward <url>", "after storing, re-post each callback byte for byte to this URL (repeatable)", (v: string, all: string[] | undefined) => [...(all ?? []), v])
     .addHelpText("after", SERVE_HELP)
     .action(async (opts: ServeOptions, self: Command) => done(await serve(buildContext(self, io), self, opts)));
   const ingestCmd = addGlobalOptions(new Command("ingest").description("apply tee'd callbacks, one {\"headers\",\"body\"} JSON object a line"))
     .option("--from-file <path|->", "read from a file, or - for standard input (the default)")
     .addHelpText("after", '\nEach line: {"headers": {"Sign": "…", "SdkAppId": "…"}, "body": "<raw body as a string>"}.\nBad lines are reported on stderr and skipped; exit 1 if any was.\n\nExample:\n  $ trtc-admin events ingest --from-file callbacks.jsonl')
     .action(async (opts: { fromFile?: string }, self: Command) => done(await ingestCommand(buildContext(self, io), self, opts.fromFile)));
+  events.addHelpText("after", "\nExamples:\n  $ trtc-admin events serve --port 8787 --path /trtc/callback\n  $ trtc-admin events ingest --from-file callbacks.jsonl");
   return events.addCommand(serveCmd).addCommand(ingestCmd);
 }

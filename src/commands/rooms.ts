@@ -66,5 +66,6 @@ export function roomsCommand(io: Io, done: (code: number) => void): Command {
       if (opts.strRoom && opts.numericRoom) throw new UsageError("--str-room and --numeric-room cannot be used together");
       done(await show(buildContext(self, io), self, room, opts.strRoom ? "string" : opts.numericRoom ? "numeric" : undefined));
     });
+  rooms.addHelpText("after", "\nExamples:\n  $ trtc-admin rooms list --match 'ci-*' --json\n  $ trtc-admin rooms show 1234");
   return rooms.addCommand(listCmd).addCommand(showCmd);
 }

@@ -146,3 +146,12 @@ describe("rooms show", () => {
     expect((await cli(["rooms", "show", "a\u0007b", "--inventory", url])).code).toBe(2);
   });
 });
+
+describe("help", () => {
+  it.each([[["events"]], [["events", "serve"]], [["events", "ingest"]], [["rooms"]], [["rooms", "list"]], [["rooms", "show"]]])("trtc-admin %j --help shows usage with examples", async (args) => {
+    const run = fakeIo();
+    expect(await main([...args, "--help"], run.io)).toBe(0);
+    expect(run.stdout()).toMatch(/^Usage: trtc-admin/);
+    expect(run.stdout()).toMatch(/Examples?:\n {2}\$ trtc-admin/);
+  });
+});

@@ -44,6 +44,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
   const commit = new GroupCommit<IncomingEvent, AppendOutcome>((events) => options.sink.append(events));
   let inFlight = 0;
   let idle: (() => void) | undefined;
+  let closing = false;
 
   async function receive(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req, MAX_BODY_BYTES);
@@ -81,7 +82,9 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
   const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000 }, (req, res) => {
     const path = (req.url ?? "").split("?")[0];
     let work: Promise<void>;
-    if (req.method === "GET" && path === "/healthz") work = health(res);
+    // After an interrupt, a request on a kept-alive connection is turned away (TRTC retries it), and the connection closed.
+    if (closing) work = Promise.resolve(answer(res, 503, { code: 503, message: "shutting down" }, true));
+    else if (req.method === "GET" && path === "/healthz") work = health(res);
     else if (path !== options.path) work = Promise.resolve(answer(res, 404, { code: 404, message: "not found" }));
     else if (req.method !== "POST") work = Promise.resolve(answer(res, 405, { code: 405, message: "POST only" }));
     else work = receive(req, res);
@@ -105,6 +108,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
   return {
     url: `http://${host}:${address.port}${options.path}`,
     async close(forwardGraceMs = 10_000) {
+      closing = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       if (inFlight > 0) await new Promise<void>((resolve) => (idle = resolve));

@@ -169,3 +169,26 @@ describe("events serve: shutdown", () => {
     await expect(post(receiver.url, body, signedHeaders(body))).rejects.toMatchObject({ code: "ECONNREFUSED" });
   });
 });
+
+describe("events serve: shutdown on a kept-alive connection", () => {
+  it("turns a new request away with 503 once closing, while the one in flight still gets its 200", async () => {
+    const { url, cleanup } = await STORES[0]!.fresh();
+    const store = await openStore(url);
+    cleanups.push(cleanup, () => store.close());
+    const slow: EventSink = { append: async (e) => (await new Promise((r) => setTimeout(r, 300)), store.append(e)), ping: () => store.ping() };
+    const { receiver } = await start({ sink: slow });
+    const { Agent } = await import("node:http");
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    cleanups.push(async () => agent.destroy());
+    const first = post(receiver.url, body, signedHeaders(body), agent);
+    await new Promise((r) => setTimeout(r, 100));
+    const closed = receiver.close();
+    const other = callbackBody({ type: 103, room: 1234, user: "bob", ms: 1_700_000_000_001 });
+    // Queued behind the first on the same socket: it reaches the receiver only after shutdown began.
+    const second = post(receiver.url, other, signedHeaders(other), agent).then((r) => r.status, () => 0);
+    expect((await first).status).toBe(200);
+    await closed;
+    expect([503, 0]).toContain(await second);
+    expect((await store.listRooms(APP, {}))[0]!.members.map((m) => m.userId)).toEqual(["alice"]);
+  });
+});

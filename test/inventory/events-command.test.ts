@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { main } from "../../src/commands/program.js";
 import { openStore } from "../../src/store/open.js";
@@ -75,6 +76,23 @@ describe("events ingest", () => {
     run.io.cwd = run.home;
     expect(await main(["events", "ingest", "--profile", "prod"], explicit.io)).toBe(0);
     expect(run.stdout() + run.stderr() + explicit.stdout() + explicit.stderr()).not.toMatch(/testKey|envKey/);
+  });
+});
+
+describe("events ingest, interrupted", () => {
+  it("stores what it had read and exits 130", async () => {
+    const { url } = await STORES[0]!.fresh();
+    const run = fakeIo({ TRTC_SDK_APP_ID: String(APP), TRTC_CALLBACK_KEY: KEY, TRTC_INVENTORY: url });
+    const stdin = new PassThrough();
+    run.io.stdin = stdin;
+    const exited = main(["events", "ingest"], run.io);
+    stdin.write(`${line(callbackBody({ type: 103, room: 3, user: "early", ms: T }))}\n`);
+    await new Promise((r) => setTimeout(r, 200));
+    run.abort.abort();
+    expect(await exited).toBe(130);
+    const store = await openStore(url);
+    expect((await store.listRooms(APP, {})).map((r) => r.members.map((m) => m.userId))).toEqual([["early"]]);
+    await store.close();
   });
 });
 

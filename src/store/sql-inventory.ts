@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import type { AppendOutcome, IncomingEvent } from "../events/types.js";
 import type { Db } from "./db.js";
 import { foldRooms, type PendingRoom } from "./room-writer.js";
-import { multiRow } from "./sql-batch.js";
 import { getRoom, listRooms } from "./room-reader.js";
+import { multiRow } from "./sql-batch.js";
 import type { InventoryStore, Room, RoomFilters, RoomKey } from "./types.js";
 
 const INSERT_EVENTS = (values: string) => `INSERT INTO events (sdk_app_id, dedupe_key, group_id, event_type, room_type, room_id, user_id, event_ms, role, source, body, received_ms)
@@ -26,14 +26,14 @@ export class SqlInventory implements InventoryStore {
   append(events: IncomingEvent[]): Promise<AppendOutcome[]> {
     const now = Date.now();
     return this.db.tx(async (q) => {
-      const keys = events.map((e) => `${e.sdkAppId}|${dedupeKey(e)}`);
+      const keys = events.map(dedupeKey);
       const rows = events.map((e, i) => {
         const r = e.event.room;
-        return [e.sdkAppId, keys[i]!.slice(keys[i]!.indexOf("|") + 1), e.event.groupId, e.event.type, r?.roomIdType ?? null, r ? String(r.roomId) : null, r?.userId ?? "", r?.eventMs ?? null, r?.role ?? null, e.source, e.raw, now];
+        return [e.sdkAppId, keys[i], e.event.groupId, e.event.type, r?.roomIdType ?? null, r ? String(r.roomId) : null, r?.userId ?? "", r?.eventMs ?? null, r?.role ?? null, e.source, e.raw, now];
       });
       // Inserted once each: the first of identical events in the batch is the stored one, the rest duplicates.
       const inserted = new Set((await multiRow(q, rows, INSERT_EVENTS)).map((row) => `${String(row.sdk_app_id)}|${String(row.dedupe_key)}`));
-      const outcomes = keys.map((k) => (inserted.delete(k) ? "stored" : "duplicate") as AppendOutcome);
+      const outcomes = events.map((e, i): AppendOutcome => (inserted.delete(`${e.sdkAppId}|${keys[i]}`) ? "stored" : "duplicate"));
       const rooms = new Map<string, PendingRoom>();
       events.forEach((e, i) => {
         const r = e.event.room;

@@ -9,7 +9,21 @@ const MEMBER_COLUMNS = ["room_type", "room_id", "user_id", "role", "since_ms"];
 type RoomRow = [string, string, unknown, unknown, unknown, unknown];
 type MemberRow = [string, string, string, Role, unknown];
 
-const iso = (ms: number) => new Date(ms).toISOString();
+const DAY_MS = 86_400_000;
+const days = new Map<number, string>();
+const pad = (n: number, width: number) => String(n).padStart(width, "0");
+
+/** toISOString, with the date part computed once per day: a listing formats 300,000 of these. */
+function iso(ms: number): string {
+  const day = Math.floor(ms / DAY_MS);
+  let date = days.get(day);
+  if (date === undefined) {
+    const full = new Date(day * DAY_MS).toISOString();
+    days.set(day, (date = full.slice(0, full.indexOf("T") + 1)));
+  }
+  const t = ms - day * DAY_MS;
+  return `${date}${pad(Math.floor(t / 3_600_000), 2)}:${pad(Math.floor(t / 60_000) % 60, 2)}:${pad(Math.floor(t / 1000) % 60, 2)}.${pad(t % 1000, 3)}Z`;
+}
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 
 function toRoom(sdkAppId: number, [type, id, live, created, last, closed]: RoomRow, members: RoomMember[]): Room {

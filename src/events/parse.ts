@@ -15,6 +15,9 @@ type Json = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 const isCount = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
+// Times must print as ISO 8601: up to 9999-12-31T23:59:59.999Z.
+const MAX_TIME_MS = 253_402_300_799_999;
+const isTimeMs = (v: unknown): v is number => isCount(v) && v <= MAX_TIME_MS;
 
 function cleanText(value: unknown, field: string, maxBytes: number): string {
   if (typeof value !== "string" || value.length === 0) throw new BadCallback(`${field} must be a non-empty string`);
@@ -36,7 +39,7 @@ function roomOf(info: Json): Pick<RoomEvent, "roomId" | "roomIdType"> {
 
 function roomEvent(type: number, info: Json): RoomEvent {
   if (type < 101 || type > 105) throw new BadCallback(`EventType ${type} is not a room event (101..105)`);
-  if (!isCount(info.EventMsTs)) throw new BadCallback("EventInfo.EventMsTs must be a non-negative integer (ms)");
+  if (!isTimeMs(info.EventMsTs)) throw new BadCallback("EventInfo.EventMsTs must be a time in ms (a non-negative integer up to year 9999)");
   if (info.EventTs !== undefined && !isCount(info.EventTs)) throw new BadCallback("EventInfo.EventTs must be a non-negative integer (s)");
   const needsUser = type === 103 || type === 104 || type === 105;
   const userId = needsUser || (type === 101 && info.UserId !== undefined) ? cleanText(info.UserId, "EventInfo.UserId", MAX_USER_ID_BYTES) : "";
@@ -61,7 +64,7 @@ export function parseCallback(raw: Buffer): CallbackEvent {
   const { EventGroupId: groupId, EventType: type, CallbackTs: callbackMs, EventInfo: info } = body;
   if (!isCount(groupId) || groupId === 0) throw new BadCallback("EventGroupId must be a positive integer");
   if (!isCount(type) || type === 0) throw new BadCallback("EventType must be a positive integer");
-  if (!isCount(callbackMs)) throw new BadCallback("CallbackTs must be a non-negative integer (ms)");
+  if (!isTimeMs(callbackMs)) throw new BadCallback("CallbackTs must be a time in ms (a non-negative integer up to year 9999)");
   if (!isObject(info)) throw new BadCallback("EventInfo must be an object");
   const event: CallbackEvent = { groupId, type, callbackMs };
   if (groupId === ROOM_EVENT_GROUP) event.room = roomEvent(type, info);

@@ -92,7 +92,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
     // Hostile input must never take the receiver down: whatever slips through is a 500.
     void work
       .catch((err: unknown) => {
-        options.onStoreError(err);
+        options.onReject(500, `internal error: ${(err as Error).message ?? String(err)}`);
         if (!res.headersSent) answer(res, 500, { code: 500, message: "internal error" });
       })
       .finally(() => {

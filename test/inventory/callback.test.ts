@@ -53,6 +53,8 @@ describe("callback body", () => {
     ["no EventGroupId", { EventType: 103, CallbackTs: 1, EventInfo: {} }],
     ["a room event type out of range", { EventGroupId: 1, EventType: 106, CallbackTs: 1, EventInfo: { RoomId: 1, EventMsTs: 1 } }],
     ["no EventMsTs", { EventGroupId: 1, EventType: 101, CallbackTs: 1, EventInfo: { RoomId: 1 } }],
+    ["an EventMsTs past year 9999", { EventGroupId: 1, EventType: 101, CallbackTs: 1, EventInfo: { RoomId: 1, EventMsTs: 9e15 } }],
+    ["a CallbackTs past year 9999 (any group)", { EventGroupId: 3, EventType: 301, CallbackTs: 9e15, EventInfo: {} }],
     ["a 103 without UserId", { EventGroupId: 1, EventType: 103, CallbackTs: 1, EventInfo: { RoomId: 1, EventMsTs: 1, Role: 20 } }],
     ["a 103 with Role 22", { EventGroupId: 1, EventType: 103, CallbackTs: 1, EventInfo: { RoomId: 1, EventMsTs: 1, UserId: "a", Role: 22 } }],
     ["numeric room 0", { EventGroupId: 1, EventType: 101, CallbackTs: 1, EventInfo: { RoomId: 0, EventMsTs: 1 } }],

@@ -7,7 +7,6 @@ const MAX_NUMERIC_ROOM = 4294967294;
 const MAX_STR_ROOM_BYTES = 64;
 // TRTC's own user ids are at most 32 bytes; a little slack costs nothing and loses no event.
 const MAX_USER_ID_BYTES = 128;
-const ROLES: Record<number, Role> = { 20: "anchor", 21: "audience" };
 const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
@@ -41,13 +40,11 @@ function roomEvent(type: number, info: Json): RoomEvent {
   if (type < 101 || type > 105) throw new BadCallback(`EventType ${type} is not a room event (101..105)`);
   if (!isTimeMs(info.EventMsTs)) throw new BadCallback("EventInfo.EventMsTs must be a time in ms (a non-negative integer up to year 9999)");
   if (info.EventTs !== undefined && !isCount(info.EventTs)) throw new BadCallback("EventInfo.EventTs must be a non-negative integer (s)");
-  const needsUser = type === 103 || type === 104 || type === 105;
-  const userId = needsUser || (type === 101 && info.UserId !== undefined) ? cleanText(info.UserId, "EventInfo.UserId", MAX_USER_ID_BYTES) : "";
-  let role: Role | null = null;
-  if (type === 103 || type === 105 || info.Role !== undefined) {
-    role = ROLES[info.Role as number] ?? null;
-    if (role === null) throw new BadCallback("EventInfo.Role must be 20 (anchor) or 21 (audience)");
-  }
+  // Only what the fold uses is required: a user for 103/104/105, a role for 103/105. A 101's or 102's
+  // UserId and a 101/102/104's Role are not needed, so an odd one there loses no event.
+  const userId = type === 103 || type === 104 || type === 105 ? cleanText(info.UserId, "EventInfo.UserId", MAX_USER_ID_BYTES) : "";
+  const role: Role | null = info.Role === 20 ? "anchor" : info.Role === 21 ? "audience" : null;
+  if (role === null && (type === 103 || type === 105)) throw new BadCallback("EventInfo.Role must be 20 (anchor) or 21 (audience)");
   if (info.Reason !== undefined && !isCount(info.Reason)) throw new BadCallback("EventInfo.Reason must be a non-negative integer");
   return { type: type as RoomEventType, ...roomOf(info), userId, eventMs: info.EventMsTs, role, reason: (info.Reason as number | undefined) ?? null };
 }

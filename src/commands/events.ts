@@ -51,6 +51,7 @@ async function serve(ctx: Context, cmd: Command, opts: ServeOptions): Promise<nu
     printReceiving(ctx.term, receiver.url, setup.sdkAppId, store.label, forward.map(redactUrl));
     if (!ctx.io.signal.aborted) await new Promise((resolve) => ctx.io.signal.addEventListener("abort", resolve, { once: true }));
     await receiver.close();
+    await ctx.term.outDrained();
     return ExitCode.ok;
   } finally {
     await store.close();
@@ -78,6 +79,7 @@ async function ingestCommand(ctx: Context, cmd: Command, fromFile: string | unde
     }).catch((err: Error) => {
       throw err instanceof CliError ? err : new CliError(`inventory ${store.label}: ${redactUrl(err.message)}`, ExitCode.failed, "StoreError");
     });
+    await ctx.term.outDrained();
     if (!ctx.run.quiet) printInfo(ctx.term, `${report.stored} stored, ${report.duplicates} duplicate, ${report.bad} bad line${report.bad === 1 ? "" : "s"} skipped`);
     return report.interrupted ? ExitCode.interrupted : report.bad > 0 ? ExitCode.failed : ExitCode.ok;
   } finally {

@@ -18,7 +18,7 @@ async function list(ctx: Context, cmd: Command, opts: ListOptions): Promise<numb
   const setup = await inventorySetup(ctx, cmd);
   const store = await openInventory(setup.url);
   try {
-    printRooms(ctx.term, await store.listRooms(setup.sdkAppId, filters), ctx.run.format, !filters.all);
+    await printRooms(ctx.term, await store.listRooms(setup.sdkAppId, filters), ctx.run.format, !filters.all);
     return ExitCode.ok;
   } finally {
     await store.close();

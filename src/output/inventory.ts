@@ -48,16 +48,36 @@ function memberList(room: Room, width = 40): string {
   return `${room.members.length}${text ? ` (${text})` : ""}`;
 }
 
-/** `rooms list`: a table, one JSON document, or one Room a line and a summary. */
-export function printRooms(term: Terminal, rooms: Room[], format: OutputFormat, live: boolean): void {
-  if (format === "json") return term.out(`${safeJson({ ok: true, rooms, summary: { count: rooms.length } }, 2)}\n`);
-  if (format === "ndjson") return term.out(`${rooms.map((r) => `${safeJson(r)}\n`).join("")}${safeJson({ summary: { count: rooms.length } })}\n`);
-  const rows = rooms.map((r) => [roomLabel(r), r.roomIdType, r.live ? "live" : "closed", shortTime(r.createdAt), shortTime(r.lastEventAt), escapeControls(memberList(r))]);
-  const head = ["ROOM", "TYPE", "STATE", "CREATED (UTC)", "LAST EVENT (UTC)", "MEMBERS"];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]!))).join("  ");
-  if (rows.length) term.out(`${term.outColor.bold(line(head))}\n${rows.map((row) => `${line(row)}\n`).join("")}`);
-  term.out(`${rooms.length} ${live ? "live " : ""}room${rooms.length === 1 ? "" : "s"}\n`);
+const CHUNK = 500;
+
+/** Writes in chunks, waiting whenever stdout backs up: 100,000 rooms must neither sit in memory twice nor be cut off at exit. */
+async function writeChunks<T>(term: Terminal, items: T[], render: (item: T, index: number) => string): Promise<void> {
+  for (let i = 0; i < items.length; i += CHUNK) {
+    term.out(items.slice(i, i + CHUNK).map((item, k) => render(item, i + k)).join(""));
+    await term.outDrained();
+  }
+}
+
+/** `rooms list`: a table, one JSON document (a Room a line inside it), or one Room a line and a summary. */
+export async function printRooms(term: Terminal, rooms: Room[], format: OutputFormat, live: boolean): Promise<void> {
+  const summary = { count: rooms.length };
+  if (format === "json") {
+    term.out('{\n  "ok": true,\n  "rooms": [');
+    await writeChunks(term, rooms, (r, i) => `${i ? "," : ""}\n    ${safeJson(r)}`);
+    term.out(`${rooms.length ? "\n  " : ""}],\n  "summary": ${safeJson(summary)}\n}\n`);
+  } else if (format === "ndjson") {
+    await writeChunks(term, rooms, (r) => `${safeJson(r)}\n`);
+    term.out(`${safeJson({ summary })}\n`);
+  } else {
+    const rows = rooms.map((r) => [roomLabel(r), r.roomIdType, r.live ? "live" : "closed", shortTime(r.createdAt), shortTime(r.lastEventAt), escapeControls(memberList(r))]);
+    const head = ["ROOM", "TYPE", "STATE", "CREATED (UTC)", "LAST EVENT (UTC)", "MEMBERS"];
+    const widths = head.map((h, i) => rows.reduce((w, row) => Math.max(w, row[i]!.length), h.length));
+    const line = (cells: string[]) => `${cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]!))).join("  ")}\n`;
+    if (rows.length) term.out(term.outColor.bold(line(head)));
+    await writeChunks(term, rows, line);
+    term.out(`${rooms.length} ${live ? "live " : ""}room${rooms.length === 1 ? "" : "s"}\n`);
+  }
+  await term.outDrained();
 }
 
 /** `rooms show`: one Room. */

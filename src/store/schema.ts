@@ -25,16 +25,26 @@ function v1(dialect: Db["dialect"]): string[] {
   ];
 }
 
+async function versionOf(q: Db["query"]): Promise<number> {
+  const found = (await q("SELECT MAX(version) AS v FROM schema_version"))[0]?.v;
+  return found === null || found === undefined ? 0 : Number(found);
+}
+
+function tooNew(version: number): ConfigError {
+  return new ConfigError(`the inventory's schema is version ${version}, newer than this trtc-admin understands (${SCHEMA_VERSION})`, "upgrade trtc-admin");
+}
+
 /** Creates or checks the schema; safe when several processes open a new database at once. */
 export async function migrate(db: Db): Promise<void> {
+  // A reader of an existing inventory takes no write lock: `rooms list` never waits for the receiver.
+  const seen = await versionOf(db.query).catch(() => 0);
+  if (seen > SCHEMA_VERSION) throw tooNew(seen);
+  if (seen === SCHEMA_VERSION) return;
   await db.tx(async (q) => {
     if (db.dialect === "postgres") await q(`SELECT pg_advisory_xact_lock(${SCHEMA_LOCK})`);
     await q("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
-    const found = (await q("SELECT MAX(version) AS v FROM schema_version"))[0]?.v;
-    const version = found === null || found === undefined ? 0 : Number(found);
-    if (version > SCHEMA_VERSION) {
-      throw new ConfigError(`the inventory's schema is version ${version}, newer than this trtc-admin understands (${SCHEMA_VERSION})`, "upgrade trtc-admin");
-    }
+    const version = await versionOf(q);
+    if (version > SCHEMA_VERSION) throw tooNew(version);
     if (version === SCHEMA_VERSION) return;
     for (const statement of v1(db.dialect)) await q(statement);
     await q("INSERT INTO schema_version (version) VALUES (?)", [SCHEMA_VERSION]);

@@ -1,7 +1,9 @@
 import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { BIN, baseEnv, run } from "../helpers/cli.js";
+import { openStore } from "../../src/store/open.js";
 import { APP, callbackBody, KEY, post, signedHeaders, STORES } from "./helpers.js";
+import { event } from "./store-events.js";
 
 /** The built binary as a real process: signals only exist there. */
 function serveProcess(env: NodeJS.ProcessEnv) {
@@ -45,6 +47,27 @@ describe("events serve as a process", () => {
     const listed = await run(["rooms", "list", "--json"], { env });
     expect(listed.code).toBe(0);
     expect(JSON.parse(listed.stdout).rooms[0].members).toHaveLength(acknowledged);
+    await cleanup();
+  });
+});
+
+describe("rooms list as a process", () => {
+  it("writes every room of a large listing through a pipe before exiting", async () => {
+    const { url: inventory, cleanup } = await STORES[0]!.fresh();
+    const store = await openStore(inventory);
+    const rooms = 20_000;
+    for (let i = 0; i < rooms; i += 2000) {
+      await store.append(Array.from({ length: 2000 }, (_, k) => event(103, `room-${i + k}`, 1_763_600_000_000 + i + k, `user-${i + k}`)));
+    }
+    await store.close();
+    const env = baseEnv({ TRTC_SDK_APP_ID: String(APP), TRTC_INVENTORY: inventory });
+    for (const format of ["ndjson", "json", "pretty"]) {
+      const { code, stdout } = await run(["rooms", "list", "--output", format], { env });
+      expect(code, format).toBe(0);
+      if (format === "ndjson") expect(stdout.trimEnd().split("\n")).toHaveLength(rooms + 1);
+      if (format === "json") expect(JSON.parse(stdout).rooms).toHaveLength(rooms);
+      if (format === "pretty") expect(stdout.trimEnd().split("\n").at(-1)).toBe(`${rooms} live rooms`);
+    }
     await cleanup();
   });
 });

@@ -62,6 +62,23 @@ describe("embedded store", () => {
     });
   });
 
+  it("opens for reading while another process holds the write lock: readers take none", async () => {
+    await withStore(embedded, async (store, url) => {
+      await store.append([event(103, 1, 1000, "a")]);
+      const { createClient } = await import("@libsql/client");
+      const writer = createClient({ url });
+      const tx = await writer.transaction("write");
+      await tx.execute("DELETE FROM members");
+      const started = performance.now();
+      const reader = await openStore(url);
+      expect((await reader.listRooms(APP, {}))[0]!.members).toHaveLength(1);
+      await reader.close();
+      expect(performance.now() - started).toBeLessThan(1000);
+      await tx.rollback();
+      writer.close();
+    });
+  });
+
   it("that cannot be opened is a configuration error (exit 3) naming the store", async () => {
     const file = join(tempDir(), "not-a-dir");
     writeFileSync(file, "x");

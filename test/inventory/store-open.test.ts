@@ -25,7 +25,7 @@ async function rawSql(url: string, sql: string): Promise<void> {
 }
 
 describe.each(STORES)("opening the store: $name", (factory) => {
-  describe.skipIf(factory.skip)("", () => {
+  describe.skipIf(factory.skip)(factory.skip ? "skipped: set TRTC_TEST_POSTGRES_URL to run" : "same suite for every store", () => {
     it("refuses a schema newer than it understands, as a configuration error", async () => {
       const { url, cleanup } = await factory.fresh();
       try {

@@ -13,7 +13,7 @@ const T = Date.parse("2026-11-20T10:00:00.000Z");
 const iso = (ms: number) => new Date(ms).toISOString();
 
 describe.each(STORES)("inventory store: $name", (factory) => {
-  describe.skipIf(factory.skip)("", () => {
+  describe.skipIf(factory.skip)(factory.skip ? "skipped: set TRTC_TEST_POSTGRES_URL to run" : "same suite for every store", () => {
     it("stores an event once: a duplicate, in the same batch or a later one, is acknowledged and applied once", async () => {
       await withStore(factory, async (store) => {
         const e = event(103, 1234, T, "alice");

@@ -198,6 +198,50 @@ if (only.length > 0) {
   process.exit(0);
 }
 
+// 7. Room inventory: signed callbacks per second into `events serve` (embedded store, each stored
+// before its 200), and `rooms list` of 100,000 live rooms, each as its own process.
+{
+  const { createHmac } = await import("node:crypto");
+  const { Agent, request } = await import("node:http");
+  const key = "benchKey";
+  const env = { ...process.env, TRTC_SDK_APP_ID: String(APP), TRTC_CALLBACK_KEY: key, TRTC_INVENTORY: `file:${join(work, "inventory.db")}`, NO_COLOR: "1" };
+  const serve = spawn(process.execPath, [bin, "events", "serve", "--port", "0", "--output", "ndjson"], { env, stdio: ["ignore", "ignore", "pipe"] });
+  const url = await new Promise((resolve) => createInterface({ input: serve.stderr }).on("line", (line) => /on (http:\/\/\S+)/.test(line) && resolve(/on (http:\/\/\S+)/.exec(line)[1])));
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const post = (raw) => new Promise((resolve) => {
+    const headers = { "Content-Type": "application/json", Sign: createHmac("sha256", key).update(raw).digest("base64"), SdkAppId: String(APP) };
+    request(url, { method: "POST", headers, agent }, (res) => res.resume().on("end", () => resolve(res.statusCode))).on("error", () => resolve(0)).end(raw);
+  });
+  const seconds = quick ? 2 : 5;
+  const t0 = Date.now();
+  let sent = 0;
+  let ok = 0;
+  const until = performance.now() + seconds * 1000;
+  const started = performance.now();
+  const body = (i) => Buffer.from(JSON.stringify({ EventGroupId: 1, EventType: 103, CallbackTs: t0 + i, EventInfo: { RoomId: 1 + (i % 3000), EventTs: Math.floor((t0 + i) / 1000), EventMsTs: t0 + i, UserId: `u${i}`, Role: 20 } }, null, "\t"));
+  await Promise.all(Array.from({ length: 64 }, async () => {
+    while (performance.now() < until) if ((await post(body(sent++))) === 200) ok++;
+  }));
+  const rate = sent / ((performance.now() - started) / 1000);
+  agent.destroy();
+  serve.kill("SIGTERM");
+  await new Promise((resolve) => serve.on("close", resolve));
+  record(`events serve: signed callbacks/s, embedded store, 64 connections (${ok}/${sent} answered 200)`, rate.toFixed(0), "≥ 2000");
+
+  const rooms = quick ? 20_000 : 100_000;
+  const { openStore } = await import(join(root, "dist/index.js"));
+  const store = await openStore(`file:${join(work, "rooms.db")}`);
+  for (let i = 0; i < rooms; i += 2000) {
+    await store.append(Array.from({ length: 2000 }, (_, k) => {
+      const room = { type: 103, roomId: i + k + 1, roomIdType: "numeric", userId: `u${i + k}`, eventMs: t0 + i + k, role: "anchor", reason: null };
+      return { sdkAppId: APP, event: { groupId: 1, type: 103, callbackMs: t0, room }, raw: Buffer.from("{}"), source: "trtc" };
+    }));
+  }
+  await store.close();
+  const list = timeRun(["rooms", "list", "--output", "ndjson"], { ...env, TRTC_INVENTORY: `file:${join(work, "rooms.db")}` });
+  record(`rooms list of ${rooms} live rooms, ndjson, whole process: ms (exit ${list.status})`, list.ms.toFixed(0), "< 2000");
+}
+
 const cpu = os.cpus()[0]?.model ?? "unknown CPU";
 const lines = [
   "# Benchmarks",

@@ -38,6 +38,8 @@ await build({
   format: "esm",
   platform: "node",
   target: "node20",
+  // The inventory's drivers stay packages: libsql loads a native addon, pg an optional native binding.
+  external: ["@libsql/client", "pg"],
   // Bundled CommonJS dependencies call require() for Node built-ins.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   define: { TRTC_ADMIN_VERSION: JSON.stringify(version) },

@@ -149,4 +149,6 @@ export type { IsMute, OperationKind, PlannedRequest, Result, ResultError, RoomId
 export { TrtcClient, type TrtcClientOptions, type TrtcCredential } from "./trtc/client.js";
 export { parseEndpoint } from "./trtc/endpoint.js";
 export { TrtcError } from "./trtc/errors.js";
+export { openStore } from "./store/open.js";
 export { Emulator, startEmulator, DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, type EmulatorOptions } from "./emulator/server.js";
+export type { InventoryStore, Room, RoomFilters } from "./store/types.js";

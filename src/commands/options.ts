@@ -32,6 +32,7 @@ export function globalOptions(): Option[] {
     new Option("--rate <n>", "max requests, retries included, in any second as the server sees them; 0 = off").argParser(numberIn(LIMITS.rate)).default(DEFAULTS.rate),
     new Option("--debug", `trace requests and responses on stderr, secrets redacted (env ${OPTION_ENV.debug}=1)`),
     new Option("-q, --quiet", "results only"),
+    new Option("--inventory <url>", env("room inventory: a file: or postgres:// URL", "inventory")),
     new Option("--no-color", "no colour (also NO_COLOR)"),
   ];
 }

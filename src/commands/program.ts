@@ -8,7 +8,9 @@ import { sniffFormat, sniffNoColor, type Io } from "./context.js";
 import { globalOptions } from "./options.js";
 import { doctorCommand } from "./doctor.js";
 import { emulatorCommand } from "./emulator.js";
+import { eventsCommand } from "./events.js";
 import { roomCommands } from "./room-commands.js";
+import { roomsCommand } from "./rooms.js";
 
 declare const TRTC_ADMIN_VERSION: string;
 
@@ -35,7 +37,7 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
     .showHelpAfterError("(run with --help for usage)")
     .addHelpText("after", EXIT_CODES);
   for (const option of globalOptions()) program.addOption(option);
-  const commands = [...roomCommands(io, done), configCommand(io, done), doctorCommand(io, done), emulatorCommand(io, done)];
+  const commands = [...roomCommands(io, done), configCommand(io, done), doctorCommand(io, done), emulatorCommand(io, done), eventsCommand(io, done), roomsCommand(io, done)];
   commands.push(completionCommand(io, done, () => program));
   for (const cmd of commands) program.addCommand(cmd);
   for (const cmd of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) {

@@ -7,6 +7,7 @@ export const OPTION_ENV = {
   endpoint: "TRTC_ENDPOINT",
   output: "TRTC_OUTPUT",
   debug: "TRTC_DEBUG",
+  inventory: "TRTC_INVENTORY",
 } as const;
 
 export type EnvOption = keyof typeof OPTION_ENV;

@@ -10,6 +10,8 @@ export interface ProfileConfig {
   secretKey?: string;
   sessionToken?: string;
   credentialCommand?: string;
+  callbackKey?: string;
+  inventory?: string;
 }
 
 export interface ConfigFile {
@@ -39,6 +41,8 @@ const PROFILE_KEYS: Record<keyof ProfileConfig, Check> = {
   secretKey: isString,
   sessionToken: isString,
   credentialCommand: isString,
+  callbackKey: isString,
+  inventory: isString,
 };
 
 const TOP_KEYS = ["defaultProfile", "profiles", "auditLog"];

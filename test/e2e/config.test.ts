@@ -91,13 +91,13 @@ describe("configuration end to end", () => {
   });
 
   it.each<[string, string, RegExp, string]>([
-    [".trtcrc", "profiles:\n  prod:\n    sdkAppID: 1\n", /\.trtcrc: profiles\.prod\.sdkAppID: unknown key/, "remove it; profile keys are sdkAppId, region, endpoint, roomIdType, secretId, secretKey, sessionToken, credentialCommand"],
+    [".trtcrc", "profiles:\n  prod:\n    sdkAppID: 1\n", /\.trtcrc: profiles\.prod\.sdkAppID: unknown key/, "remove it; profile keys are sdkAppId, region, endpoint, roomIdType, secretId, secretKey, sessionToken, credentialCommand, callbackKey, inventory"],
     [".trtcrc", "sdkAppId: abc\n", /sdkAppId: must be a positive integer/, "fix (top level).sdkAppId"],
     [".trtcrc", "sdkAppId: 1\nsecretId: ${NOPE_ID}\nsecretKey: x\n", /\(top level\)\.secretId: \$\{NOPE_ID\} is not set/, "export NOPE_ID=… or write the value into (top level).secretId"],
     [".trtcrc.json", "{ broken", /cannot be parsed/, "fix the syntax (YAML or JSON)"],
     [".trtcrc", "profiles:\n  a:\n    sdkAppId: 1\n   region: x\n", /\.trtcrc: cannot be parsed: bad indentation of a mapping entry \(line 4, column 4\)/, "fix the syntax (YAML or JSON)"],
     [".trtcrc", LOL_BOMB, /\.trtcrc: cannot be parsed: YAML aliases expand it to more than 10000 values/, "fix the syntax (YAML or JSON)"],
-    [".trtcrc", "__proto__: {sdkAppId: 1400000001}\nsdkAppId: 1400000001\n", /\.trtcrc: \(top level\)\.__proto__: unknown key/, "remove it; profile keys are sdkAppId, region, endpoint, roomIdType, secretId, secretKey, sessionToken, credentialCommand"],
+    [".trtcrc", "__proto__: {sdkAppId: 1400000001}\nsdkAppId: 1400000001\n", /\.trtcrc: \(top level\)\.__proto__: unknown key/, "remove it; profile keys are sdkAppId, region, endpoint, roomIdType, secretId, secretKey, sessionToken, credentialCommand, callbackKey, inventory"],
     [".trtcrc.json", '{"profiles": {}, "__proto__": {"defaultProfile": "x"}}', /\.trtcrc\.json: __proto__: unknown key/, "move it under a profile in profiles:, or remove it; top-level keys are defaultProfile, profiles, auditLog"],
     [".trtcrc", "defaultProfile: constructor\nprofiles: {a: {sdkAppId: 1400000001}}\n", /defaultProfile: names no profile \(got "constructor"\)/, "set it to one of: a"],
     [".trtcrc", "sdkAppId: 1400000001\nsecretId: id\nsecretKey: 987654321\n", /\(top level\)\.secretKey: must be a non-empty string \(got a number\)/, "fix (top level).secretKey"],

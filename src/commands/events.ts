@@ -1,0 +1,31 @@
+import { Command } from "commander";
+import { buildContext, type Io } from "./context.js";
+import type { ServeOptions } from "./events-actions.js";
+
+const actions = () => import("./events-actions.js");
+
+const SERVE_HELP = `
+The callback key comes from the profile's callbackKey or TRTC_CALLBACK_KEY, never a flag.
+Answers 200 {"code":0} once an event is stored; 401 bad Sign, 403 wrong SdkAppId, 400 not an event,
+413 over 64 KiB, 500 store failure. SIGINT/SIGTERM: stops accepting, finishes what is in flight, exit 0.
+
+Examples:
+  $ trtc-admin events serve --host 0.0.0.0 --port 8787 --path /trtc/callback   # key in TRTC_CALLBACK_KEY
+  $ trtc-admin events serve --forward https://app.example.com/trtc/callback --output ndjson`;
+
+export function eventsCommand(io: Io, done: (code: number) => void): Command {
+  const events = new Command("events").description("receive TRTC room callbacks into the room inventory");
+  const serveCmd = new Command("serve").description("HTTP receiver for TRTC room callbacks (point the console's callback URL here)")
+    .option("--host <host>", "address to listen on", "127.0.0.1")
+    .option("--port <port>", "port; 0 picks a free one", "8787")
+    .option("--path <path>", "callback path", "/")
+    .option("--forward <url>", "after storing, re-post each callback byte for byte to this URL (repeatable)", (v: string, all: string[] | undefined) => [...(all ?? []), v])
+    .addHelpText("after", SERVE_HELP)
+    .action(async (opts: ServeOptions, self: Command) => done(await (await actions()).serve(buildContext(self, io), self, opts)));
+  const ingestCmd = new Command("ingest").description("apply tee'd callbacks, one {\"headers\",\"body\"} JSON object a line")
+    .option("--from-file <path|->", "read from a file, or - for standard input (the default)")
+    .addHelpText("after", '\nEach line: {"headers": {"Sign": "…", "SdkAppId": "…"}, "body": "<raw body as a string>"}.\nBad lines are reported on stderr and skipped; exit 1 if any was.\n\nExample:\n  $ trtc-admin events ingest --from-file callbacks.jsonl')
+    .action(async (opts: { fromFile?: string }, self: Command) => done(await (await actions()).ingestCommand(buildContext(self, io), self, opts.fromFile)));
+  events.addHelpText("after", "\nExamples:\n  $ trtc-admin events serve --port 8787 --path /trtc/callback\n  $ trtc-admin events ingest --from-file callbacks.jsonl");
+  return events.addCommand(serveCmd).addCommand(ingestCmd);
+}

@@ -1,0 +1,44 @@
+import type { Command } from "commander";
+import { CliError, ExitCode, UsageError } from "../errors.js";
+import { printRoom, printRooms } from "../output/inventory.js";
+import { roomLabel } from "../output/render.js";
+import { parseRoom } from "../plan/ids.js";
+import type { RoomIdMode } from "../plan/types.js";
+import type { Context } from "./context.js";
+import { inventorySetup, openInventory } from "./inventory.js";
+import { filtersFrom, type FilterOptions } from "./room-filters.js";
+
+export interface ListOptions extends FilterOptions {
+  live?: boolean;
+  all?: boolean;
+}
+
+export async function list(ctx: Context, cmd: Command, opts: ListOptions): Promise<number> {
+  if (opts.live && opts.all) throw new UsageError("--live and --all cannot be used together");
+  const filters = { ...filtersFrom(opts), all: Boolean(opts.all) };
+  const setup = await inventorySetup(ctx, cmd);
+  const store = await openInventory(setup.url);
+  try {
+    await printRooms(ctx.term, await store.listRooms(setup.sdkAppId, filters), ctx.run.format, !filters.all);
+    return ExitCode.ok;
+  } finally {
+    await store.close();
+  }
+}
+
+export async function show(ctx: Context, cmd: Command, value: string, forced: RoomIdMode | undefined): Promise<number> {
+  // The id's syntax is checked before the configuration is read (exit 2 before 3).
+  parseRoom(value, forced ?? "auto");
+  const setup = await inventorySetup(ctx, cmd);
+  const room = parseRoom(value, forced ?? setup.settings.roomIdMode);
+  const store = await openInventory(setup.url);
+  try {
+    const found = await store.getRoom(setup.sdkAppId, { roomIdType: room.type, roomId: room.id });
+    const label = `${room.type} room ${roomLabel({ roomId: room.id, roomIdType: room.type })}`;
+    if (!found) throw new CliError(`the inventory has never seen ${label} of SdkAppId ${setup.sdkAppId}`, ExitCode.failed, "RoomNotFound", "is `events serve` receiving this app's callbacks? String and numeric rooms differ: try --str-room or --numeric-room");
+    printRoom(ctx.term, found, ctx.run.format);
+    return ExitCode.ok;
+  } finally {
+    await store.close();
+  }
+}

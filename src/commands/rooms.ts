@@ -1,0 +1,35 @@
+import { Command } from "commander";
+import { UsageError } from "../errors.js";
+import { buildContext, type Io } from "./context.js";
+import { addRoomFilterOptions } from "./room-filters.js";
+import type { ListOptions } from "./rooms-actions.js";
+
+const actions = () => import("./rooms-actions.js");
+
+const LIST_HELP = `
+Rooms of the profile's SdkAppId as the callbacks describe them (live ones unless --all).
+Filters combine with AND. Durations: an integer and s, m, h or d.
+
+Examples:
+  $ trtc-admin rooms list
+  $ trtc-admin rooms list --match 'ci-*' --idle-for 2h --json
+  $ trtc-admin rooms list --all --older-than 7d --output ndjson`;
+
+export function roomsCommand(io: Io, done: (code: number) => void): Command {
+  const rooms = new Command("rooms").description("read the room inventory built from TRTC's callbacks");
+  const listCmd = addRoomFilterOptions(new Command("list").description("list live rooms (or all) with their members"))
+    .option("--live", "live rooms only (the default)")
+    .option("--all", "closed rooms too")
+    .addHelpText("after", LIST_HELP)
+    .action(async (opts: ListOptions, self: Command) => done(await (await actions()).list(buildContext(self, io), self, opts)));
+  const showCmd = new Command("show").description("one room and its members").argument("<room>", "room id: a canonical decimal is a numeric room, anything else a string room")
+    .option("--str-room", "a string room")
+    .option("--numeric-room", "a numeric room")
+    .addHelpText("after", "\nExit 1 when the inventory has never seen the room.\n\nExamples:\n  $ trtc-admin rooms show 1234\n  $ trtc-admin rooms show --str-room 1234 --json")
+    .action(async (room: string, opts: { strRoom?: boolean; numericRoom?: boolean }, self: Command) => {
+      if (opts.strRoom && opts.numericRoom) throw new UsageError("--str-room and --numeric-room cannot be used together");
+      done(await (await actions()).show(buildContext(self, io), self, room, opts.strRoom ? "string" : opts.numericRoom ? "numeric" : undefined));
+    });
+  rooms.addHelpText("after", "\nExamples:\n  $ trtc-admin rooms list --match 'ci-*' --json\n  $ trtc-admin rooms show 1234");
+  return rooms.addCommand(listCmd).addCommand(showCmd);
+}

@@ -1,0 +1,47 @@
+interface Pending<T, R> {
+  item: T;
+  resolve: (result: R) => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * Group commit: items submitted while a write is in flight (or within the same tick) go
+ * into the next write together, so one durable commit answers many requests.
+ */
+export class GroupCommit<T, R> {
+  private queue: Pending<T, R>[] = [];
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly write: (items: T[]) => Promise<R[]>,
+    private readonly maxBatch = 500,
+  ) {}
+
+  submit(item: T): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      this.running ??= new Promise<void>((tick) => setImmediate(tick)).then(() => this.loop());
+    });
+  }
+
+  /** Resolves once everything submitted so far is written (or has failed). */
+  async drain(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async loop(): Promise<void> {
+    while (this.queue.length > 0) await this.commit(this.queue.splice(0, this.maxBatch));
+    this.running = undefined;
+  }
+
+  private async commit(batch: Pending<T, R>[]): Promise<void> {
+    try {
+      const results = await this.write(batch.map((p) => p.item));
+      batch.forEach((p, i) => p.resolve(results[i]!));
+    } catch (err) {
+      if (batch.length === 1) return batch[0]!.reject(err);
+      // One poisonous item must not fail the whole batch: retry each alone.
+      for (const p of batch) await this.commit([p]);
+    }
+  }
+}

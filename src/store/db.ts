@@ -1,0 +1,26 @@
+export type Row = Record<string, unknown>;
+
+/** Runs one statement with "?" placeholders. */
+export type Query = (sql: string, args?: unknown[]) => Promise<Row[]>;
+
+/** The little each database has to provide; the inventory's SQL is shared. */
+export interface Db {
+  dialect: "sqlite" | "postgres";
+  query: Query;
+  /**
+   * `SELECT <columns> <rest>` as arrays of values, for large results: row objects cost more than the
+   * query itself at 100,000 rooms. `rest` is FROM/WHERE only (no GROUP BY or ORDER BY).
+   */
+  selectArrays(columns: string[], rest: string, args: unknown[]): Promise<unknown[][]>;
+  /** Runs `fn` in one write transaction, committed durably before the promise resolves. */
+  tx<T>(fn: (q: Query) => Promise<T>): Promise<T>;
+  /**
+   * Serialises writers of the same rooms across processes for the rest of the transaction.
+   * SQLite needs nothing (one writer at a time); PostgreSQL takes advisory locks, in sorted order so two receivers cannot deadlock.
+   */
+  lockKeys(q: Query, keys: string[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const num = (v: unknown): number => Number(v);
+export const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));

@@ -1,0 +1,52 @@
+import { ConfigError } from "../errors.js";
+import type { Db } from "./db.js";
+
+export const SCHEMA_VERSION = 1;
+
+/** Fixed key for the PostgreSQL advisory lock that makes concurrent first starts safe. */
+const SCHEMA_LOCK = 7_261_870_901;
+
+function v1(dialect: Db["dialect"]): string[] {
+  const id = dialect === "postgres" ? "id BIGSERIAL PRIMARY KEY" : "id INTEGER PRIMARY KEY AUTOINCREMENT";
+  const blob = dialect === "postgres" ? "BYTEA" : "BLOB";
+  return [
+    // The event log is the truth; rooms and members are derived from it and can be re-folded.
+    `CREATE TABLE IF NOT EXISTS events (${id}, sdk_app_id BIGINT NOT NULL, dedupe_key TEXT NOT NULL, group_id INTEGER NOT NULL,
+      event_type INTEGER NOT NULL, room_type TEXT, room_id TEXT, user_id TEXT NOT NULL DEFAULT '', event_ms BIGINT, role TEXT,
+      source TEXT NOT NULL, body ${blob} NOT NULL, received_ms BIGINT NOT NULL)`,
+    "CREATE UNIQUE INDEX IF NOT EXISTS events_dedupe ON events (sdk_app_id, dedupe_key)",
+    "CREATE INDEX IF NOT EXISTS events_room ON events (sdk_app_id, room_type, room_id)",
+    `CREATE TABLE IF NOT EXISTS rooms (sdk_app_id BIGINT NOT NULL, room_type TEXT NOT NULL, room_id TEXT NOT NULL,
+      live INTEGER NOT NULL, created_ms BIGINT, last_ms BIGINT NOT NULL, last_rank INTEGER NOT NULL, closed_ms BIGINT,
+      member_count INTEGER NOT NULL, PRIMARY KEY (sdk_app_id, room_type, room_id))`,
+    "CREATE INDEX IF NOT EXISTS rooms_live ON rooms (sdk_app_id, live)",
+    `CREATE TABLE IF NOT EXISTS members (sdk_app_id BIGINT NOT NULL, room_type TEXT NOT NULL, room_id TEXT NOT NULL,
+      user_id TEXT NOT NULL, role TEXT NOT NULL, since_ms BIGINT NOT NULL, PRIMARY KEY (sdk_app_id, room_type, room_id, user_id))`,
+  ];
+}
+
+async function versionOf(q: Db["query"]): Promise<number> {
+  const found = (await q("SELECT MAX(version) AS v FROM schema_version"))[0]?.v;
+  return found === null || found === undefined ? 0 : Number(found);
+}
+
+function tooNew(version: number): ConfigError {
+  return new ConfigError(`the inventory's schema is version ${version}, newer than this trtc-admin understands (${SCHEMA_VERSION})`, "upgrade trtc-admin");
+}
+
+/** Creates or checks the schema; safe when several processes open a new database at once. */
+export async function migrate(db: Db): Promise<void> {
+  // A reader of an existing inventory takes no write lock: `rooms list` never waits for the receiver.
+  const seen = await versionOf(db.query).catch(() => 0);
+  if (seen > SCHEMA_VERSION) throw tooNew(seen);
+  if (seen === SCHEMA_VERSION) return;
+  await db.tx(async (q) => {
+    if (db.dialect === "postgres") await q(`SELECT pg_advisory_xact_lock(${SCHEMA_LOCK})`);
+    await q("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+    const version = await versionOf(q);
+    if (version > SCHEMA_VERSION) throw tooNew(version);
+    if (version === SCHEMA_VERSION) return;
+    for (const statement of v1(db.dialect)) await q(statement);
+    await q("INSERT INTO schema_version (version) VALUES (?)", [SCHEMA_VERSION]);
+  });
+}

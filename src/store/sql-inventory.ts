@@ -1,0 +1,80 @@
+import { createHash } from "node:crypto";
+import type { AppendOutcome, IncomingEvent } from "../events/types.js";
+import type { Db } from "./db.js";
+import { foldRooms, type PendingRoom } from "./room-writer.js";
+import { getRoom, listRooms } from "./room-reader.js";
+import { multiRow } from "./sql-batch.js";
+import type { InventoryStore, Room, RoomFilters, RoomKey } from "./types.js";
+
+const INSERT_EVENTS = (values: string) => `INSERT INTO events (sdk_app_id, dedupe_key, group_id, event_type, room_type, room_id, user_id, event_ms, role, source, body, received_ms)
+  VALUES ${values} ON CONFLICT (sdk_app_id, dedupe_key) DO NOTHING RETURNING sdk_app_id, dedupe_key`;
+
+/** Identical room events (type, room, user, EventMsTs) are one event; other groups dedupe on the exact body. */
+function dedupeKey(e: IncomingEvent): string {
+  const r = e.event.room;
+  if (!r) return `g|${createHash("sha256").update(e.raw).digest("hex")}`;
+  return `${e.source === "trtc" ? "r" : "a"}|${r.type}|${r.roomIdType}|${r.roomId}|${r.userId}|${r.eventMs}`;
+}
+
+/** The inventory over any Db: the event log is appended to, rooms are folded from it in the same transaction. */
+export class SqlInventory implements InventoryStore {
+  constructor(
+    private readonly db: Db,
+    readonly label: string,
+  ) {}
+
+  append(events: IncomingEvent[]): Promise<AppendOutcome[]> {
+    const now = Date.now();
+    return this.db.tx(async (q) => {
+      const keys = events.map(dedupeKey);
+      const rows = events.map((e, i) => {
+        const r = e.event.room;
+        return [e.sdkAppId, keys[i], e.event.groupId, e.event.type, r?.roomIdType ?? null, r ? String(r.roomId) : null, r?.userId ?? "", r?.eventMs ?? null, r?.role ?? null, e.source, e.raw, now];
+      });
+      // Inserted once each: the first of identical events in the batch is the stored one, the rest duplicates.
+      const inserted = new Set((await multiRow(q, rows, INSERT_EVENTS)).map((row) => `${String(row.sdk_app_id)}|${String(row.dedupe_key)}`));
+      const outcomes = events.map((e, i): AppendOutcome => (inserted.delete(`${e.sdkAppId}|${keys[i]}`) ? "stored" : "duplicate"));
+      const rooms = new Map<string, PendingRoom>();
+      events.forEach((e, i) => {
+        const r = e.event.room;
+        if (outcomes[i] !== "stored" || !r) return;
+        const id = `${e.sdkAppId}|${r.roomIdType}|${r.roomId}`;
+        if (!rooms.has(id)) rooms.set(id, { ref: { sdkAppId: e.sdkAppId, type: r.roomIdType, id: String(r.roomId) }, events: [] });
+        rooms.get(id)!.events.push({ type: r.type, userId: r.userId, eventMs: r.eventMs, role: r.role });
+      });
+      await this.db.lockKeys(q, [...rooms.keys()]);
+      await foldRooms(q, [...rooms.values()]);
+      return outcomes;
+    });
+  }
+
+  async closeRooms(sdkAppId: number, rooms: RoomKey[], atMs: number): Promise<void> {
+    const closes: IncomingEvent[] = rooms.map((key) => {
+      const body = { EventGroupId: 1, EventType: 102, CallbackTs: atMs, EventInfo: { RoomId: key.roomId, EventMsTs: atMs }, Source: "trtc-admin dismissal" };
+      const room = { type: 102 as const, roomId: key.roomId, roomIdType: key.roomIdType, userId: "", eventMs: atMs, role: null, reason: null };
+      return { sdkAppId, event: { groupId: 1, type: 102, callbackMs: atMs, room }, raw: Buffer.from(JSON.stringify(body)), source: "trtc-admin" };
+    });
+    for (let i = 0; i < closes.length; i += 500) await this.append(closes.slice(i, i + 500));
+  }
+
+  listRooms(sdkAppId: number, filters: RoomFilters, now = Date.now()): Promise<Room[]> {
+    return listRooms(this.db, sdkAppId, filters, now);
+  }
+
+  getRoom(sdkAppId: number, key: RoomKey): Promise<Room | undefined> {
+    return getRoom(this.db, sdkAppId, key);
+  }
+
+  async lastReceivedAt(sdkAppId: number): Promise<string | null> {
+    const v = (await this.db.query("SELECT received_ms AS v FROM events WHERE sdk_app_id = ? ORDER BY id DESC LIMIT 1", [sdkAppId]))[0]?.v;
+    return v === null || v === undefined ? null : new Date(Number(v)).toISOString();
+  }
+
+  async ping(): Promise<void> {
+    await this.db.query("SELECT 1 AS ok");
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+}

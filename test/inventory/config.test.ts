@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { defaultInventoryUrl, resolveCallbackKey, resolveInventoryUrl } from "../../src/config/inventory.js";
+import type { LoadedConfig } from "../../src/config/load.js";
+import { validateConfig } from "../../src/config/schema.js";
+
+const loaded = (raw: unknown, path = "/etc/trtc/.trtcrc"): LoadedConfig => ({ path, config: validateConfig(path, raw) });
+const profiles = loaded({ defaultProfile: "prod", profiles: { prod: { callbackKey: "${PROD_KEY}", inventory: "inv/prod.db" }, dev: { inventory: "postgres://u:p@db/trtc" } } });
+
+describe("callback key", () => {
+  it("the environment wins over the default profile; an explicitly chosen profile keeps its own", () => {
+    const env = { TRTC_CALLBACK_KEY: "fromEnv", PROD_KEY: "fromProfile" };
+    expect(resolveCallbackKey(profiles, {}, env)).toBe("fromEnv");
+    expect(resolveCallbackKey(profiles, { profile: "prod" }, env)).toBe("fromProfile");
+    expect(resolveCallbackKey(profiles, {}, { ...env, TRTC_PROFILE: "prod" })).toBe("fromProfile");
+    expect(resolveCallbackKey(profiles, { profile: "dev" }, env)).toBe("fromEnv");
+  });
+
+  it("missing, or an unset ${VAR}: a configuration error that names no secret", () => {
+    expect(() => resolveCallbackKey(undefined, {}, {})).toThrow(expect.objectContaining({ exitCode: 3, message: "no callback key" }));
+    expect(() => resolveCallbackKey(profiles, { profile: "prod" }, {})).toThrow(/\$\{PROD_KEY\} is not set/);
+  });
+
+  it("is a known profile key", () => {
+    expect(() => loaded({ callbackKey: 5 })).toThrow(/callbackKey: must be a non-empty string/);
+  });
+});
+
+describe("inventory URL", () => {
+  const cwd = "/work/here";
+
+  it("--inventory, then TRTC_INVENTORY, then the profile's, then the embedded default", () => {
+    expect(resolveInventoryUrl(profiles, { inventory: "file:/a.db" }, { TRTC_INVENTORY: "file:/b.db" }, cwd)).toBe("file:/a.db");
+    expect(resolveInventoryUrl(profiles, {}, { TRTC_INVENTORY: "postgres://db/x" }, cwd)).toBe("postgres://db/x");
+    expect(resolveInventoryUrl(profiles, {}, {}, cwd)).toBe("file:/etc/trtc/inv/prod.db");
+    expect(resolveInventoryUrl(profiles, { profile: "dev" }, {}, cwd)).toBe("postgres://u:p@db/trtc");
+    expect(resolveInventoryUrl(undefined, {}, { HOME: "/home/op" }, cwd)).toBe("file:/home/op/.local/state/trtc-admin/inventory.db");
+  });
+
+  it("the default follows XDG_STATE_HOME when it is absolute", () => {
+    expect(defaultInventoryUrl({ XDG_STATE_HOME: "/var/state", HOME: "/home/op" })).toBe("file:/var/state/trtc-admin/inventory.db");
+    expect(defaultInventoryUrl({ XDG_STATE_HOME: "relative", HOME: "/home/op" })).toBe("file:/home/op/.local/state/trtc-admin/inventory.db");
+  });
+
+  it("a bare path is a file relative to the working directory; another scheme is refused (flag 2, environment or profile 3)", () => {
+    expect(resolveInventoryUrl(undefined, { inventory: "x/inv.db" }, {}, cwd)).toBe("file:/work/here/x/inv.db");
+    expect(() => resolveInventoryUrl(undefined, { inventory: "mysql://db/x" }, {}, cwd)).toThrow(expect.objectContaining({ exitCode: 2 }));
+    expect(() => resolveInventoryUrl(undefined, {}, { TRTC_INVENTORY: "redis://x" }, cwd)).toThrow(expect.objectContaining({ exitCode: 3 }));
+    expect(() => resolveInventoryUrl(loaded({ inventory: "http://x" }), {}, {}, cwd)).toThrow(expect.objectContaining({ exitCode: 3 }));
+  });
+});

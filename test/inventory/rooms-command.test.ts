@@ -1,0 +1,157 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { main } from "../../src/commands/program.js";
+import { openStore } from "../../src/store/open.js";
+import { APP, fakeIo, STORES } from "./helpers.js";
+import { event } from "./store-events.js";
+
+const T = Date.now();
+const min = 60_000;
+
+async function seeded(): Promise<string> {
+  const { url } = await STORES[0]!.fresh();
+  const store = await openStore(url);
+  await store.append([
+    event(103, 1234, T - 90 * min, "alice"),
+    event(103, 1234, T - 80 * min, "bob", "audience"),
+    event(103, "ci-7-a", T - 3 * min, "carol"),
+    event(101, "ci-7-b", T - 200 * min),
+    event(103, "done", T - 10 * min, "dave"),
+    event(102, "done", T - 5 * min),
+  ]);
+  await store.close();
+  return url;
+}
+
+async function cli(args: string[], env: Record<string, string> = {}) {
+  const run = fakeIo({ TRTC_SDK_APP_ID: String(APP), ...env });
+  const code = await main(args, run.io);
+  return { code, stdout: run.stdout(), stderr: run.stderr(), home: run.home };
+}
+
+describe("rooms list", () => {
+  it("json: {ok, rooms, summary}; live rooms only, numeric first", async () => {
+    const url = await seeded();
+    const { code, stdout } = await cli(["rooms", "list", "--json", "--inventory", url]);
+    expect(code).toBe(0);
+    const doc = JSON.parse(stdout);
+    expect(Object.keys(doc)).toEqual(["ok", "rooms", "summary"]);
+    expect(doc.ok).toBe(true);
+    expect(doc.summary).toEqual({ count: 3 });
+    expect(doc.rooms.map((r: { roomId: unknown }) => r.roomId)).toEqual([1234, "ci-7-a", "ci-7-b"]);
+    expect(doc.rooms[0]).toEqual({
+      sdkAppId: APP,
+      roomId: 1234,
+      roomIdType: "numeric",
+      live: true,
+      createdAt: new Date(T - 90 * min).toISOString(),
+      lastEventAt: new Date(T - 80 * min).toISOString(),
+      closedAt: null,
+      members: [
+        { userId: "alice", role: "anchor", since: new Date(T - 90 * min).toISOString() },
+        { userId: "bob", role: "audience", since: new Date(T - 80 * min).toISOString() },
+      ],
+    });
+  });
+
+  it("ndjson: one Room a line, then the summary; filters combine", async () => {
+    const url = await seeded();
+    const { code, stdout } = await cli(["rooms", "list", "-o", "ndjson", "--match", "ci-*", "--older-than", "1h"], { TRTC_INVENTORY: url });
+    expect(code).toBe(0);
+    const lines = stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.roomId ?? l)).toEqual(["ci-7-b", { summary: { count: 1 } }]);
+  });
+
+  it("--all shows closed rooms; --empty and --idle-for filter", async () => {
+    const url = await seeded();
+    const ids = async (...args: string[]) => (await cli(["rooms", "list", "-o", "ndjson", "--inventory", url, ...args])).stdout.trimEnd().split("\n").slice(0, -1).map((l) => JSON.parse(l).roomId);
+    expect(await ids("--all")).toEqual([1234, "ci-7-a", "ci-7-b", "done"]);
+    expect(await ids("--empty")).toEqual(["ci-7-b"]);
+    expect(await ids("--idle-for", "30m")).toEqual([1234, "ci-7-b"]);
+  });
+
+  it("pretty: a table and a count on stdout", async () => {
+    const url = await seeded();
+    const { code, stdout } = await cli(["rooms", "list", "--inventory", url]);
+    expect(code).toBe(0);
+    const lines = stdout.trimEnd().split("\n");
+    expect(lines[0]).toMatch(/^ROOM +TYPE +STATE +CREATED \(UTC\) +LAST EVENT \(UTC\) +MEMBERS$/);
+    expect(lines[1]).toMatch(/^1234 +numeric +live +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d +.* 2 \(alice, bob\)$/);
+    expect(lines[2]).toMatch(/^"ci-7-a" +string +live /);
+    expect(lines.at(-1)).toBe("3 live rooms");
+  });
+
+  it.each([
+    [["--idle-for", "2w"], /invalid --idle-for "2w"/],
+    [["--older-than", "1.5h"], /invalid --older-than "1.5h"/],
+    [["--live", "--all"], /--live and --all/],
+  ])("%j is a usage error (exit 2), before any configuration is needed", async (args, message) => {
+    const run = fakeIo();
+    const code = await main(["rooms", "list", ...args], run.io);
+    expect(code).toBe(2);
+    expect(run.stderr()).toMatch(message);
+  });
+
+  it("without an SdkAppId, or with a store that cannot be opened: exit 3", async () => {
+    const run = fakeIo();
+    expect(await main(["rooms", "list"], run.io)).toBe(3);
+    expect(run.stderr()).toMatch(/no SdkAppId/);
+    const bad = await cli(["rooms", "list", "--json", "--inventory", "postgres://u:hunter2@127.0.0.1:1/x"]);
+    expect(bad.code).toBe(3);
+    expect(JSON.parse(bad.stdout)).toMatchObject({ ok: false, error: { code: "ConfigError" } });
+    expect(bad.stdout + bad.stderr).not.toContain("hunter2");
+  });
+
+  it("--inventory beats TRTC_INVENTORY, which beats the profile's inventory", async () => {
+    const [a, b, c] = [await seeded(), (await STORES[0]!.fresh()).url, (await STORES[0]!.fresh()).url];
+    const run = fakeIo({ TRTC_SDK_APP_ID: String(APP) });
+    writeFileSync(join(run.home, ".trtcrc"), `inventory: ${c.slice(5)}\n`);
+    const count = async (args: string[], env: Record<string, string> = {}) => {
+      const r = fakeIo({ TRTC_SDK_APP_ID: String(APP), ...env });
+      r.io.cwd = run.home;
+      expect(await main(["rooms", "list", "--json", ...args], r.io)).toBe(0);
+      return JSON.parse(r.stdout()).summary.count;
+    };
+    expect(await count(["--inventory", a], { TRTC_INVENTORY: b })).toBe(3);
+    expect(await count([], { TRTC_INVENTORY: a })).toBe(3);
+    expect(await count([], {})).toBe(0);
+    expect(await count(["--inventory", b])).toBe(0);
+  });
+});
+
+describe("rooms show", () => {
+  it("json {ok, room}; the JSON type of the id decides the room", async () => {
+    const url = await seeded();
+    const numeric = await cli(["rooms", "show", "1234", "--json", "--inventory", url]);
+    expect(numeric.code).toBe(0);
+    expect(JSON.parse(numeric.stdout)).toMatchObject({ ok: true, room: { roomId: 1234, roomIdType: "numeric", live: true } });
+    const str = await cli(["rooms", "show", "--str-room", "1234", "--json", "--inventory", url]);
+    expect(str.code).toBe(1);
+    expect(JSON.parse(str.stdout)).toMatchObject({ ok: false, error: { code: "RoomNotFound" } });
+  });
+
+  it("pretty: the room and its members", async () => {
+    const url = await seeded();
+    const { code, stdout } = await cli(["rooms", "show", "ci-7-a", "--inventory", url]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^room +"ci-7-a" \(string\)\nstate +live\n/);
+    expect(stdout).toMatch(/\n {2}carol {2}anchor {2}since \d{4}-/);
+  });
+
+  it("never seen: exit 1; an invalid id: exit 2", async () => {
+    const url = await seeded();
+    expect((await cli(["rooms", "show", "999", "--inventory", url])).code).toBe(1);
+    expect((await cli(["rooms", "show", "--numeric-room", "abc", "--inventory", url])).code).toBe(2);
+    expect((await cli(["rooms", "show", "a\u0007b", "--inventory", url])).code).toBe(2);
+  });
+});
+
+describe("help", () => {
+  it.each([[["events"]], [["events", "serve"]], [["events", "ingest"]], [["rooms"]], [["rooms", "list"]], [["rooms", "show"]]])("trtc-admin %j --help shows usage with examples", async (args) => {
+    const run = fakeIo();
+    expect(await main([...args, "--help"], run.io)).toBe(0);
+    expect(run.stdout()).toMatch(/^Usage: trtc-admin/);
+    expect(run.stdout()).toMatch(/Examples?:\n {2}\$ trtc-admin/);
+  });
+});

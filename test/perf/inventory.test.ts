@@ -1,0 +1,89 @@
+import { spawn } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import type { IncomingEvent } from "../../src/events/types.js";
+import { main } from "../../src/commands/program.js";
+import { openStore } from "../../src/store/open.js";
+import { baseEnv, BIN } from "../helpers/cli.js";
+import { APP, callbackBody, fakeIo, KEY, signedHeaders, STORES } from "../inventory/helpers.js";
+import { blast } from "../inventory/load.js";
+
+// The two performance goals, in one file so they never run at the same time as each other.
+const SECONDS = 3;
+const CONCURRENCY = 64;
+
+describe("events serve throughput (embedded store)", () => {
+  it(`answers ≥ 2,000 signed events/s, each stored before its 200, sustained over ${SECONDS} s`, async () => {
+    const { url: inventory, cleanup } = await STORES[0]!.fresh();
+    // The receiver as deployed: its own process, printing a line per event; the client is this test process.
+    const env = baseEnv({ TRTC_SDK_APP_ID: String(APP), TRTC_CALLBACK_KEY: KEY, TRTC_INVENTORY: inventory });
+    const child = spawn(process.execPath, [BIN, "events", "serve", "--port", "0", "--output", "ndjson"], { env, stdio: ["ignore", "pipe", "pipe"] });
+    let lines = 0;
+    child.stdout.on("data", (d: Buffer) => (lines += d.toString().split("\n").length - 1));
+    let stderr = "";
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stderr.setEncoding("utf8").on("data", (d: string) => {
+        stderr += d;
+        const found = / on (http:\/\/\S+)/.exec(stderr)?.[1];
+        if (found) resolve(found);
+      });
+      child.on("exit", () => reject(new Error(stderr)));
+    });
+    const t0 = Date.now();
+    // Many clients joining at once: a 101 and a burst of 103s across a few thousand rooms, from 64 connections.
+    const load = await blast(
+      url,
+      (i) => {
+        const raw = callbackBody({ type: i % 10 === 0 ? 101 : 103, room: 1 + (i % 3000), user: `u${i}`, ms: t0 + i });
+        return { raw, headers: signedHeaders(raw) };
+      },
+      CONCURRENCY,
+      SECONDS,
+    );
+    const rate = load.sent / load.seconds;
+    console.log(`events serve (process), embedded store: ${load.sent} events in ${load.seconds.toFixed(2)} s = ${rate.toFixed(0)} events/s`);
+    const exited = new Promise((resolve) => child.on("close", resolve));
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    const store = await openStore(inventory);
+    const members = (await store.listRooms(APP, {})).reduce((n, r) => n + r.members.length, 0);
+    await store.close();
+    await cleanup();
+    expect(load.statuses).toEqual({ 200: load.sent });
+    expect(lines).toBe(load.sent);
+    // Every 200 was a durable store: each 103 is a member now.
+    expect(members).toBe(load.sent - Math.ceil(load.sent / 10));
+    expect(rate).toBeGreaterThanOrEqual(2000);
+  });
+});
+
+const ROOMS = 100_000;
+
+describe("rooms list at scale (embedded store)", () => {
+  it(`lists ${ROOMS.toLocaleString("en")} live rooms in under 2 s`, async () => {
+    const { url, cleanup } = await STORES[0]!.fresh();
+    const store = await openStore(url);
+    const t0 = Date.UTC(2026, 10, 20);
+    // Fast to build: one 103 per room, stored in large batches (the fold is the same as the receiver's).
+    for (let i = 0; i < ROOMS; i += 2000) {
+      const batch: IncomingEvent[] = [];
+      for (let r = i; r < i + 2000; r++) {
+        const room = { type: 103 as const, roomId: r % 2 ? r + 1 : `ci-${r}`, roomIdType: r % 2 ? ("numeric" as const) : ("string" as const), userId: `u${r}`, eventMs: t0 + r, role: "anchor" as const, reason: null };
+        batch.push({ sdkAppId: APP, event: { groupId: 1, type: 103, callbackMs: t0 + r, room }, raw: Buffer.from("{}"), source: "trtc" });
+      }
+      await store.append(batch);
+    }
+    await store.close();
+
+    const run = fakeIo({ TRTC_SDK_APP_ID: String(APP), TRTC_INVENTORY: url });
+    const started = performance.now();
+    const code = await main(["rooms", "list", "--output", "ndjson"], run.io);
+    const ms = performance.now() - started;
+    console.log(`rooms list of ${ROOMS} live rooms (ndjson, in-process, store opened and closed): ${ms.toFixed(0)} ms`);
+    const lines = run.stdout().trimEnd().split("\n");
+    await cleanup();
+    expect(code).toBe(0);
+    expect(lines).toHaveLength(ROOMS + 1);
+    expect(JSON.parse(lines.at(-1)!)).toEqual({ summary: { count: ROOMS } });
+    expect(ms).toBeLessThan(2000);
+  });
+});

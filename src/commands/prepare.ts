@@ -6,7 +6,8 @@ import { parseRoom } from "../plan/ids.js";
 import { openInput, type InputSource } from "../plan/input.js";
 import { checkArguments, planDismiss, planKick, planMute } from "../plan/plan.js";
 import { Repeats } from "../plan/repeats.js";
-import type { IsMute, OperationKind, PlannedRequest, RoomIdMode } from "../plan/types.js";
+import type { IsMute, OperationKind, PlannedRequest, Result, RoomIdMode } from "../plan/types.js";
+import type { LiveFilters } from "../store/live.js";
 import type { Context } from "./context.js";
 
 export interface RoomOperation {
@@ -23,6 +24,10 @@ export interface RoomOperation {
   yes: boolean;
   dryRun: boolean;
   ignoreMissing: boolean;
+  /** dismiss --live: the inventory's live rooms matching these filters, instead of rooms given. */
+  live?: LiveFilters;
+  /** --inventory, for --live. */
+  inventory?: string;
 }
 
 /** An operation checked end to end: every id valid, the config resolved, nothing sent yet. */
@@ -33,6 +38,8 @@ export interface Prepared {
   preview: PlannedRequest[];
   /** The requests, read again from the same input snapshot (repeats replayed, not re-found). */
   requests(): AsyncIterable<PlannedRequest>;
+  /** dismiss --live: closes in the inventory the rooms these results dismissed. */
+  closeRooms?: (results: Result[]) => Promise<number>;
   close(): Promise<void>;
 }
 
@@ -44,19 +51,27 @@ const nothingGiven = (op: RoomOperation) => (op.kind === "dismiss" ? "no rooms g
 
 /** What the command line alone decides: usage errors come before any config is read. */
 export function checkUsage(ctx: Context, op: RoomOperation): void {
+  const interactive = ctx.term.stdinIsTTY && ctx.term.stderrIsTTY;
+  if (op.live) {
+    if (op.items.length > 0 || op.fromFile !== undefined) throw new UsageError("--live takes no rooms: it dismisses the inventory's live rooms that match the filters", "drop the room arguments or --from-file, or drop --live");
+    if (!op.yes && !op.dryRun && !interactive) throw new UsageError("--yes is required when not running interactively");
+    return;
+  }
   if (op.items.length === 0 && op.fromFile === undefined) throw new UsageError(nothingGiven(op), "pass them as arguments or with --from-file <path|->");
   if (op.fromFile === "-" && !op.yes && !op.dryRun) {
     throw new UsageError("--yes is required with --from-file -", "standard input carries the ids, so it cannot also answer the confirmation");
   }
-  if (!op.yes && !op.dryRun && !(ctx.term.stdinIsTTY && ctx.term.stderrIsTTY)) throw new UsageError("--yes is required when not running interactively");
+  if (!op.yes && !op.dryRun && !interactive) throw new UsageError("--yes is required when not running interactively");
   checkArguments(op.kind, op.room, op.items, op.roomIdMode);
 }
 
 /** Reads config and input, and validates every request before anything is sent. */
 export async function prepare(ctx: Context, op: RoomOperation): Promise<Prepared> {
   const { io } = ctx;
-  const settings = resolveSettings(await loadConfig(ctx.flags.config, io.cwd, io.env), ctx.flags, io.env);
+  const loaded = await loadConfig(ctx.flags.config, io.cwd, io.env);
+  const settings = resolveSettings(loaded, ctx.flags, io.env);
   throwIfInterrupted(io.signal);
+  if (op.live) return (await import("./live.js")).prepareLive(ctx, op, loaded, settings);
   const mode = op.roomIdMode ?? settings.roomIdMode;
   const room = op.kind === "dismiss" ? undefined : parseRoom(op.room!, mode);
   const source: InputSource = await openInput(op.items, op.fromFile, io.stdin, io.signal);

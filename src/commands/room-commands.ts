@@ -1,7 +1,9 @@
 import { Command } from "commander";
+import { UsageError } from "../errors.js";
 import type { RoomIdMode } from "../plan/types.js";
 import { buildContext, type Io } from "./context.js";
 import { muteOptions, safetyOptions } from "./options.js";
+import { addRoomFilterOptions, filtersFrom, type FilterOptions } from "./room-filters.js";
 import type { RoomOperation } from "./room-operation.js";
 
 type Run = (code: number) => void;
@@ -46,7 +48,8 @@ Examples:
   $ trtc-admin dismiss 1234                   # numeric room (DismissRoom)
   $ trtc-admin dismiss --str-room 1234 --yes  # string room "1234" (DismissRoomByStrRoomId)
   $ trtc-admin dismiss --from-file rooms.txt --yes --ignore-missing
-  $ trtc-admin dismiss 1234 standup --dry-run --json`;
+  $ trtc-admin dismiss 1234 standup --dry-run --json
+  $ trtc-admin dismiss --live --match 'ci-*' --idle-for 2h --yes   # rooms the inventory shows live`;
 
 const MUTE_EXAMPLES = `
 Examples:
@@ -71,8 +74,13 @@ export function roomCommands(io: Io, done: Run): Command[] {
     const cmd = new Command(name).description(description);
     cmd.argument(mode ? "<roomId...>" : "[room...]", mode ? `${mode} room ids` : "room ids: canonical decimals are numeric rooms, anything else string rooms");
     addSafetyOptions(cmd, mode === undefined).addHelpText("after", examples);
-    cmd.action(async (rooms: string[], opts: SafetyOptions, self: Command) => {
-      done(await run(self, io, { kind: "dismiss", items: rooms, fromFile: opts.fromFile, roomIdMode: mode ?? modeFrom(opts), yes: Boolean(opts.yes), dryRun: Boolean(opts.dryRun), ignoreMissing: Boolean(opts.ignoreMissing) }));
+    // Only the plain dismiss reads the inventory; the API-named forms take the rooms they are given.
+    if (mode === undefined) addRoomFilterOptions(cmd.option("--live", "dismiss the inventory's live rooms matching the filters below (exactly what `rooms list` shows)"));
+    cmd.action(async (rooms: string[], opts: SafetyOptions & FilterOptions & { live?: boolean }, self: Command) => {
+      const filters = filtersFrom(opts);
+      if (!opts.live && Object.keys(filters).length > 0) throw new UsageError("--match, --idle-for, --older-than and --empty filter the inventory's rooms: they need --live");
+      const inventory = self.optsWithGlobals<{ inventory?: string }>().inventory;
+      done(await run(self, io, { kind: "dismiss", items: rooms, fromFile: opts.fromFile, roomIdMode: mode ?? modeFrom(opts), yes: Boolean(opts.yes), dryRun: Boolean(opts.dryRun), ignoreMissing: Boolean(opts.ignoreMissing), ...(opts.live ? { live: filters } : {}), ...(inventory !== undefined ? { inventory } : {}) }));
     });
     return cmd;
   };

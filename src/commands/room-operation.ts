@@ -2,10 +2,10 @@ import { describeCredentialSource, loadCredential } from "../config/credentials.
 import { ConfigError, ExitCode, InterruptedError, UsageError } from "../errors.js";
 import { AuditLog } from "../output/audit.js";
 import { confirmOperation } from "../output/dialogs.js";
-import { printBreadcrumb, printRetry, printTrace, printWarning } from "../output/messages.js";
+import { printBreadcrumb, printInfo, printRetry, printTrace, printWarning } from "../output/messages.js";
 import { createProgress } from "../output/progress.js";
 import { Reporter } from "../output/reporter.js";
-import { plannedResult } from "../plan/types.js";
+import { plannedResult, type Result } from "../plan/types.js";
 import { proxyProblem } from "../trtc/proxy.js";
 import type { Context } from "./context.js";
 import { checkUsage, prepare, throwIfInterrupted, type Prepared, type RoomOperation } from "./prepare.js";
@@ -16,6 +16,13 @@ function verbFor(op: RoomOperation, total: number): string {
   if (op.kind === "kick") return "Kick these users";
   if (op.kind === "mute") return `${op.isMute === 0 ? "Unmute" : "Mute"} these users`;
   return `Dismiss ${total === 1 ? "this room" : `these ${total} rooms`}`;
+}
+
+async function nothingToDo(ctx: Context): Promise<number> {
+  const { run, term } = ctx;
+  if (run.format === "pretty" && !run.quiet) printInfo(term, "no live room in the inventory matches: nothing to dismiss");
+  new Reporter(run.format, term, await createProgress(term, 0, false), run.quiet).finish();
+  return ExitCode.ok;
 }
 
 async function dryRun(ctx: Context, prepared: Prepared): Promise<number> {
@@ -47,6 +54,8 @@ export async function runRoomOperation(ctx: Context, op: RoomOperation): Promise
       printBreadcrumb(term, { profile: settings.profile, sdkAppId, region: settings.region, endpoint: settings.endpoint.url, credentials });
     }
     if (op.dryRun) return await dryRun(ctx, prepared);
+    // dismiss --live with no match: nothing to send, nothing to confirm.
+    if (total === 0) return await nothingToDo(ctx);
 
     // A run that cannot be audited does not start; a write that fails mid-run stops new requests.
     const auditFailed = new AbortController();
@@ -62,6 +71,7 @@ export async function runRoomOperation(ctx: Context, op: RoomOperation): Promise
       throwIfInterrupted(io.signal);
       const { sendAll, exitCodeFor } = await engine!;
       const reporter = new Reporter(run.format, term, await createProgress(term, total, !run.quiet), run.quiet);
+      const dismissed: Result[] = [];
       const debug = run.debug ? { trace: (event: Parameters<typeof printTrace>[1]) => printTrace(term, event), onRetry: printRetry.bind(null, term) } : {};
       const report = await sendAll(
         prepared.requests(),
@@ -80,9 +90,12 @@ export async function runRoomOperation(ctx: Context, op: RoomOperation): Promise
         },
         (result) => {
           audit?.record(result);
+          if (prepared.closeRooms) dismissed.push(result);
           return reporter.result(result);
         },
       );
+      const closing = await prepared.closeRooms?.(dismissed).then(() => undefined, (err: Error) => err);
+      if (closing) printWarning(term, `the rooms were dismissed, but the inventory could not record it: ${closing.message}`);
       const code = exitCodeFor(reporter.finish(), report, io.signal.aborted);
       const auditError = await audit?.close().then(() => undefined, (err: Error) => err);
       if (!auditError) return code;

@@ -1,0 +1,43 @@
+import { resolveInventoryUrl } from "../config/inventory.js";
+import type { LoadedConfig } from "../config/load.js";
+import { requireSdkAppId, type Settings } from "../config/resolve.js";
+import { PREVIEW_SIZE } from "../output/dialogs.js";
+import { parseRoom } from "../plan/ids.js";
+import { actionFor, type PlannedRequest } from "../plan/types.js";
+import { closeRooms, liveRoomsFor } from "../store/live.js";
+import type { Context } from "./context.js";
+import { openInventory } from "./inventory.js";
+import type { Prepared, RoomOperation } from "./prepare.js";
+
+/**
+ * dismiss --live: the rooms `rooms list` shows with the same filters, each typed as the
+ * inventory saw it. Rooms read from the store are checked like any input before anything is sent.
+ */
+export async function prepareLive(ctx: Context, op: RoomOperation, loaded: LoadedConfig | undefined, settings: Settings): Promise<Prepared> {
+  const { io } = ctx;
+  const sdkAppId = requireSdkAppId(settings);
+  const url = resolveInventoryUrl(loaded, { ...ctx.flags, ...(op.inventory !== undefined ? { inventory: op.inventory } : {}) }, io.env, io.cwd);
+  const store = await openInventory(url);
+  try {
+    const rooms = await liveRoomsFor(store, sdkAppId, op.live ?? {});
+    const requests: PlannedRequest[] = rooms.map((r) => {
+      const room = parseRoom(String(r.roomId), r.roomIdType);
+      return { action: actionFor("dismiss", room.type), sdkAppId, room };
+    });
+    return {
+      settings,
+      sdkAppId,
+      total: requests.length,
+      preview: requests.slice(0, PREVIEW_SIZE),
+      async *requests() {
+        yield* requests;
+      },
+      // A dismissal reported done or already-gone closes its room at once, so a lost 102 heals.
+      closeRooms: (results) => closeRooms(store, sdkAppId, results),
+      close: () => store.close(),
+    };
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+}

@@ -74,7 +74,7 @@ export async function prepare(ctx: Context, op: RoomOperation): Promise<Prepared
   if (op.live) return (await import("./live.js")).prepareLive(ctx, op, loaded, settings);
   const mode = op.roomIdMode ?? settings.roomIdMode;
   const room = op.kind === "dismiss" ? undefined : parseRoom(op.room!, mode);
-  const source: InputSource = await openInput(op.items, op.fromFile, io.stdin, io.signal);
+  const source: InputSource = await openInput(op.items, op.fromFile, io.stdin, io.signal, io.env.TMPDIR || undefined);
   try {
     const repeats = new Repeats();
     const plan = (sdkAppId: number) => {

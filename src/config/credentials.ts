@@ -29,7 +29,7 @@ function parseCredential(text: string): TrtcCredential | string {
   return credential;
 }
 
-async function runCredentialCommand(command: string, profile: string, signal: AbortSignal | undefined, timeoutMs: number): Promise<TrtcCredential> {
+async function runCredentialCommand(command: string, profile: string, env: NodeJS.ProcessEnv, signal: AbortSignal | undefined, timeoutMs: number): Promise<TrtcCredential> {
   const failed = (why: string) => new ConfigError(`credentialCommand of profile "${profile}" failed: ${why}`, "run the command yourself; it must print JSON {\"secretId\",\"secretKey\",\"sessionToken\"?}");
   if (signal?.aborted) throw new InterruptedError();
   // Loaded only for profiles that use a command: most runs never start a process.
@@ -38,7 +38,7 @@ async function runCredentialCommand(command: string, profile: string, signal: Ab
   return new Promise((resolve, reject) => {
     // Its own process group, so a timeout or interrupt kills everything it started: killing
     // only the shell would leave a child holding stdout open, and us waiting for it.
-    const child = spawn(command, { shell: true, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, { shell: true, detached: true, env, stdio: ["ignore", "pipe", "pipe"] });
     const chunks: Buffer[] = [];
     let stdoutBytes = 0;
     let stderrBytes = 0;
@@ -115,7 +115,7 @@ export async function loadCredential(settings: Settings, env: NodeJS.ProcessEnv,
       return credential;
     }
     case "command":
-      return runCredentialCommand(plan.command, settings.profile, signal, options.timeoutMs ?? COMMAND_TIMEOUT_MS);
+      return runCredentialCommand(plan.command, settings.profile, env, signal, options.timeoutMs ?? COMMAND_TIMEOUT_MS);
     case "none":
       throw new ConfigError(
         `no credentials for profile "${settings.profile}"`,

@@ -42,10 +42,10 @@ export function defaultInventoryUrl(env: NodeJS.ProcessEnv): string {
 }
 
 /** A file: or postgres:// URL; a bare path is a file relative to `base`. */
-function normalise(value: string, base: string): string | undefined {
+function normalise(value: string, base: string, home: string): string | undefined {
   if (/^postgres(ql)?:\/\//i.test(value) || /^file:/i.test(value)) return value;
   if (/^[a-z][a-z0-9+.-]*:/i.test(value)) return undefined;
-  return `file:${resolve(base, value.replace(/^~(?=\/|$)/, homedir()))}`;
+  return `file:${resolve(base, value.replace(/^~(?=\/|$)/, home))}`;
 }
 
 function must(url: string | undefined, error: Error): string {
@@ -56,11 +56,11 @@ function must(url: string | undefined, error: Error): string {
 /** --inventory, else TRTC_INVENTORY, else the profile's `inventory`, else the embedded file. */
 export function resolveInventoryUrl(loaded: LoadedConfig | undefined, flags: GlobalFlags & { inventory?: string }, env: NodeJS.ProcessEnv, cwd: string): string {
   const problem = "must be a file: URL, a postgres:// URL or a file path";
-  if (flags.inventory !== undefined) return must(normalise(flags.inventory, cwd), new UsageError(`invalid --inventory: it ${problem}`));
-  if (env.TRTC_INVENTORY) return must(normalise(env.TRTC_INVENTORY, cwd), new ConfigError(`invalid TRTC_INVENTORY: it ${problem}`));
+  if (flags.inventory !== undefined) return must(normalise(flags.inventory, cwd, env.HOME || homedir()), new UsageError(`invalid --inventory: it ${problem}`));
+  if (env.TRTC_INVENTORY) return must(normalise(env.TRTC_INVENTORY, cwd, env.HOME || homedir()), new ConfigError(`invalid TRTC_INVENTORY: it ${problem}`));
   const { profile, where } = selectedProfile(loaded, flags, env);
   if (profile.inventory === undefined) return defaultInventoryUrl(env);
   // A relative path is relative to the config file, as auditLog is.
   const base = loaded ? resolve(loaded.path, "..") : cwd;
-  return must(normalise(expand(profile.inventory, `${where}.inventory`, env), base), new ConfigError(`${where}.inventory ${problem}`));
+  return must(normalise(expand(profile.inventory, `${where}.inventory`, env), base, env.HOME || homedir()), new ConfigError(`${where}.inventory ${problem}`));
 }

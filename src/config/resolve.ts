@@ -145,7 +145,7 @@ export function resolveSettings(loaded: LoadedConfig | undefined, flags: GlobalF
   }
   if (config.auditLog && loaded) {
     // A relative path is relative to the config file, so the log does not move with the working directory.
-    settings.auditLog = resolve(dirname(loaded.path), expand(config.auditLog, "auditLog", file, env).replace(/^~(?=\/|$)/, homedir()));
+    settings.auditLog = resolve(dirname(loaded.path), expand(config.auditLog, "auditLog", file, env).replace(/^~(?=\/|$)/, env.HOME || homedir()));
   }
   return settings;
 }

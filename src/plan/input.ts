@@ -87,8 +87,8 @@ async function openSource(fromFile: string): Promise<NodeJS.ReadableStream> {
  * Copies the input to a private temporary file, so both passes (validation, then sending)
  * read exactly what was there when the command started, even if the file changes later.
  */
-async function snapshot(fromFile: string, label: string, stdin: NodeJS.ReadableStream, signal: AbortSignal, limits: InputLimits): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "trtc-admin-"));
+async function snapshot(fromFile: string, label: string, stdin: NodeJS.ReadableStream, signal: AbortSignal, limits: InputLimits, tmp: string): Promise<string> {
+  const dir = await mkdtemp(join(tmp, "trtc-admin-"));
   try {
     const source = fromFile === "-" ? stdin : await openSource(fromFile);
     const path = join(dir, "input");
@@ -108,10 +108,12 @@ export async function openInput(
   fromFile: string | undefined,
   stdin: NodeJS.ReadableStream,
   signal: AbortSignal,
+  /** Where the snapshot goes: the command's own TMPDIR, else the system's. */
+  tmp = tmpdir(),
   limits: InputLimits = INPUT_LIMITS,
 ): Promise<InputSource> {
   const label = fromFile === "-" ? "stdin" : (fromFile ?? "");
-  const dir = fromFile === undefined ? undefined : await snapshot(fromFile, label, stdin, signal, limits);
+  const dir = fromFile === undefined ? undefined : await snapshot(fromFile, label, stdin, signal, limits, tmp);
   return {
     async *items() {
       for (const [i, value] of args.entries()) yield { value, origin: `argument ${i + 1}` };

@@ -11,7 +11,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const bin = join(root, "bin/trtc-admin.js");
+const bin = join(root, "bin/trtc-admin.cjs");
 const work = mkdtempSync(join(os.tmpdir(), "trtc-bench-"));
 const APP = 1400000001;
 const CREDS = { TENCENTCLOUD_SECRET_ID: "AKIDtrtcEmulatorTestId0000000000", TENCENTCLOUD_SECRET_KEY: "trtcEmulatorTestSecretKey0000000" };

@@ -1,5 +1,7 @@
-// Bundles src/ and its dependencies into dist/ with code splitting: start-up reads a few
-// files instead of resolving dozens of packages, and each command loads only what it uses.
+// Builds dist/: the CLI as one CommonJS bundle with a V8 code cache (bin/trtc-admin.cjs runs it),
+// and the library as ES modules split so each entry loads only what it uses.
+// Measured start-up: ES module loading cost ~15 ms per run (URL resolution, one fetch per chunk);
+// one CommonJS file compiled from its code cache costs a few.
 import { build } from "esbuild";
 import { readFile, rm } from "node:fs/promises";
 
@@ -30,21 +32,41 @@ const lazyChildProcess = {
   },
 };
 
-await build({
-  entryPoints: { bin: "src/bin.ts", emulator: "src/emulator/server.ts", index: "src/index.ts" },
-  outdir: "dist",
+const shared = {
   bundle: true,
-  splitting: true,
-  format: "esm",
   platform: "node",
   target: "node20",
-  // The inventory's drivers stay packages: libsql loads a native addon, pg an optional native binding.
-  external: ["@libsql/client", "pg"],
-  // Bundled CommonJS dependencies call require() for Node built-ins.
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   define: { TRTC_ADMIN_VERSION: JSON.stringify(version) },
   minify: true,
   legalComments: "none",
+  // The inventory's drivers stay packages: libsql loads a native addon, pg an optional native binding.
+  external: ["@libsql/client", "pg"],
   plugins: [signerOnly, lazyChildProcess],
   logLevel: "warning",
+};
+
+await build({
+  ...shared,
+  entryPoints: { index: "src/index.ts", emulator: "src/emulator/server.ts" },
+  outdir: "dist",
+  splitting: true,
+  format: "esm",
+  // Bundled CommonJS dependencies call require() for Node built-ins.
+  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
 });
+
+await build({
+  ...shared,
+  entryPoints: { cli: "src/bin.ts" },
+  outdir: "dist",
+  outExtension: { ".js": ".cjs" },
+  format: "cjs",
+  // import() becomes require(): a lazy module is still evaluated only when used, without the ES module loader.
+  supported: { "dynamic-import": false },
+  define: { ...shared.define, "import.meta.url": "__importMetaUrl" },
+  banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+});
+
+// The code cache: V8's compiled form of the bundle, written by a run that compiles every function.
+const { writeCodeCache } = await import("./code-cache.mjs");
+await writeCodeCache(new URL("../dist/cli.cjs", import.meta.url));

@@ -8,7 +8,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const bin = `${root}bin/trtc-admin.js`;
+const bin = `${root}bin/trtc-admin.cjs`;
 const state = mkdtempSync(join(tmpdir(), "trtc-demo-"));
 const CALLBACK_KEY = "demoCallbackKey";
 const env = {

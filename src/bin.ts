@@ -2,36 +2,32 @@ declare const TRTC_ADMIN_VERSION: string;
 
 // The only place that exits the process or listens for signals.
 const argv = process.argv.slice(2);
+
+async function run(): Promise<number> {
+  const interrupt = new AbortController();
+  let interrupted = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted && signal === "SIGINT") process.exit(130);
+    interrupted = true;
+    interrupt.abort();
+  };
+  // A closed terminal or ssh session (SIGHUP) is an interrupt too: in-flight work is still reported and audited.
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, onSignal);
+  // A reader that went away (`| head`, a closed terminal) ends the run like an interrupt: nothing new is sent.
+  process.stdout.on("error", () => {
+    interrupted = true;
+    interrupt.abort();
+  });
+  // Nowhere left to report to; the exit code still tells.
+  process.stderr.on("error", () => {});
+  const { main } = await import("./commands/program.js");
+  return main(argv, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd(), signal: interrupt.signal });
+}
+
 // Answered before the program is loaded: scripts ask for the version often, and it needs nothing else.
 if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
   process.stdout.write(`${TRTC_ADMIN_VERSION}\n`);
   process.exit(0);
+} else {
+  void run().then((code) => process.exit(code));
 }
-
-const interrupt = new AbortController();
-let interrupted = false;
-const onSignal = (signal: NodeJS.Signals) => {
-  if (interrupted && signal === "SIGINT") process.exit(130);
-  interrupted = true;
-  interrupt.abort();
-};
-// A closed terminal or ssh session (SIGHUP) is an interrupt too: in-flight work is still reported and audited.
-for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, onSignal);
-// A reader that went away (`| head`, a closed terminal) ends the run like an interrupt: nothing new is sent.
-process.stdout.on("error", () => {
-  interrupted = true;
-  interrupt.abort();
-});
-// Nowhere left to report to; the exit code still tells.
-process.stderr.on("error", () => {});
-
-const { main } = await import("./commands/program.js");
-const code = await main(argv, {
-  stdout: process.stdout,
-  stderr: process.stderr,
-  stdin: process.stdin,
-  env: process.env,
-  cwd: process.cwd(),
-  signal: interrupt.signal,
-});
-process.exit(code);

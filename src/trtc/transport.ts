@@ -1,5 +1,4 @@
-import http from "node:http";
-import https from "node:https";
+import type http from "node:http";
 import type { Endpoint } from "./endpoint.js";
 import { CONNECT_ERRNOS, TrtcError } from "./errors.js";
 import { createProxyAgent, proxyUrlFor } from "./proxy.js";
@@ -25,8 +24,10 @@ export async function createTransport(endpoint: Endpoint, env: NodeJS.ProcessEnv
   // Idle sockets are dropped before a typical server's 5 s keep-alive ends, so a request never
   // goes out on a socket the server is closing: that reset could not be told from a lost response.
   const keepAlive = { keepAlive: true, timeout: 4000 };
-  const agent = proxyUrl ? await createProxyAgent(proxyUrl) : isHttps ? new https.Agent(keepAlive) : new http.Agent(keepAlive);
-  const request = isHttps ? https.request : http.request;
+  // Only the module the endpoint needs: TLS is a large part of start-up, and the emulator speaks plain http.
+  const web = isHttps ? await import("node:https") : await import("node:http");
+  const agent = proxyUrl ? await createProxyAgent(proxyUrl) : new web.Agent(keepAlive);
+  const request = web.request;
 
   return {
     post(headers, body, timeoutMs) {

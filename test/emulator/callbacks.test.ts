@@ -137,7 +137,7 @@ describe("delivery order", () => {
 
 describe("retries, as TRTC's", () => {
   // A timeout well above a loaded machine's response time, so only a hung answer times out.
-  const retry = { timeoutMs: 400, retryEveryMs: 150, giveUpMs: 500 };
+  const retry = { timeoutMs: 400, retryEveryMs: 300, giveUpMs: 1000 };
   let fast: Emulator;
   beforeEach(async () => {
     fast = await emulator({ callbackUrl: receiver.url, callbackKey: "testKey", callbackRetry: retry });
@@ -150,12 +150,17 @@ describe("retries, as TRTC's", () => {
     await enter("ann");
     await until(() => fast.callbacks!.log[0]!.outcome === "gave-up", 3000);
     const tries = receiver.received.filter((r) => r.body.EventType === 101).map((r) => r.at);
-    // 0, at once, 150, 300, 450; none at 500 or later. Arrival times carry the first attempt's
-    // connection set-up, which later attempts skip: allow for it.
-    expect(tries).toHaveLength(5);
+    // Planned: 0, at once, 300, 600, 900; none at 1000 or later. A loaded machine may start the
+    // last one too late to be sent at all, so the bound is 4 or 5. Arrival times carry the first
+    // attempt's connection set-up, which later attempts skip: allow for it.
+    expect(tries.length).toBeGreaterThanOrEqual(4);
+    expect(tries.length).toBeLessThanOrEqual(5);
     expect(tries[1]! - tries[0]!).toBeLessThan(100);
-    for (const [i, at] of tries.slice(2).entries()) expect(at - tries[0]!).toBeGreaterThanOrEqual((i + 1) * 150 - 20);
-    expect(fast.callbacks!.log[0]).toMatchObject({ eventType: 101, attempts: 5, outcome: "gave-up", lastError: "HTTP 500" });
+    // The first arrival can trail its start by a loaded machine's connection set-up (seen: 40 ms).
+    for (const [i, at] of tries.slice(2).entries()) expect(at - tries[0]!).toBeGreaterThanOrEqual((i + 1) * 300 - 100);
+    // None starts at or after giveUpMs; arrival may trail the start by a little.
+    for (const at of tries) expect(at - tries[0]!).toBeLessThan(1000 + 100);
+    expect(fast.callbacks!.log[0]).toMatchObject({ eventType: 101, attempts: tries.length, outcome: "gave-up", lastError: "HTTP 500" });
     expect(new Set(receiver.received.filter((r) => r.body.EventType === 101).map((r) => r.raw.toString())).size).toBe(1);
   });
 

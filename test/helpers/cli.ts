@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, startEmulator, type Emulator, type EmulatorOptions } from "../../src/emulator/server.js";
 
-export const BIN = resolve(import.meta.dirname, "../../bin/trtc-admin.js");
+export const BIN = resolve(import.meta.dirname, "../../bin/trtc-admin.cjs");
 export const APP = 1400000001;
 
 export interface RunResult {

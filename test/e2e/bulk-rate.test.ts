@@ -1,9 +1,7 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Emulator } from "../../src/emulator/server.js";
 import { APP, emulator, emulatorEnv, run } from "../helpers/inproc.js";
+import { ndjson, roomIds, roomsFile } from "../helpers/bulk.js";
 
 // A file of its own: at 20/s it takes 12.5 s of waiting, which other files' tests can use meanwhile.
 let emu: Emulator | undefined;
@@ -11,22 +9,6 @@ afterEach(async () => {
   await emu?.close();
   emu = undefined;
 });
-
-const roomIds = (n: number, from = 1) => Array.from({ length: n }, (_, i) => from + i);
-
-function roomsFile(ids: Array<number | string>): string {
-  const path = join(mkdtempSync(join(tmpdir(), "trtc-bulk-")), "rooms.txt");
-  writeFileSync(path, `# rooms left by the test run\n\n${ids.join("\n")}\n`);
-  return path;
-}
-
-function ndjson(stdout: string) {
-  const lines = stdout
-    .trim()
-    .split("\n")
-    .map((l) => JSON.parse(l));
-  return { results: lines.slice(0, -1), summary: lines.at(-1).summary };
-}
 
 /** The fewest milliseconds spanned by any limit+1 consecutive arrivals; >= 1000 means never more than `limit` in a second. */
 function tightestWindow(e: Emulator, limit: number): number {

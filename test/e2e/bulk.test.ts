@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { FaultSpec } from "../../src/emulator/faults.js";
 import type { Emulator } from "../../src/emulator/server.js";
 import { APP, emulator, emulatorEnv, run } from "../helpers/inproc.js";
+import { roomIds, seededRooms } from "../helpers/bulk.js";
 
 let emu: Emulator | undefined;
 afterEach(async () => {
@@ -9,10 +10,8 @@ afterEach(async () => {
   emu = undefined;
 });
 
-const roomIds = (n: number, from = 1) => Array.from({ length: n }, (_, i) => from + i);
-
 async function withRooms(n: number, options: Parameters<typeof emulator>[0] = {}): Promise<Emulator> {
-  emu = await emulator({ seed: { apps: [{ sdkAppId: APP, rooms: Object.fromEntries(roomIds(n).map((r) => [String(r), [`u${r}`]])) }] }, ...options });
+  emu = await emulator({ seed: seededRooms(n), ...options });
   return emu;
 }
 

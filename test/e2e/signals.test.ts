@@ -1,11 +1,9 @@
 // Spawned on purpose: signals and a closed stdout need a real process (see test/e2e/bulk.test.ts for the rest).
 import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Emulator } from "../../src/emulator/server.js";
-import { APP, emulator, emulatorEnv, run } from "../helpers/cli.js";
+import { emulator, emulatorEnv, run } from "../helpers/cli.js";
+import { ndjson, roomIds, roomsFile, seededRooms } from "../helpers/bulk.js";
 
 let emu: Emulator | undefined;
 afterEach(async () => {
@@ -13,25 +11,9 @@ afterEach(async () => {
   emu = undefined;
 });
 
-const roomIds = (n: number, from = 1) => Array.from({ length: n }, (_, i) => from + i);
-
 async function withRooms(n: number, options: Parameters<typeof emulator>[0] = {}): Promise<Emulator> {
-  emu = await emulator({ seed: { apps: [{ sdkAppId: APP, rooms: Object.fromEntries(roomIds(n).map((r) => [String(r), [`u${r}`]])) }] }, ...options });
+  emu = await emulator({ seed: seededRooms(n), ...options });
   return emu;
-}
-
-function roomsFile(ids: Array<number | string>): string {
-  const path = join(mkdtempSync(join(tmpdir(), "trtc-bulk-")), "rooms.txt");
-  writeFileSync(path, `# rooms left by the test run\n\n${ids.join("\n")}\n`);
-  return path;
-}
-
-function ndjson(stdout: string) {
-  const lines = stdout
-    .trim()
-    .split("\n")
-    .map((l) => JSON.parse(l));
-  return { results: lines.slice(0, -1), summary: lines.at(-1).summary };
 }
 
 /**

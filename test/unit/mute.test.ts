@@ -1,21 +1,27 @@
 import { describe, expect, it } from "vitest";
 import { hintFor } from "../../src/output/hints.js";
 import { toApiCall } from "../../src/plan/api-call.js";
-import type { InputItem } from "../../src/plan/input.js";
 import { planDismiss, planMute } from "../../src/plan/plan.js";
 import { Repeats } from "../../src/plan/repeats.js";
 import type { PlannedRequest, Result } from "../../src/plan/types.js";
 import { execute } from "../../src/run/executor.js";
 import { isTransient, TrtcError } from "../../src/trtc/errors.js";
+import { collect, items } from "../helpers/bulk.js";
 
-async function* items(values: string[]): AsyncIterable<InputItem> {
-  for (const [i, value] of values.entries()) yield { value, origin: `argument ${i + 1}` };
-}
-
-async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of it) out.push(x);
-  return out;
+/** One mute of user "a" in room 7 through the scheduler, `send` playing the server. */
+async function muteOnce(send: () => Promise<{ RequestId: string }>, ignoreMissing = false): Promise<Result[]> {
+  const results: Result[] = [];
+  await execute(planMute(1, { id: 7, type: "numeric" }, items(["a"]), 1), {
+    concurrency: 1,
+    rate: 0,
+    maxAttempts: 3,
+    ignoreMissing,
+    signal: new AbortController().signal,
+    backoff: { baseMs: 1, capMs: 2 },
+    send,
+    onResult: (r) => void results.push(r),
+  });
+  return results;
 }
 
 describe("mute planning", () => {
@@ -47,39 +53,20 @@ describe("a user who is not in the room", () => {
     [false, "failed"],
     [true, "already-gone"],
   ])("with --ignore-missing %s it is %s after one attempt", async (ignoreMissing, status) => {
-    const results: Result[] = [];
     let calls = 0;
-    await execute(planMute(1, { id: 7, type: "numeric" }, items(["a"]), 1), {
-      concurrency: 1,
-      rate: 0,
-      maxAttempts: 3,
-      ignoreMissing,
-      signal: new AbortController().signal,
-      send: async () => {
-        calls++;
-        throw new TrtcError("api", "InternalError.UserNotExist", "not in the room", "rid");
-      },
-      onResult: (r) => void results.push(r),
-    });
+    const results = await muteOnce(async () => {
+      calls++;
+      throw new TrtcError("api", "InternalError.UserNotExist", "not in the room", "rid");
+    }, ignoreMissing);
     expect(calls).toBe(1);
     expect(results).toMatchObject([{ action: "SetUserBlocked", userIds: ["a"], isMute: 1, status, attempts: 1 }]);
   });
 
   it("a mute whose room is gone after a lost response is not counted done (only kicks and dismissals are)", async () => {
-    const results: Result[] = [];
     let calls = 0;
-    await execute(planMute(1, { id: 7, type: "numeric" }, items(["a"]), 1), {
-      concurrency: 1,
-      rate: 0,
-      maxAttempts: 3,
-      ignoreMissing: false,
-      signal: new AbortController().signal,
-      backoff: { baseMs: 1, capMs: 2 },
-      send: async () => {
-        if (calls++ === 0) throw new TrtcError("network", "NetworkError", "reset");
-        throw new TrtcError("api", "FailedOperation.RoomNotExist", "gone", "rid");
-      },
-      onResult: (r) => void results.push(r),
+    const results = await muteOnce(async () => {
+      if (calls++ === 0) throw new TrtcError("network", "NetworkError", "reset");
+      throw new TrtcError("api", "FailedOperation.RoomNotExist", "gone", "rid");
     });
     expect(results).toMatchObject([{ status: "failed", attempts: 2, error: { code: "FailedOperation.RoomNotExist" } }]);
   });

@@ -1,16 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { InputItem } from "../../src/plan/input.js";
+import { collect, items } from "../helpers/bulk.js";
 import { planDismiss, planKick } from "../../src/plan/plan.js";
 
-async function* items(values: string[]): AsyncIterable<InputItem> {
-  for (const [i, value] of values.entries()) yield { value, origin: `argument ${i + 1}` };
-}
-
-async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of it) out.push(x);
-  return out;
-}
 
 const users = (n: number) => Array.from({ length: n }, (_, i) => `u${i + 1}`);
 

@@ -32,7 +32,7 @@ describe("ban", () => {
     expect(out.results).toEqual([expect.objectContaining({ action: "RemoveUser", roomId: 1234, roomIdType: "numeric", userIds: ["troll"], status: "done" })]);
     expect(out.ok).toBe(true);
     expect(r.stderr).toMatch(/banned troll from room 1234 until /);
-    expect(members().rooms["1234"]).toEqual(["imp", "ok"]);
+    expect(members().rooms?.["1234"]).toEqual(["imp", "ok"]);
     const [b] = await bans();
     expect(b).toEqual({ sdkAppId: APP, roomId: 1234, roomIdType: "numeric", userId: "troll", reason: "spam", createdAt: expect.any(String), until: expect.any(String) });
     expect(Date.parse(b.until) - Date.parse(b.createdAt)).toBe(7_200_000);
@@ -44,7 +44,7 @@ describe("ban", () => {
     expect(r.code).toBe(0);
     expect(sent()).toEqual([{ action: "RemoveUserByStrRoomId", roomId: "3002", userIds: ["troll"] }]);
     expect((await bans()).map((b: { roomId: unknown; roomIdType: string }) => [b.roomId, b.roomIdType])).toEqual([["3002", "string"]]);
-    expect(members().rooms["3002"]).toEqual(["troll"]);
+    expect(members().rooms?.["3002"]).toEqual(["troll"]);
   });
 
   it.each([["9s"], ["8d"], ["2w"], ["1.5h"], ["90"], [""]])("--for %j is refused (exit 2), nothing stored or sent", async (dur) => {

@@ -1,0 +1,102 @@
+import PQueue from "p-queue";
+import { loadCredential } from "../config/credentials.js";
+import type { Settings } from "../config/resolve.js";
+import type { IncomingEvent } from "../events/types.js";
+import { AuditLog } from "../output/audit.js";
+import { printEnforced } from "../output/bans.js";
+import { printRetry, printTrace, printWarning } from "../output/messages.js";
+import { actionFor } from "../plan/types.js";
+import type { Enforcer } from "../run/enforcer.js";
+import type { InventoryStore } from "../store/types.js";
+import { redactUrl } from "../store/url.js";
+import type { Context } from "./context.js";
+
+export interface BanEnforcement {
+  /** An event just stored durably (never a duplicate): a banned user's 103 is kicked at once. */
+  stored(event: IncomingEvent): void;
+  /** Finishes the lookups and kicks in flight. */
+  close(): Promise<void>;
+}
+
+interface Engine {
+  enforcer: Enforcer;
+  audit: AuditLog | undefined;
+}
+
+/** Ban lookups at once; a bulk `events ingest` queues the rest rather than opening thousands of queries. */
+const LOOKUPS = 8;
+
+const why = (err: unknown) => {
+  const e = err as Error & { hint?: string };
+  return redactUrl(`${e.message ?? String(err)}${e.hint ? ` (${e.hint})` : ""}`);
+};
+
+/**
+ * Ban enforcement beside `events serve`/`ingest`. Credentials and the audit log are opened on the
+ * first kick, so a receiver with no bans needs neither; a failure is reported and retried on the next.
+ */
+export function startBanEnforcement(ctx: Context, settings: Settings, store: InventoryStore, now: () => number = Date.now): BanEnforcement {
+  const { io, term, run } = ctx;
+  const lookups = new PQueue({ concurrency: LOOKUPS });
+  const engines: Promise<Engine>[] = [];
+  let current: Promise<Engine> | undefined;
+
+  async function start(): Promise<Engine> {
+    const credential = await loadCredential(settings, io.env, io.signal);
+    // A failed audit write stops this engine's sends (fail closed); the next banned entry starts a new one.
+    const stop = new AbortController();
+    const onAuditFailure = (err: Error) => {
+      printWarning(term, `ban enforcement: cannot write the audit log ${settings.auditLog}: ${(err as NodeJS.ErrnoException).code ?? err.message}; kicks paused until the next banned entry`);
+      stop.abort();
+      current = undefined;
+    };
+    const audit = settings.auditLog ? await AuditLog.open(settings.auditLog, settings.profile, onAuditFailure) : undefined;
+    const { startEnforcer } = await import("../run/enforcer.js");
+    const debug = run.debug ? { trace: (event: Parameters<typeof printTrace>[1]) => printTrace(term, event), onRetry: printRetry.bind(null, term) } : {};
+    const { concurrency, rate, maxAttempts, timeoutMs } = run;
+    // Not the interrupt signal: a kick queued for an answered 103 is still sent during shutdown.
+    const send = { endpoint: settings.endpoint, region: settings.region, credential, env: io.env, concurrency, rate, maxAttempts, timeoutMs, ignoreMissing: true, signal: stop.signal, ...debug };
+    const enforcer = startEnforcer(send, (result) => {
+      audit?.record(result);
+      printEnforced(term, run.format, result, new Date(now()));
+    });
+    return { enforcer, audit };
+  }
+
+  function engine(): Promise<Engine> {
+    if (!current) {
+      const starting = start();
+      engines.push(starting);
+      current = starting.catch((err: unknown) => {
+        current = undefined;
+        printWarning(term, `ban enforcement cannot kick: ${why(err)}; events are still stored, and the next banned entry tries again`);
+        throw err;
+      });
+    }
+    return current;
+  }
+
+  async function check(incoming: IncomingEvent): Promise<void> {
+    const r = incoming.event.room!;
+    const ban = await store.activeBanFor(incoming.sdkAppId, { roomIdType: r.roomIdType, roomId: r.roomId }, r.userId, now());
+    if (!ban) return;
+    const started = await engine().catch(() => undefined);
+    started?.enforcer.enforce({ action: actionFor("kick", r.roomIdType), sdkAppId: incoming.sdkAppId, room: { id: r.roomId, type: r.roomIdType }, userIds: [r.userId] });
+  }
+
+  return {
+    stored(incoming) {
+      const r = incoming.event.room;
+      if (r?.type !== 103 || r.userId === "") return;
+      void lookups.add(() => check(incoming).catch((err: unknown) => printWarning(term, `ban check for ${r.userId} failed: ${why(err)}`)));
+    },
+    async close() {
+      await lookups.onIdle();
+      for (const starting of engines) {
+        const started = await starting.catch(() => undefined);
+        await started?.enforcer.close();
+        await started?.audit?.close().catch(() => undefined);
+      }
+    },
+  };
+}

@@ -3,7 +3,7 @@ import { loadCredential } from "../config/credentials.js";
 import type { Settings } from "../config/resolve.js";
 import type { IncomingEvent } from "../events/types.js";
 import { AuditLog } from "../output/audit.js";
-import { printEnforced } from "../output/bans.js";
+import { printEnforced, type EnforcedResult } from "../output/bans.js";
 import { printRetry, printTrace, printWarning } from "../output/messages.js";
 import { actionFor } from "../plan/types.js";
 import type { Enforcer } from "../run/enforcer.js";
@@ -57,8 +57,9 @@ export function startBanEnforcement(ctx: Context, settings: Settings, store: Inv
     // Not the interrupt signal: a kick queued for an answered 103 is still sent during shutdown.
     const send = { endpoint: settings.endpoint, region: settings.region, credential, env: io.env, concurrency, rate, maxAttempts, timeoutMs, ignoreMissing: true, signal: stop.signal, ...debug };
     const enforcer = startEnforcer(send, (result) => {
-      audit?.record(result);
-      printEnforced(term, run.format, result, new Date(now()));
+      const enforced: EnforcedResult = { ...result, cause: "ban-enforced" };
+      audit?.record(enforced);
+      printEnforced(term, run.format, enforced, new Date(now()));
     });
     return { enforcer, audit };
   }

@@ -36,9 +36,8 @@ export function printBansStored(term: Terminal, bans: Ban[]): void {
 }
 
 /** One enforcement kick in the `events serve`/`ingest` stream: a Result line with its cause, or a pretty line. */
-export function printEnforced(term: Terminal, format: OutputFormat, result: Result, at: Date): void {
-  const enforced: EnforcedResult = { ...result, cause: "ban-enforced" };
-  if (format !== "pretty") return term.out(`${safeJson(enforced)}\n`);
+export function printEnforced(term: Terminal, format: OutputFormat, result: EnforcedResult, at: Date): void {
+  if (format !== "pretty") return term.out(`${safeJson(result)}\n`);
   term.out(`${at.toISOString().slice(11, 23)} ${term.outColor.bold.magenta("ban-enforced")} ${renderResult(result, term.outColor)}`);
 }
 

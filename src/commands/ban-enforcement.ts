@@ -1,13 +1,13 @@
-import PQueue from "p-queue";
 import { loadCredential } from "../config/credentials.js";
 import type { Settings } from "../config/resolve.js";
+import { GroupCommit } from "../events/group-commit.js";
 import type { IncomingEvent } from "../events/types.js";
 import { AuditLog } from "../output/audit.js";
 import { printEnforced, type EnforcedResult } from "../output/bans.js";
 import { printRetry, printTrace, printWarning } from "../output/messages.js";
 import { actionFor } from "../plan/types.js";
 import type { Enforcer } from "../run/enforcer.js";
-import type { InventoryStore } from "../store/types.js";
+import type { Ban, InventoryStore } from "../store/types.js";
 import { redactUrl } from "../store/url.js";
 import type { Context } from "./context.js";
 
@@ -23,13 +23,12 @@ interface Engine {
   audit: AuditLog | undefined;
 }
 
-/** Ban lookups at once; a bulk `events ingest` queues the rest rather than opening thousands of queries. */
-const LOOKUPS = 8;
-
 const why = (err: unknown) => {
   const e = err as Error & { hint?: string };
   return redactUrl(`${e.message ?? String(err)}${e.hint ? ` (${e.hint})` : ""}`);
 };
+
+const queryOf = (e: IncomingEvent) => ({ sdkAppId: e.sdkAppId, room: { roomIdType: e.event.room!.roomIdType, roomId: e.event.room!.roomId }, userId: e.event.room!.userId });
 
 /**
  * Ban enforcement beside `events serve`/`ingest`. Credentials and the audit log are opened on the
@@ -37,7 +36,9 @@ const why = (err: unknown) => {
  */
 export function startBanEnforcement(ctx: Context, settings: Settings, store: InventoryStore, now: () => number = Date.now): BanEnforcement {
   const { io, term, run } = ctx;
-  const lookups = new PQueue({ concurrency: LOOKUPS });
+  // 103s stored while a lookup runs are looked up together: a query per batch, not per 103, keeps the receiver's throughput.
+  const lookups = new GroupCommit<IncomingEvent, Ban | undefined>((events) => store.activeBansFor(events.map(queryOf), now()));
+  const pending = new Set<Promise<void>>();
   const engines: Promise<Engine>[] = [];
   let current: Promise<Engine> | undefined;
 
@@ -77,10 +78,8 @@ export function startBanEnforcement(ctx: Context, settings: Settings, store: Inv
     return current;
   }
 
-  async function check(incoming: IncomingEvent): Promise<void> {
+  async function kick(incoming: IncomingEvent): Promise<void> {
     const r = incoming.event.room!;
-    const ban = await store.activeBanFor(incoming.sdkAppId, { roomIdType: r.roomIdType, roomId: r.roomId }, r.userId, now());
-    if (!ban) return;
     const started = await engine().catch(() => undefined);
     started?.enforcer.enforce({ action: actionFor("kick", r.roomIdType), sdkAppId: incoming.sdkAppId, room: { id: r.roomId, type: r.roomIdType }, userIds: [r.userId] });
   }
@@ -89,10 +88,15 @@ export function startBanEnforcement(ctx: Context, settings: Settings, store: Inv
     stored(incoming) {
       const r = incoming.event.room;
       if (r?.type !== 103 || r.userId === "") return;
-      void lookups.add(() => check(incoming).catch((err: unknown) => printWarning(term, `ban check for ${r.userId} failed: ${why(err)}`)));
+      const done: Promise<void> = lookups
+        .submit(incoming)
+        .then((ban) => (ban ? kick(incoming) : undefined))
+        .catch((err: unknown) => printWarning(term, `ban check for ${r.userId} failed: ${why(err)}`))
+        .finally(() => pending.delete(done));
+      pending.add(done);
     },
     async close() {
-      await lookups.onIdle();
+      while (pending.size > 0) await Promise.all([...pending]);
       for (const starting of engines) {
         const started = await starting.catch(() => undefined);
         await started?.enforcer.close();

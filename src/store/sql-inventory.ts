@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
 import type { AppendOutcome, IncomingEvent } from "../events/types.js";
-import { activeBanFor, addBans, endBans, listBans, liveRoomsOf } from "./bans.js";
+import { activeBansFor, addBans, endBans, listBans, liveRoomsOf } from "./bans.js";
 import type { Db } from "./db.js";
 import { foldRooms, type PendingRoom } from "./room-writer.js";
 import { getRoom, listRooms } from "./room-reader.js";
 import { multiRow } from "./sql-batch.js";
-import type { Ban, InventoryStore, NewBan, Room, RoomFilters, RoomKey } from "./types.js";
+import type { Ban, BanQuery, InventoryStore, NewBan, Room, RoomFilters, RoomKey } from "./types.js";
 
 const INSERT_EVENTS = (values: string) => `INSERT INTO events (sdk_app_id, dedupe_key, group_id, event_type, room_type, room_id, user_id, event_ms, role, source, body, received_ms)
   VALUES ${values} ON CONFLICT (sdk_app_id, dedupe_key) DO NOTHING RETURNING sdk_app_id, dedupe_key`;
@@ -78,8 +78,12 @@ export class SqlInventory implements InventoryStore {
     return listBans(this.db, sdkAppId, Boolean(options.all), nowMs);
   }
 
-  activeBanFor(sdkAppId: number, room: RoomKey, userId: string, nowMs: number): Promise<Ban | undefined> {
-    return activeBanFor(this.db, sdkAppId, room, userId, nowMs);
+  async activeBanFor(sdkAppId: number, room: RoomKey, userId: string, nowMs: number): Promise<Ban | undefined> {
+    return (await activeBansFor(this.db, [{ sdkAppId, room, userId }], nowMs))[0];
+  }
+
+  activeBansFor(entries: BanQuery[], nowMs: number): Promise<(Ban | undefined)[]> {
+    return activeBansFor(this.db, entries, nowMs);
   }
 
   liveRoomsOf(sdkAppId: number, userIds: string[]): Promise<{ room: RoomKey; userIds: string[] }[]> {

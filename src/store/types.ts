@@ -56,6 +56,13 @@ export interface NewBan {
   untilMs: number;
 }
 
+/** Is this user banned from this room? */
+export interface BanQuery {
+  sdkAppId: number;
+  room: RoomKey;
+  userId: string;
+}
+
 export interface InventoryStore extends EventSink {
   /** The store's URL with any password removed, for messages. */
   readonly label: string;
@@ -73,6 +80,8 @@ export interface InventoryStore extends EventSink {
   listBans(sdkAppId: number, options: { all?: boolean }, nowMs?: number): Promise<Ban[]>;
   /** The ban keeping `userId` out of `room` at `nowMs` (that room and type, or all rooms), if any. */
   activeBanFor(sdkAppId: number, room: RoomKey, userId: string, nowMs: number): Promise<Ban | undefined>;
+  /** activeBanFor for many entries in one go, in their order. */
+  activeBansFor(entries: BanQuery[], nowMs: number): Promise<(Ban | undefined)[]>;
   /** Live rooms the inventory shows these users in. */
   liveRoomsOf(sdkAppId: number, userIds: string[]): Promise<{ room: RoomKey; userIds: string[] }[]>;
   close(): Promise<void>;

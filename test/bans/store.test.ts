@@ -41,6 +41,25 @@ describe.each(STORES)("bans store: $name", (factory) => {
       });
     });
 
+    it("looks up many entries at once, each answered as activeBanFor would", async () => {
+      await withStore(factory, async (store) => {
+        await store.addBans([ban("troll", numeric(1), T + HOUR), ban("imp", null, T + HOUR), ban("old", numeric(1), T + 1), ban("troll", numeric(2), T + HOUR, null, 1400000002)], T);
+        const entries = [
+          { sdkAppId: APP, room: numeric(1), userId: "troll" },
+          { sdkAppId: APP, room: string("1"), userId: "troll" },
+          { sdkAppId: APP, room: string("x"), userId: "imp" },
+          { sdkAppId: APP, room: numeric(1), userId: "old" },
+          { sdkAppId: 1400000002, room: numeric(2), userId: "troll" },
+          { sdkAppId: APP, room: numeric(2), userId: "troll" },
+          ...Array.from({ length: 450 }, (_, i) => ({ sdkAppId: APP, room: numeric(1), userId: `u${i}` })),
+        ];
+        const found = await store.activeBansFor(entries, T + 10);
+        expect(found.slice(0, 6).map((b) => b && `${b.sdkAppId}:${b.userId}@${b.roomId}`)).toEqual([`${APP}:troll@1`, undefined, `${APP}:imp@null`, undefined, "1400000002:troll@2", undefined]);
+        expect(found.slice(6).every((b) => b === undefined)).toBe(true);
+        for (const [i, e] of entries.slice(0, 6).entries()) expect(await store.activeBanFor(e.sdkAppId, e.room, e.userId, T + 10)).toEqual(found[i]);
+      });
+    });
+
     it("an expired ban is not active, and is listed only with --all", async () => {
       await withStore(factory, async (store) => {
         await store.addBans([ban("troll", numeric(1), T + 10_000)], T);

@@ -20,7 +20,7 @@ export async function unban(ctx: Context, cmd: Command, roomArg: string | undefi
     const ended = await store.endBans(setup.sdkAppId, key, targets.users, Date.now());
     const where = key ? `${key.roomIdType} room ${roomLabel(key)}` : "any room";
     for (const user of targets.users.filter((u) => !ended.some((b) => b.userId === u))) printWarning(ctx.term, `${user} had no active ban in ${where}`);
-    printBans(ctx.term, ended, ctx.run.format, "ban ended");
+    printBans(ctx.term, ended, ctx.run.format, ["ban ended", "bans ended"]);
     return ExitCode.ok;
   } finally {
     await store.close();
@@ -31,7 +31,7 @@ export async function list(ctx: Context, cmd: Command, all: boolean): Promise<nu
   const setup = await inventorySetup(ctx, cmd);
   const store = await openInventory(setup.url);
   try {
-    printBans(ctx.term, await store.listBans(setup.sdkAppId, { all }), ctx.run.format, all ? "ban" : "active ban");
+    printBans(ctx.term, await store.listBans(setup.sdkAppId, { all }), ctx.run.format, all ? ["ban", "bans"] : undefined);
     return ExitCode.ok;
   } finally {
     await store.close();

@@ -13,7 +13,7 @@ const where = (b: { roomId: number | string | null; roomIdType: Ban["roomIdType"
 const shortTime = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
 
 /** `bans list` (and `unban`'s ended bans): one JSON document, one Ban a line and a summary, or a table. */
-export function printBans(term: Terminal, bans: Ban[], format: OutputFormat, noun = "active ban"): void {
+export function printBans(term: Terminal, bans: Ban[], format: OutputFormat, [one, many]: [string, string] = ["active ban", "active bans"]): void {
   const summary = { count: bans.length };
   if (format === "json") return term.out(`${safeJson({ ok: true, bans, summary }, 2)}\n`);
   if (format === "ndjson") return term.out([...bans, { summary }].map((line) => `${safeJson(line)}\n`).join(""));
@@ -22,7 +22,7 @@ export function printBans(term: Terminal, bans: Ban[], format: OutputFormat, nou
   const widths = head.map((h, i) => rows.reduce((w, row) => Math.max(w, row[i]!.length), h.length));
   const line = (cells: string[]) => `${cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]!))).join("  ").trimEnd()}\n`;
   if (rows.length) term.out(term.outColor.bold(line(head)) + rows.map(line).join(""));
-  term.out(`${bans.length} ${noun}${bans.length === 1 ? "" : "s"}\n`);
+  term.out(`${bans.length} ${bans.length === 1 ? one : many}\n`);
 }
 
 /** `bans export`: the deny-list for the app's UserSig issuer, always one JSON document. */

@@ -63,6 +63,8 @@ describe("unban, bans list, bans export", () => {
     expect(nd).toEqual([expect.objectContaining({ userId: "troll", reason: "spam" }), { summary: { count: 1 } }]);
     const pretty = (await cli(["bans", "list"])).stdout;
     expect(pretty).toMatch(/^USER +ROOM +TYPE +UNTIL \(UTC\) +REASON\ntroll +room 1234 +numeric +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d +spam\n1 active ban\n$/);
+    expect((await cli(["unban", "1234", "troll"])).stdout).toMatch(/\ntroll +room 1234 .*\n1 ban ended\n$/);
+    expect((await cli(["bans", "list"])).stdout).toBe("0 active bans\n");
   });
 
   it("unban needs a room or --all-rooms, and user ids (exit 2)", async () => {

@@ -26,6 +26,19 @@ describe("ban --all-rooms", () => {
     ]);
   });
 
+  it("--dry-run plans a kick per live room and stores nothing", async () => {
+    const store = await openStore(fx.inventory);
+    await store.append([event(103, 1234, Date.now(), "troll"), event(103, "standup", Date.now(), "troll")]);
+    await store.close();
+    const r = await cli(["ban", "--all-rooms", "troll", "--for", "1h", "--dry-run", "-o", "ndjson"]);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.action ?? "summary")).toEqual(["RemoveUser", "RemoveUserByStrRoomId", "summary"]);
+    expect(lines.at(-1).summary).toMatchObject({ total: 2, planned: 2 });
+    expect(sent()).toEqual([]);
+    expect(await bans()).toEqual([]);
+  });
+
   it("zero rooms is fine: nothing sent, exit 0, the ban stored", async () => {
     const r = await cli(["ban", "--all-rooms", "ghost", "--for", "1h", "--yes", "--json"]);
     expect(r.code).toBe(0);

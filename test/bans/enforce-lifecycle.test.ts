@@ -52,6 +52,17 @@ describe.each(STORES)("ban enforcement: shutdown, audit, ingest ($name store)", 
     expect(text).not.toContain(DEFAULT_SECRET_KEY);
   });
 
+  it.skipIf(factory.skip)("an audit log that cannot be opened: no kick (fail closed), a warning, events still stored", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "trtc-audit-"));
+    writeFileSync(join(dir, "trtc.yaml"), `auditLog: ${dir}\nprofiles: {}\n`);
+    const s = await serve(emu, inventory, { TRTC_CONFIG: join(dir, "trtc.yaml") });
+    const raw = entry("troll");
+    expect((await post(s.url, raw, signedHeaders(raw))).status).toBe(200);
+    expect(await s.stop()).toBe(0);
+    expect(removes()).toEqual([]);
+    expect(s.run.stderr()).toMatch(/ban enforcement cannot kick: cannot open the audit log .*: EISDIR/);
+  });
+
   it.skipIf(factory.skip)("events ingest enforces too: once per stored 103, not for duplicates or unbanned users", async () => {
     const line = (raw: Buffer) => JSON.stringify({ headers: signedHeaders(raw), body: raw.toString("utf8") });
     const troll = entry("troll");

@@ -7,7 +7,7 @@ type Env = Record<string, string | undefined>;
 
 /** A fresh emulator (rooms 1234, 3002 and string rooms standup, "3002") and embedded inventory per test, and the CLI pointed at both. */
 export function banFixture() {
-  const f = { emu: undefined as unknown as Emulator, inventory: "", cleanup: async () => undefined as void };
+  const f = { emu: undefined as unknown as Emulator, inventory: "", cleanup: async (): Promise<void> => {} };
   beforeEach(async () => {
     const fresh = await STORES[0]!.fresh();
     f.inventory = fresh.url;

@@ -17,7 +17,7 @@ const APP = 1400000001;
 const CREDS = { TENCENTCLOUD_SECRET_ID: "AKIDtrtcEmulatorTestId0000000000", TENCENTCLOUD_SECRET_KEY: "trtcEmulatorTestSecretKey0000000" };
 const quick = process.argv.includes("--quick");
 const log = (line) => process.stderr.write(`${line}\n`);
-const SECTIONS = ["startup", "emulator", "pacing", "throughput", "shell-loop", "memory"];
+const SECTIONS = ["startup", "emulator", "pacing", "throughput", "shell-loop", "memory", "ban-latency"];
 const only = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
 for (const name of only) {
   if (!SECTIONS.includes(name)) {
@@ -193,12 +193,55 @@ if (wanted("memory")) {
   record(`peak RSS, --dry-run of ${large} rooms from stdin, --json (streamed): MB`, peakMb(large, "json"), "≤ 250");
 }
 
+// 7. Ban enforcement: a client that comes back 100 ms after each kick; the time from its 103 reaching
+// `events serve` (through a relay here that notes arrivals) to the RemoveUser reaching the emulator.
+if (wanted("ban-latency")) {
+  const { createServer, request } = await import("node:http");
+  const key = "benchKey";
+  const seen = [];
+  let target = "";
+  const relay = createServer((req, res) => {
+    const chunks = [];
+    req.on("data", (c) => chunks.push(c)).on("end", () => {
+      const raw = Buffer.concat(chunks);
+      const body = JSON.parse(raw.toString());
+      seen.push({ at: Date.now(), type: body.EventType, user: body.EventInfo.UserId });
+      const headers = { "Content-Type": "application/json", Sign: req.headers.sign, SdkAppId: req.headers.sdkappid };
+      request(target, { method: "POST", headers }, (answer) => answer.pipe(res.writeHead(answer.statusCode))).on("error", () => res.writeHead(502).end()).end(raw);
+    });
+  });
+  await new Promise((resolve) => relay.listen(0, "127.0.0.1", resolve));
+  const emu = await startEmulator(["--callback-url", `http://127.0.0.1:${relay.address().port}/`, "--callback-key", key]);
+  const env = { ...emu.env, TRTC_CALLBACK_KEY: key, TRTC_INVENTORY: `file:${join(work, "bans.db")}` };
+  const serve = spawn(process.execPath, [bin, "events", "serve", "--port", "0", "--output", "ndjson"], { env, stdio: ["ignore", "ignore", "pipe"] });
+  target = await new Promise((resolve) => createInterface({ input: serve.stderr }).on("line", (line) => /on (http:\/\/\S+)/.test(line) && resolve(/on (http:\/\/\S+)/.exec(line)[1])));
+  timeRun(["ban", "4321", "troll", "--for", "1h", "--yes", "--ignore-missing"], env);
+  const banned = Date.now();
+  const clients = (body) => fetch(`${emu.url}/_emulator/clients`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ sdkAppId: APP, roomId: 4321, userId: "troll", ...body }) });
+  await clients({ action: "enter", rejoinAfterKickMs: 100 });
+  const n = quick ? 21 : 51;
+  let kicks = [];
+  while (kicks.length < n) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const { requests } = await (await fetch(`${emu.url}/_emulator/requests`)).json();
+    kicks = requests.filter((q) => q.action === "RemoveUser" && Date.parse(q.time) >= banned).map((q) => Date.parse(q.time));
+  }
+  await clients({ action: "enter" });
+  const ms = seen.filter((e) => e.type === 103 && e.user === "troll" && e.at >= banned).map((e) => kicks.find((k) => k >= e.at) - e.at).filter((d) => d >= 0).slice(0, n).sort((a, b) => a - b);
+  record(`ban enforcement: 103 at events serve → RemoveUser at the emulator, median ms of ${ms.length}`, String(median(ms)), "< 100");
+  record("ban enforcement: p95 ms", String(ms[Math.ceil(ms.length * 0.95) - 1]));
+  serve.kill("SIGTERM");
+  await new Promise((resolve) => serve.on("close", resolve));
+  emu.stop();
+  relay.close();
+}
+
 if (only.length > 0) {
   log("only some sections ran: docs/bench.md left as it was");
   process.exit(0);
 }
 
-// 7. Room inventory: signed callbacks per second into `events serve` (embedded store, each stored
+// 8. Room inventory: signed callbacks per second into `events serve` (embedded store, each stored
 // before its 200), and `rooms list` of 100,000 live rooms, each as its own process.
 {
   const { createHmac } = await import("node:crypto");

@@ -151,4 +151,4 @@ export { parseEndpoint } from "./trtc/endpoint.js";
 export { TrtcError } from "./trtc/errors.js";
 export { openStore } from "./store/open.js";
 export { Emulator, startEmulator, DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, type EmulatorOptions } from "./emulator/server.js";
-export type { InventoryStore, Room, RoomFilters } from "./store/types.js";
+export type { Ban, BanQuery, InventoryStore, NewBan, Room, RoomFilters } from "./store/types.js";

@@ -6,6 +6,7 @@ import { CliError, ExitCode, UsageError } from "../errors.js";
 import { printBadLine, printEvent, printReceiving, printRefused } from "../output/inventory.js";
 import { printInfo, printWarning } from "../output/messages.js";
 import { redactUrl } from "../store/url.js";
+import { startBanEnforcement } from "./ban-enforcement.js";
 import type { Context } from "./context.js";
 import { inventorySetup, openInventory } from "./inventory.js";
 
@@ -32,6 +33,7 @@ export async function serve(ctx: Context, cmd: Command, opts: ServeOptions): Pro
   const key = resolveCallbackKey(setup.loaded, ctx.flags, ctx.io.env);
   const [{ startReceiver }, { Forwarder }] = await Promise.all([import("../events/receiver.js"), import("../events/forward.js")]);
   const store = await openInventory(setup.url);
+  const bans = startBanEnforcement(ctx, setup.settings, store);
   try {
     const onGiveUp = (url: string, why: string) => printWarning(ctx.term, `forward to ${redactUrl(url)} not delivered: ${why}`);
     const forwarder = forward.length ? new Forwarder({ urls: forward, onGiveUp }) : undefined;
@@ -42,7 +44,10 @@ export async function serve(ctx: Context, cmd: Command, opts: ServeOptions): Pro
       expected: { key, sdkAppId: setup.sdkAppId },
       sink: store,
       ...(forwarder ? { forwarder } : {}),
-      onEvent: (event, outcome) => printEvent(ctx.term, ctx.run.format, event, outcome),
+      onEvent: (event, outcome) => {
+        printEvent(ctx.term, ctx.run.format, event, outcome);
+        if (outcome === "stored") bans.stored(event);
+      },
       onReject: (status, reason) => printRefused(ctx.term, status, reason),
       onStoreError: (err) => printWarning(ctx.term, `store failed, answered 500 so TRTC retries: ${redactUrl((err as Error).message ?? String(err))}`),
     }).catch((err: NodeJS.ErrnoException) => {
@@ -51,9 +56,11 @@ export async function serve(ctx: Context, cmd: Command, opts: ServeOptions): Pro
     printReceiving(ctx.term, receiver.url, setup.sdkAppId, store.label, forward.map(redactUrl));
     if (!ctx.io.signal.aborted) await new Promise((resolve) => ctx.io.signal.addEventListener("abort", resolve, { once: true }));
     await receiver.close();
+    await bans.close();
     await ctx.term.outDrained();
     return ExitCode.ok;
   } finally {
+    await bans.close();
     await store.close();
   }
 }
@@ -68,21 +75,27 @@ export async function ingestCommand(ctx: Context, cmd: Command, fromFile: string
   });
   const { ingest } = await import("../events/ingest.js");
   const store = await openInventory(setup.url);
+  const bans = startBanEnforcement(ctx, setup.settings, store);
   try {
     const report = await ingest({
       input: addAbortSignal(ctx.io.signal, input),
       expected: { key, sdkAppId: setup.sdkAppId },
       sink: store,
       signal: ctx.io.signal,
-      onEvent: (event, outcome) => printEvent(ctx.term, ctx.run.format, event, outcome),
+      onEvent: (event, outcome) => {
+        printEvent(ctx.term, ctx.run.format, event, outcome);
+        if (outcome === "stored") bans.stored(event);
+      },
       onBadLine: (line, reason) => printBadLine(ctx.term, line, reason),
     }).catch((err: Error) => {
       throw err instanceof CliError ? err : new CliError(`inventory ${store.label}: ${redactUrl(err.message)}`, ExitCode.failed, "StoreError");
     });
+    await bans.close();
     await ctx.term.outDrained();
     if (!ctx.run.quiet) printInfo(ctx.term, `${report.stored} stored, ${report.duplicates} duplicate, ${report.bad} bad line${report.bad === 1 ? "" : "s"} skipped`);
     return report.interrupted ? ExitCode.interrupted : report.bad > 0 ? ExitCode.failed : ExitCode.ok;
   } finally {
+    await bans.close();
     await store.close();
   }
 }

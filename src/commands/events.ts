@@ -8,6 +8,8 @@ const SERVE_HELP = `
 The callback key comes from the profile's callbackKey or TRTC_CALLBACK_KEY, never a flag.
 Answers 200 {"code":0} once an event is stored; 401 bad Sign, 403 wrong SdkAppId, 400 not an event,
 413 over 64 KiB, 500 store failure. SIGINT/SIGTERM: stops accepting, finishes what is in flight, exit 0.
+While it runs, a stored 103 of a banned user (see \`trtc-admin ban --help\`) is kicked at once and
+printed as a Result with "cause": "ban-enforced"; credentials are needed only then.
 
 Examples:
   $ trtc-admin events serve --host 0.0.0.0 --port 8787 --path /trtc/callback   # key in TRTC_CALLBACK_KEY
@@ -24,7 +26,7 @@ export function eventsCommand(io: Io, done: (code: number) => void): Command {
     .action(async (opts: ServeOptions, self: Command) => done(await (await actions()).serve(buildContext(self, io), self, opts)));
   const ingestCmd = new Command("ingest").description("apply tee'd callbacks, one {\"headers\",\"body\"} JSON object a line")
     .option("--from-file <path|->", "read from a file, or - for standard input (the default)")
-    .addHelpText("after", '\nEach line: {"headers": {"Sign": "…", "SdkAppId": "…"}, "body": "<raw body as a string>"}.\nBad lines are reported on stderr and skipped; exit 1 if any was.\n\nExample:\n  $ trtc-admin events ingest --from-file callbacks.jsonl')
+    .addHelpText("after", '\nEach line: {"headers": {"Sign": "…", "SdkAppId": "…"}, "body": "<raw body as a string>"}.\nBad lines are reported on stderr and skipped; exit 1 if any was.\nA stored 103 of a banned user is kicked at once, as with serve (ban-enforced).\n\nExample:\n  $ trtc-admin events ingest --from-file callbacks.jsonl')
     .action(async (opts: { fromFile?: string }, self: Command) => done(await (await actions()).ingestCommand(buildContext(self, io), self, opts.fromFile)));
   events.addHelpText("after", "\nExamples:\n  $ trtc-admin events serve --port 8787 --path /trtc/callback\n  $ trtc-admin events ingest --from-file callbacks.jsonl");
   return events.addCommand(serveCmd).addCommand(ingestCmd);

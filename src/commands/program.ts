@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { CliError, ExitCode } from "../errors.js";
 import { escapeControls } from "../output/escape.js";
 import { createTerminal } from "../output/terminal.js";
+import { banCommands } from "./bans.js";
 import { completionCommand } from "./completion.js";
 import { configCommand } from "./config.js";
 import { sniffFormat, sniffNoColor, type Io } from "./context.js";
@@ -37,7 +38,7 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
     .showHelpAfterError("(run with --help for usage)")
     .addHelpText("after", EXIT_CODES);
   for (const option of globalOptions()) program.addOption(option);
-  const commands = [...roomCommands(io, done), configCommand(io, done), doctorCommand(io, done), emulatorCommand(io, done), eventsCommand(io, done), roomsCommand(io, done)];
+  const commands = [...roomCommands(io, done), ...banCommands(io, done), configCommand(io, done), doctorCommand(io, done), emulatorCommand(io, done), eventsCommand(io, done), roomsCommand(io, done)];
   commands.push(completionCommand(io, done, () => program));
   for (const cmd of commands) program.addCommand(cmd);
   for (const cmd of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) {

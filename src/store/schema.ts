@@ -1,7 +1,7 @@
 import { ConfigError } from "../errors.js";
 import type { Db } from "./db.js";
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** Fixed key for the PostgreSQL advisory lock that makes concurrent first starts safe. */
 const SCHEMA_LOCK = 7_261_870_901;
@@ -25,6 +25,17 @@ function v1(dialect: Db["dialect"]): string[] {
   ];
 }
 
+/** Bans: an all-rooms ban has room_type and room_id '' (a primary key cannot hold NULL in PostgreSQL). */
+function v2(): string[] {
+  return [
+    `CREATE TABLE IF NOT EXISTS bans (sdk_app_id BIGINT NOT NULL, room_type TEXT NOT NULL, room_id TEXT NOT NULL, user_id TEXT NOT NULL,
+      reason TEXT, created_ms BIGINT NOT NULL, until_ms BIGINT NOT NULL, PRIMARY KEY (sdk_app_id, user_id, room_type, room_id))`,
+  ];
+}
+
+/** Migration n takes a store from version n - 1 to n. */
+const MIGRATIONS: ((dialect: Db["dialect"]) => string[])[] = [v1, v2];
+
 async function versionOf(q: Db["query"]): Promise<number> {
   const found = (await q("SELECT MAX(version) AS v FROM schema_version"))[0]?.v;
   return found === null || found === undefined ? 0 : Number(found);
@@ -46,7 +57,9 @@ export async function migrate(db: Db): Promise<void> {
     const version = await versionOf(q);
     if (version > SCHEMA_VERSION) throw tooNew(version);
     if (version === SCHEMA_VERSION) return;
-    for (const statement of v1(db.dialect)) await q(statement);
-    await q("INSERT INTO schema_version (version) VALUES (?)", [SCHEMA_VERSION]);
+    for (let v = version + 1; v <= SCHEMA_VERSION; v++) {
+      for (const statement of MIGRATIONS[v - 1]!(db.dialect)) await q(statement);
+      await q("INSERT INTO schema_version (version) VALUES (?)", [v]);
+    }
   });
 }

@@ -1,10 +1,11 @@
 import { createHash } from "node:crypto";
 import type { AppendOutcome, IncomingEvent } from "../events/types.js";
+import { activeBansFor, addBans, endBans, listBans, liveRoomsOf } from "./bans.js";
 import type { Db } from "./db.js";
 import { foldRooms, type PendingRoom } from "./room-writer.js";
 import { getRoom, listRooms } from "./room-reader.js";
 import { multiRow } from "./sql-batch.js";
-import type { InventoryStore, Room, RoomFilters, RoomKey } from "./types.js";
+import type { Ban, BanQuery, InventoryStore, NewBan, Room, RoomFilters, RoomKey } from "./types.js";
 
 const INSERT_EVENTS = (values: string) => `INSERT INTO events (sdk_app_id, dedupe_key, group_id, event_type, room_type, room_id, user_id, event_ms, role, source, body, received_ms)
   VALUES ${values} ON CONFLICT (sdk_app_id, dedupe_key) DO NOTHING RETURNING sdk_app_id, dedupe_key`;
@@ -63,6 +64,30 @@ export class SqlInventory implements InventoryStore {
 
   getRoom(sdkAppId: number, key: RoomKey): Promise<Room | undefined> {
     return getRoom(this.db, sdkAppId, key);
+  }
+
+  addBans(bans: NewBan[], nowMs: number): Promise<Ban[]> {
+    return addBans(this.db, bans, nowMs);
+  }
+
+  endBans(sdkAppId: number, room: RoomKey | null, userIds: string[], nowMs: number): Promise<Ban[]> {
+    return endBans(this.db, sdkAppId, room, userIds, nowMs);
+  }
+
+  listBans(sdkAppId: number, options: { all?: boolean }, nowMs = Date.now()): Promise<Ban[]> {
+    return listBans(this.db, sdkAppId, Boolean(options.all), nowMs);
+  }
+
+  async activeBanFor(sdkAppId: number, room: RoomKey, userId: string, nowMs: number): Promise<Ban | undefined> {
+    return (await activeBansFor(this.db, [{ sdkAppId, room, userId }], nowMs))[0];
+  }
+
+  activeBansFor(entries: BanQuery[], nowMs: number): Promise<(Ban | undefined)[]> {
+    return activeBansFor(this.db, entries, nowMs);
+  }
+
+  liveRoomsOf(sdkAppId: number, userIds: string[]): Promise<{ room: RoomKey; userIds: string[] }[]> {
+    return liveRoomsOf(this.db, sdkAppId, userIds);
   }
 
   async lastReceivedAt(sdkAppId: number): Promise<string | null> {

@@ -36,6 +36,33 @@ export interface RoomFilters {
   empty?: boolean;
 }
 
+/** A ban as `bans list` prints it; times ISO 8601 UTC. roomId and roomIdType are null for an all-rooms ban. */
+export interface Ban {
+  sdkAppId: number;
+  roomId: number | string | null;
+  roomIdType: RoomIdType | null;
+  userId: string;
+  reason: string | null;
+  createdAt: string;
+  until: string;
+}
+
+export interface NewBan {
+  sdkAppId: number;
+  /** Null: every room of the SdkAppId. */
+  room: RoomKey | null;
+  userId: string;
+  reason: string | null;
+  untilMs: number;
+}
+
+/** Is this user banned from this room? */
+export interface BanQuery {
+  sdkAppId: number;
+  room: RoomKey;
+  userId: string;
+}
+
 export interface InventoryStore extends EventSink {
   /** The store's URL with any password removed, for messages. */
   readonly label: string;
@@ -46,5 +73,16 @@ export interface InventoryStore extends EventSink {
   closeRooms(sdkAppId: number, rooms: RoomKey[], atMs: number): Promise<void>;
   /** When the latest event of the SdkAppId was stored (arrival time, for `doctor`), or null. */
   lastReceivedAt(sdkAppId: number): Promise<string | null>;
+  /** Stores bans made at `nowMs`; a ban of the same user and room replaces the earlier one. */
+  addBans(bans: NewBan[], nowMs: number): Promise<Ban[]>;
+  /** Ends the users' active bans in `room`, or every ban of theirs when `room` is null; returns those ended. */
+  endBans(sdkAppId: number, room: RoomKey | null, userIds: string[], nowMs: number): Promise<Ban[]>;
+  listBans(sdkAppId: number, options: { all?: boolean }, nowMs?: number): Promise<Ban[]>;
+  /** The ban keeping `userId` out of `room` at `nowMs` (that room and type, or all rooms), if any. */
+  activeBanFor(sdkAppId: number, room: RoomKey, userId: string, nowMs: number): Promise<Ban | undefined>;
+  /** activeBanFor for many entries in one go, in their order. */
+  activeBansFor(entries: BanQuery[], nowMs: number): Promise<(Ban | undefined)[]>;
+  /** Live rooms the inventory shows these users in. */
+  liveRoomsOf(sdkAppId: number, userIds: string[]): Promise<{ room: RoomKey; userIds: string[] }[]>;
   close(): Promise<void>;
 }

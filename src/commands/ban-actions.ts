@@ -1,0 +1,71 @@
+import type { Command } from "commander";
+import { loadCredential } from "../config/credentials.js";
+import type { Settings } from "../config/resolve.js";
+import { ConfigError, ExitCode, InterruptedError, UsageError } from "../errors.js";
+import { confirmBan, printBansStored } from "../output/bans.js";
+import { printInfo } from "../output/messages.js";
+import { parseRoom } from "../plan/ids.js";
+import { MAX_USERS_PER_KICK } from "../plan/plan.js";
+import { actionFor, type PlannedRequest, type Room } from "../plan/types.js";
+import type { NewBan, RoomKey } from "../store/types.js";
+import { proxyProblem } from "../trtc/proxy.js";
+import { banDuration, banReason, banTargets, type BanOptions } from "./ban-args.js";
+import type { Context } from "./context.js";
+import { inventorySetup, openInventory } from "./inventory.js";
+
+function kicks(sdkAppId: number, rooms: { room: RoomKey; userIds: string[] }[]): PlannedRequest[] {
+  return rooms.flatMap(({ room, userIds }) => {
+    const out: PlannedRequest[] = [];
+    const target: Room = { id: room.roomId, type: room.roomIdType };
+    for (let i = 0; i < userIds.length; i += MAX_USERS_PER_KICK) out.push({ action: actionFor("kick", room.roomIdType), sdkAppId, room: target, userIds: userIds.slice(i, i + MAX_USERS_PER_KICK) });
+    return out;
+  });
+}
+
+/** What would make the kick exit 3 after the bans were stored; a credentialCommand is left to the kick, which runs it once. */
+async function checkCanSend(settings: Settings, env: NodeJS.ProcessEnv): Promise<void> {
+  const proxy = proxyProblem(env);
+  if (proxy) throw new ConfigError(`HTTPS_PROXY: ${proxy}`, "set HTTPS_PROXY to a URL such as http://proxy.example:3128, or unset it");
+  if (settings.credentials.kind !== "command") await loadCredential(settings, env);
+}
+
+/** `ban`: confirm, store the bans, then kick, so a user racing back in is already caught by the receiver. */
+export async function ban(ctx: Context, cmd: Command, roomArg: string | undefined, userArgs: string[], opts: BanOptions): Promise<number> {
+  const { io, term, run } = ctx;
+  const targets = banTargets(roomArg, userArgs, opts);
+  const forMs = banDuration(opts.for);
+  const reason = banReason(opts.reason);
+  const [yes, dryRun, ignoreMissing] = [Boolean(opts.yes), Boolean(opts.dryRun), Boolean(opts.ignoreMissing)];
+  if (!yes && !dryRun && !(term.stdinIsTTY && term.stderrIsTTY)) throw new UsageError("--yes is required when not running interactively");
+  const setup = await inventorySetup(ctx, cmd);
+  const { settings, sdkAppId } = setup;
+  const room = targets.room === undefined ? null : parseRoom(targets.room, targets.mode ?? settings.roomIdMode);
+  const key: RoomKey | null = room && { roomIdType: room.type, roomId: room.id };
+  const store = await openInventory(setup.url);
+  let requests: PlannedRequest[];
+  try {
+    requests = kicks(sdkAppId, key ? [{ room: key, userIds: targets.users }] : await store.liveRoomsOf(sdkAppId, targets.users));
+    if (!dryRun) {
+      await checkCanSend(settings, io.env);
+      const untilMs = Date.now() + forMs;
+      if (!yes) {
+        const answer = await confirmBan(term, { users: targets.users, room: key, until: new Date(untilMs), sdkAppId, region: settings.region, endpoint: settings.endpoint.url, requests });
+        if (answer === "interrupted") throw new InterruptedError();
+        if (answer === "no") throw new UsageError("cancelled: nothing was stored or sent");
+      }
+      const bans: NewBan[] = targets.users.map((userId) => ({ sdkAppId, room: key, userId, reason, untilMs }));
+      const stored = await store.addBans(bans, Date.now());
+      if (!run.quiet) printBansStored(term, stored);
+    } else if (!run.quiet) printInfo(term, "dry run: no ban stored");
+  } finally {
+    await store.close();
+  }
+  if (io.signal.aborted) return ExitCode.interrupted;
+  if (room) {
+    const { runRoomOperation } = await import("./room-operation.js");
+    return runRoomOperation(ctx, { kind: "kick", room: targets.room, items: targets.users, roomIdMode: room.type, yes: true, dryRun, ignoreMissing });
+  }
+  if (requests.length === 0 && !run.quiet) printInfo(term, "the inventory shows none of these users in a live room: nothing to kick now");
+  const { sendKicks } = await import("./ban-kick.js");
+  return sendKicks(ctx, settings, sdkAppId, requests, { dryRun, ignoreMissing });
+}

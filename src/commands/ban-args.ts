@@ -1,0 +1,53 @@
+import { UsageError } from "../errors.js";
+import { checkArguments } from "../plan/plan.js";
+import type { RoomIdMode } from "../plan/types.js";
+import { parseDuration } from "../store/filters.js";
+
+export interface BanOptions {
+  for?: string;
+  reason?: string;
+  allRooms?: boolean;
+  strRoom?: boolean;
+  numericRoom?: boolean;
+  yes?: boolean;
+  dryRun?: boolean;
+  ignoreMissing?: boolean;
+}
+
+export interface BanTargets {
+  /** The room argument, or undefined with --all-rooms. */
+  room: string | undefined;
+  users: string[];
+  mode: RoomIdMode | undefined;
+}
+
+const MIN_BAN_MS = 10_000;
+const MAX_BAN_MS = 7 * 86_400_000;
+const MAX_REASON = 200;
+
+/** The room and users of ban/unban, checked before any configuration is read (exit 2 before 3). */
+export function banTargets(room: string | undefined, users: string[], opts: BanOptions): BanTargets {
+  const mode: RoomIdMode | undefined = opts.strRoom ? "string" : opts.numericRoom ? "numeric" : undefined;
+  const targets = opts.allRooms ? { room: undefined, users: room === undefined ? [] : [room, ...users], mode } : { room, users, mode };
+  if (targets.room === undefined && !opts.allRooms) throw new UsageError("no room given", "name the room, or pass --all-rooms");
+  if (targets.users.length === 0) throw new UsageError("no user ids given", "pass them as arguments after the room");
+  checkArguments("kick", targets.room, targets.users, mode);
+  return { ...targets, users: [...new Set(targets.users)] };
+}
+
+/** --for: 10s to 7d. */
+export function banDuration(text: string | undefined): number {
+  if (text === undefined) throw new UsageError("--for is required: how long the ban lasts", "e.g. --for 30m, --for 2h, --for 7d (10s to 7d)");
+  const ms = parseDuration(text, "--for");
+  if (ms < MIN_BAN_MS || ms > MAX_BAN_MS) throw new UsageError(`invalid --for "${text}": a ban lasts from 10s to 7d`);
+  return ms;
+}
+
+export function banReason(text: string | undefined): string | null {
+  if (text === undefined) return null;
+  // The reason is printed in tables and exported to the UserSig issuer: no control characters.
+  if (text.length === 0 || text.length > MAX_REASON || /[\u0000-\u001f\u007f-\u009f]/.test(text)) {
+    throw new UsageError(`invalid --reason: expected 1..${MAX_REASON} characters without control characters`);
+  }
+  return text;
+}

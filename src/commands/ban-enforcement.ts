@@ -1,0 +1,107 @@
+import { loadCredential } from "../config/credentials.js";
+import type { Settings } from "../config/resolve.js";
+import { GroupCommit } from "../events/group-commit.js";
+import type { IncomingEvent } from "../events/types.js";
+import { AuditLog } from "../output/audit.js";
+import { printEnforced, type EnforcedResult } from "../output/bans.js";
+import { printRetry, printTrace, printWarning } from "../output/messages.js";
+import { actionFor } from "../plan/types.js";
+import type { Enforcer } from "../run/enforcer.js";
+import type { Ban, InventoryStore } from "../store/types.js";
+import { redactUrl } from "../store/url.js";
+import type { Context } from "./context.js";
+
+export interface BanEnforcement {
+  /** An event just stored durably (never a duplicate): a banned user's 103 is kicked at once. */
+  stored(event: IncomingEvent): void;
+  /** Finishes the lookups and kicks in flight. */
+  close(): Promise<void>;
+}
+
+interface Engine {
+  enforcer: Enforcer;
+  audit: AuditLog | undefined;
+}
+
+const why = (err: unknown) => {
+  const e = err as Error & { hint?: string };
+  return redactUrl(`${e.message ?? String(err)}${e.hint ? ` (${e.hint})` : ""}`);
+};
+
+const queryOf = (e: IncomingEvent) => ({ sdkAppId: e.sdkAppId, room: { roomIdType: e.event.room!.roomIdType, roomId: e.event.room!.roomId }, userId: e.event.room!.userId });
+
+/**
+ * Ban enforcement beside `events serve`/`ingest`. Credentials and the audit log are opened on the
+ * first kick, so a receiver with no bans needs neither; a failure is reported and retried on the next.
+ */
+export function startBanEnforcement(ctx: Context, settings: Settings, store: InventoryStore, now: () => number = Date.now): BanEnforcement {
+  const { io, term, run } = ctx;
+  // 103s stored while a lookup runs are looked up together: a query per batch, not per 103, keeps the receiver's throughput.
+  const lookups = new GroupCommit<IncomingEvent, Ban | undefined>((events) => store.activeBansFor(events.map(queryOf), now()));
+  const pending = new Set<Promise<void>>();
+  const engines: Promise<Engine>[] = [];
+  let current: Promise<Engine> | undefined;
+
+  async function start(): Promise<Engine> {
+    const credential = await loadCredential(settings, io.env, io.signal);
+    // A failed audit write stops this engine's sends (fail closed); the next banned entry starts a new one.
+    const stop = new AbortController();
+    const onAuditFailure = (err: Error) => {
+      printWarning(term, `ban enforcement: cannot write the audit log ${settings.auditLog}: ${(err as NodeJS.ErrnoException).code ?? err.message}; kicks paused until the next banned entry`);
+      stop.abort();
+      current = undefined;
+    };
+    const audit = settings.auditLog ? await AuditLog.open(settings.auditLog, settings.profile, onAuditFailure) : undefined;
+    const { startEnforcer } = await import("../run/enforcer.js");
+    const debug = run.debug ? { trace: (event: Parameters<typeof printTrace>[1]) => printTrace(term, event), onRetry: printRetry.bind(null, term) } : {};
+    const { concurrency, rate, maxAttempts, timeoutMs } = run;
+    // Not the interrupt signal: a kick queued for an answered 103 is still sent during shutdown.
+    const send = { endpoint: settings.endpoint, region: settings.region, credential, env: io.env, concurrency, rate, maxAttempts, timeoutMs, ignoreMissing: true, signal: stop.signal, ...debug };
+    const enforcer = startEnforcer(send, (result) => {
+      const enforced: EnforcedResult = { ...result, cause: "ban-enforced" };
+      audit?.record(enforced);
+      printEnforced(term, run.format, enforced, new Date(now()));
+    });
+    return { enforcer, audit };
+  }
+
+  function engine(): Promise<Engine> {
+    if (!current) {
+      const starting = start();
+      engines.push(starting);
+      current = starting.catch((err: unknown) => {
+        current = undefined;
+        printWarning(term, `ban enforcement cannot kick: ${why(err)}; events are still stored, and the next banned entry tries again`);
+        throw err;
+      });
+    }
+    return current;
+  }
+
+  async function kick(incoming: IncomingEvent): Promise<void> {
+    const r = incoming.event.room!;
+    const started = await engine().catch(() => undefined);
+    started?.enforcer.enforce({ action: actionFor("kick", r.roomIdType), sdkAppId: incoming.sdkAppId, room: { id: r.roomId, type: r.roomIdType }, userIds: [r.userId] });
+  }
+
+  return {
+    stored(incoming) {
+      const r = incoming.event.room;
+      if (r?.type !== 103 || r.userId === "") return;
+      const done: Promise<void> = lookups
+        .submit(incoming)
+        .then((ban) => (ban ? kick(incoming) : undefined))
+        .catch((err: unknown) => printWarning(term, `ban check for ${r.userId} failed: ${why(err)}`))
+        .finally(() => pending.delete(done));
+      pending.add(done);
+    },
+    async close() {
+      while (pending.size > 0) await Promise.all([...pending]);
+      for (const starting of engines) {
+        const started = await starting.catch(() => undefined);
+        await started?.enforcer.close();
+        await started?.audit?.close().catch(() => undefined);
+      }
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import { Command, Option } from "commander";
+import { buildContext, type Io } from "./context.js";
+import type { BanOptions } from "./ban-args.js";
+import { safetyOptions } from "./options.js";
+
+const banActions = () => import("./ban-actions.js");
+const bansActions = () => import("./bans-actions.js");
+
+const CAVEAT = `TRTC has no server-side ban: trtc-admin kicks a banned user again each time a 103 (user
+entered) reaches \`events serve\` or \`events ingest\`, so the user may be in the room for a moment
+before the kick lands. To keep a user out entirely, make your UserSig issuer refuse them:
+\`trtc-admin bans export\` is the deny-list for it.`;
+
+const BAN_HELP = `
+Kicks the users now (as \`kick\`: results, exit code, --yes, --dry-run) and stores each ban with
+its expiry in the inventory; --dry-run stores nothing. --for: an integer and s, m, h or d, from
+10s to 7d. With --all-rooms (no <room>), bans from every room of the SdkAppId and kicks from every
+live room the inventory shows them in. Banning again replaces the expiry.
+
+${CAVEAT}
+
+Examples:
+  $ trtc-admin ban 1234 troll --for 2h --reason "spam"
+  $ trtc-admin ban --str-room 1234 troll --for 30m --yes
+  $ trtc-admin ban --all-rooms troll imp --for 7d --yes --output ndjson
+  $ trtc-admin events serve --port 8787     # enforces the bans while it runs`;
+
+const UNBAN_HELP = `
+Ends the users' active bans in the room (or, with --all-rooms, every ban of theirs). Nothing is
+sent to TRTC and no --yes is needed; ended bans stay visible in \`bans list --all\`.
+
+Examples:
+  $ trtc-admin unban 1234 troll
+  $ trtc-admin unban --all-rooms troll imp --json`;
+
+const BANS_HELP = `
+${CAVEAT}
+
+Examples:
+  $ trtc-admin bans list
+  $ trtc-admin bans list --all --json
+  $ trtc-admin bans export > denylist.json`;
+
+type Done = (code: number) => void;
+
+const allRoomsOption = (what: string) => new Option("--all-rooms", `${what}; the first argument is then a user id`).conflicts(["strRoom", "numericRoom"]);
+
+/** ban, unban and bans list/export; their code loads only when one runs. */
+export function banCommands(io: Io, done: Done): Command[] {
+  const ban = new Command("ban").description("kick users now and again whenever they enter, until the ban ends")
+    .argument("[room]", "room id: a canonical decimal is a numeric room, anything else a string room (omit with --all-rooms)")
+    .argument("[userId...]", "user ids to ban")
+    .option("--for <dur>", "how long: 10s to 7d (90s, 30m, 2h, 7d)")
+    .option("--reason <text>", "why, kept with the ban (up to 200 characters)")
+    .addOption(allRoomsOption("every room of the SdkAppId"));
+  for (const option of safetyOptions(true)) if (option.long !== "--from-file") ban.addOption(option);
+  ban.addHelpText("after", BAN_HELP).action(async (room: string | undefined, users: string[], opts: BanOptions, self: Command) => done(await (await banActions()).ban(buildContext(self, io), self, room, users, opts)));
+
+  const unban = new Command("unban").description("end bans (nothing is sent to TRTC)")
+    .argument("[room]", "room id (omit with --all-rooms)")
+    .argument("[userId...]", "user ids")
+    .addOption(allRoomsOption("every ban of these users, all-rooms and per-room"))
+    .addOption(new Option("--str-room", "a string room").conflicts("numericRoom"))
+    .addOption(new Option("--numeric-room", "a numeric room"))
+    .addHelpText("after", UNBAN_HELP)
+    .action(async (room: string | undefined, users: string[], opts: BanOptions, self: Command) => done(await (await bansActions()).unban(buildContext(self, io), self, room, users, opts)));
+
+  const bans = new Command("bans").description("list or export the bans kept in the inventory").addHelpText("after", BANS_HELP);
+  bans.addCommand(new Command("list").description("active bans (--all: expired and ended ones too)")
+    .option("--all", "expired and ended bans too")
+    .addHelpText("after", "\nExamples:\n  $ trtc-admin bans list\n  $ trtc-admin bans list --all --output ndjson")
+    .action(async (opts: { all?: boolean }, self: Command) => done(await (await bansActions()).list(buildContext(self, io), self, Boolean(opts.all)))));
+  bans.addCommand(new Command("export").description('active bans as {"bans": [...]}, the deny-list for your UserSig issuer')
+    .addHelpText("after", `\nAlways one JSON document, whatever --output says.\n\n${CAVEAT}\n\nExample:\n  $ trtc-admin bans export > denylist.json`)
+    .action(async (_opts: object, self: Command) => done(await (await bansActions()).exportBans(buildContext(self, io), self))));
+  return [ban, unban, bans];
+}

@@ -1,0 +1,84 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DEFAULT_SECRET_KEY, type Emulator } from "../../src/emulator/server.js";
+import { openStore } from "../../src/store/open.js";
+import { APP, emulator, emulatorEnv, run, seedApp } from "../helpers/inproc.js";
+import { callbackBody, KEY, notePostgresSkipped, post, signedHeaders, STORES } from "../inventory/helpers.js";
+import { serve } from "./serve.js";
+
+let emu: Emulator;
+let inventory: string;
+let cleanup: () => Promise<void>;
+const removes = () => emu.requests.filter((q) => q.action === "RemoveUser").map((q) => q.userIds);
+const entry = (user: string, ms = Date.now()) => callbackBody({ type: 103, room: 1234, user, ms });
+
+notePostgresSkipped();
+
+describe.each(STORES)("ban enforcement: shutdown, audit, ingest ($name store)", (factory) => {
+  beforeEach(async () => {
+    if (factory.skip) return;
+    ({ url: inventory, cleanup } = await factory.fresh());
+    emu = await emulator({ seed: seedApp({ "1234": ["troll", "fine"] }) });
+    const store = await openStore(inventory);
+    await store.addBans([{ sdkAppId: APP, room: { roomIdType: "numeric", roomId: 1234 }, userId: "troll", reason: "spam", untilMs: Date.now() + 60_000 }], Date.now());
+    await store.close();
+  });
+  afterEach(async () => {
+    if (factory.skip) return;
+    await emu.close();
+    await cleanup();
+  });
+
+  it.skipIf(factory.skip)("SIGINT right after a banned 103 was answered: the kick is still sent, then exit 0", async () => {
+    const s = await serve(emu, inventory);
+    const raw = entry("troll");
+    expect((await post(s.url, raw, signedHeaders(raw))).status).toBe(200);
+    expect(await s.stop()).toBe(0);
+    expect(removes()).toEqual([["troll"]]);
+    expect(s.enforced()).toEqual([expect.objectContaining({ userIds: ["troll"], status: "done", cause: "ban-enforced" })]);
+  });
+
+  it.skipIf(factory.skip)("each enforcement is audited when auditLog is configured, with its cause and no secret", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "trtc-audit-"));
+    writeFileSync(join(dir, "trtc.yaml"), `auditLog: ${join(dir, "audit.jsonl")}\nprofiles: {}\n`);
+    const s = await serve(emu, inventory, { TRTC_CONFIG: join(dir, "trtc.yaml") });
+    const raw = entry("troll");
+    await post(s.url, raw, signedHeaders(raw));
+    expect(await s.stop()).toBe(0);
+    const text = readFileSync(join(dir, "audit.jsonl"), "utf8");
+    expect(JSON.parse(text)).toMatchObject({ action: "RemoveUser", roomId: 1234, userIds: ["troll"], status: "done", cause: "ban-enforced" });
+    expect(text).not.toContain(DEFAULT_SECRET_KEY);
+  });
+
+  it.skipIf(factory.skip)("an audit log that cannot be opened: no kick (fail closed), a warning, events still stored", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "trtc-audit-"));
+    writeFileSync(join(dir, "trtc.yaml"), `auditLog: ${dir}\nprofiles: {}\n`);
+    const s = await serve(emu, inventory, { TRTC_CONFIG: join(dir, "trtc.yaml") });
+    const raw = entry("troll");
+    expect((await post(s.url, raw, signedHeaders(raw))).status).toBe(200);
+    expect(await s.stop()).toBe(0);
+    expect(removes()).toEqual([]);
+    expect(s.run.stderr()).toMatch(/ban enforcement cannot kick: cannot open the audit log .*: EISDIR/);
+  });
+
+  it.skipIf(factory.skip)("events ingest enforces too: once per stored 103, not for duplicates or unbanned users", async () => {
+    const line = (raw: Buffer) => JSON.stringify({ headers: signedHeaders(raw), body: raw.toString("utf8") });
+    const troll = entry("troll");
+    const input = [line(troll), line(troll), line(entry("fine"))].join("\n");
+    const r = await run(["events", "ingest", "-o", "ndjson"], { input, env: emulatorEnv(emu, { TRTC_INVENTORY: inventory, TRTC_CALLBACK_KEY: KEY }) });
+    expect(r.code).toBe(0);
+    expect(removes()).toEqual([["troll"]]);
+    const enforced = r.stdout.trim().split("\n").map((l) => JSON.parse(l)).filter((l) => l.cause);
+    expect(enforced).toEqual([expect.objectContaining({ action: "RemoveUser", userIds: ["troll"], status: "done", cause: "ban-enforced" })]);
+  });
+
+  it.skipIf(factory.skip)("pretty output names the cause on the Result's line", async () => {
+    const s = await serve(emu, inventory, {}, ["-o", "pretty"]);
+    const raw = entry("troll");
+    await post(s.url, raw, signedHeaders(raw));
+    expect(await s.stop()).toBe(0);
+    expect(s.run.stdout()).toMatch(/^\d\d:\d\d:\d\d\.\d{3} ban-enforced ✔ RemoveUser room 1234 users troll done RequestId \S+$/m);
+  });
+});

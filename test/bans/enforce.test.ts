@@ -1,0 +1,136 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Emulator } from "../../src/emulator/server.js";
+import { openStore } from "../../src/store/open.js";
+import { control } from "../emulator/control-client.js";
+import { APP, emulator, emulatorEnv, run, seedApp } from "../helpers/inproc.js";
+import { KEY, notePostgresSkipped, STORES } from "../inventory/helpers.js";
+import { Relay, until } from "./relay.js";
+import { sawEntry, serve, type Serving } from "./serve.js";
+
+let emu: Emulator;
+let relay: Relay;
+let inventory: string;
+let cleanup: () => Promise<void>;
+let receiver: Serving | undefined;
+
+async function listen(env: Record<string, string> = {}): Promise<Serving> {
+  receiver = await serve(emu, inventory, env);
+  relay.target = receiver.url;
+  return receiver;
+}
+const enter = (roomId: number | string, userId: string, extra: object = {}) => control(emu, "POST", "clients", { sdkAppId: APP, roomId, userId, action: "enter", ...extra });
+const cli = (args: string[]) => run(args, { env: emulatorEnv(emu, { TRTC_INVENTORY: inventory }) });
+const removes = (userId: string) => emu.requests.filter((q) => q.action?.startsWith("RemoveUser") && (q.userIds as string[]).includes(userId));
+const inRoom = (roomId: string, userId: string, str = false) => (emu.store.snapshot().apps[0]![str ? "strRooms" : "rooms"]?.[roomId] ?? []).includes(userId);
+/** Lets a callback that should not be acted on be stored, then a moment more for a kick that must not come. */
+const settle = async (s: Serving, userId: string, roomId: number | string) => {
+  await until(() => sawEntry(s, userId, roomId), `the 103 of ${userId} in ${roomId}`);
+  await new Promise((r) => setTimeout(r, 300));
+};
+
+notePostgresSkipped();
+
+describe.each(STORES)("bans enforced by events serve, end to end through the emulator's callbacks ($name store)", (factory) => {
+  beforeEach(async () => {
+    if (factory.skip) return;
+    ({ url: inventory, cleanup } = await factory.fresh());
+    relay = await new Relay().start();
+    emu = await emulator({ seed: seedApp(), callbackUrl: relay.url, callbackKey: KEY });
+  });
+  afterEach(async () => {
+    if (factory.skip) return;
+    await receiver?.stop();
+    receiver = undefined;
+    await emu.close();
+    await relay.close();
+    await cleanup();
+  });
+
+  it.skipIf(factory.skip)("a banned user who enters again is kicked at once, printed and audited as ban-enforced; others are not", async () => {
+    const s = await listen();
+    await enter(1234, "troll");
+    await enter(1234, "fine");
+    await until(() => sawEntry(s, "troll", 1234), "troll's first entry stored");
+    expect((await cli(["ban", "1234", "troll", "--for", "1h", "--yes"])).code).toBe(0);
+    expect(removes("troll")).toHaveLength(1);
+    await enter(1234, "troll");
+    await until(() => s.enforced().length === 1, "the enforcement");
+    expect(s.enforced()[0]).toMatchObject({ action: "RemoveUser", roomId: 1234, roomIdType: "numeric", userIds: ["troll"], status: "done", cause: "ban-enforced" });
+    await until(() => !inRoom("1234", "troll"), "troll out of the room");
+    expect(removes("troll")).toHaveLength(2);
+    // The same user in string room "1234", and another user in the banned room: not kicked.
+    await enter("1234", "troll");
+    await settle(s, "troll", "1234");
+    expect(inRoom("1234", "troll", true)).toBe(true);
+    expect(inRoom("1234", "fine")).toBe(true);
+    expect(removes("troll")).toHaveLength(2);
+    expect(removes("fine")).toHaveLength(0);
+    expect(await s.stop()).toBe(0);
+  });
+
+  it.skipIf(factory.skip)("holds against a client that rejoins after every kick, until unbanned", async () => {
+    const s = await listen();
+    expect((await cli(["ban", "77", "troll", "--for", "1h", "--yes", "--ignore-missing"])).code).toBe(0);
+    await enter(77, "troll", { rejoinAfterKickMs: 50 });
+    await until(() => s.enforced().length >= 3, "three enforcements");
+    expect((await cli(["unban", "77", "troll"])).code).toBe(0);
+    await until(() => inRoom("77", "troll"), "troll back in after the unban", 5000);
+    const kicks = removes("troll").length;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(inRoom("77", "troll")).toBe(true);
+    expect(removes("troll").length).toBe(kicks);
+    expect(s.enforced().every((r) => r.status === "done" || r.status === "already-gone")).toBe(true);
+  });
+
+  it.skipIf(factory.skip)("an all-rooms ban kicks the user from any room of either type", async () => {
+    const s = await listen();
+    expect((await cli(["ban", "--all-rooms", "imp", "--for", "10s", "--yes"])).code).toBe(0);
+    await enter(5, "imp");
+    await enter("lobby", "imp");
+    await until(() => s.enforced().length === 2, "two enforcements");
+    expect(s.enforced().map((r) => [r.action, r.roomId]).sort()).toEqual([["RemoveUser", 5], ["RemoveUserByStrRoomId", "lobby"]]);
+    await until(() => !inRoom("5", "imp") && !inRoom("lobby", "imp", true), "imp out of both rooms");
+  });
+
+  it.skipIf(factory.skip)("an expired ban is not enforced", async () => {
+    const store = await openStore(inventory);
+    const past = Date.now() - 60_000;
+    await store.addBans([{ sdkAppId: APP, room: { roomIdType: "numeric", roomId: 9 }, userId: "old", reason: null, untilMs: past + 10_000 }], past);
+    await store.close();
+    const s = await listen();
+    await enter(9, "old");
+    await settle(s, "old", 9);
+    expect(inRoom("9", "old")).toBe(true);
+    expect(removes("old")).toHaveLength(0);
+    expect(s.enforced()).toEqual([]);
+  });
+
+  it.skipIf(factory.skip)("a duplicated 103 is kicked once", async () => {
+    const s = await listen();
+    expect((await cli(["ban", "--all-rooms", "troll", "--for", "1h", "--yes"])).code).toBe(0);
+    await control(emu, "POST", "faults", { target: "callback", kind: "duplicate", eventType: 103 });
+    await enter(3, "troll");
+    await until(() => s.enforced().length === 1, "the enforcement");
+    await until(() => relay.seen.filter((e) => e.eventType === 103).length === 2, "both copies");
+    await new Promise((r) => setTimeout(r, 300));
+    expect(removes("troll")).toHaveLength(1);
+  });
+
+  it.skipIf(factory.skip)("without credentials: a warning per failure, events still stored and answered, no bans needs none", async () => {
+    const s = await listen({ TENCENTCLOUD_SECRET_ID: "", TENCENTCLOUD_SECRET_KEY: "" });
+    await enter(1, "fine");
+    await until(() => sawEntry(s, "fine", 1), "an unbanned entry");
+    expect(s.run.stderr()).not.toMatch(/warning/);
+    const store = await openStore(inventory);
+    await store.addBans([{ sdkAppId: APP, room: null, userId: "troll", reason: null, untilMs: Date.now() + 60_000 }], Date.now());
+    await store.close();
+    await enter(1, "troll");
+    await until(() => /ban enforcement cannot kick: no credentials/.test(s.run.stderr()), "the warning");
+    await enter(2, "troll");
+    await until(() => sawEntry(s, "troll", 2), "the second entry stored");
+    await until(() => s.run.stderr().match(/ban enforcement cannot kick/g)?.length === 2, "a second warning");
+    await until(() => emu.callbacks!.log.filter((c) => c.eventType === 103).every((c) => c.outcome === "delivered" && c.attempts === 1), "every 103 answered 200 at once");
+    expect(removes("troll")).toHaveLength(0);
+    expect(await s.stop()).toBe(0);
+  });
+});

@@ -1,0 +1,34 @@
+import { afterEach, beforeEach } from "vitest";
+import type { Emulator } from "../../src/emulator/server.js";
+import { emulator, emulatorEnv, run, seedApp } from "../helpers/inproc.js";
+import { STORES } from "../inventory/helpers.js";
+
+type Env = Record<string, string | undefined>;
+
+/** A fresh emulator (rooms 1234, 3002 and string rooms standup, "3002") and embedded inventory per test, and the CLI pointed at both. */
+export function banFixture() {
+  const f = { emu: undefined as unknown as Emulator, inventory: "", cleanup: async (): Promise<void> => {} };
+  beforeEach(async () => {
+    const fresh = await STORES[0]!.fresh();
+    f.inventory = fresh.url;
+    f.cleanup = fresh.cleanup;
+    f.emu = await emulator({ seed: seedApp({ "1234": ["troll", "imp", "ok"], "3002": ["troll"] }, { standup: ["troll"], "3002": ["troll"] }) });
+  });
+  afterEach(async () => {
+    await f.emu.close();
+    await f.cleanup();
+  });
+  const cli = (args: string[], extra: Env = {}) => run(args, { env: emulatorEnv(f.emu, { TRTC_INVENTORY: f.inventory, ...extra }) });
+  return {
+    get emu() {
+      return f.emu;
+    },
+    get inventory() {
+      return f.inventory;
+    },
+    cli,
+    sent: () => f.emu.requests.map((q) => ({ action: q.action, roomId: q.roomId, userIds: q.userIds })),
+    members: () => f.emu.store.snapshot().apps[0]!,
+    bans: async (...args: string[]) => JSON.parse((await cli(["bans", "list", "--json", ...args])).stdout).bans,
+  };
+}

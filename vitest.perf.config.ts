@@ -4,7 +4,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/perf/**/*.test.ts"],
-    globalSetup: ["test/helpers/build.ts"],
+    // Runs after the main suite in `npm test`, which builds dist/; alone, run `npm run build` first.
     testTimeout: 120_000,
     hookTimeout: 30_000,
     maxWorkers: 1,

@@ -6,7 +6,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Emulator } from "../../src/emulator/server.js";
-import { APP, BIN, emulator, emulatorEnv, run } from "../helpers/cli.js";
+import { APP, BIN, emulator, emulatorEnv } from "../helpers/cli.js";
+// In-process where no real process is needed; signals and the closed terminal are spawned below.
+import { run } from "../helpers/inproc.js";
 
 let emu: Emulator | undefined;
 let server: Server | undefined;

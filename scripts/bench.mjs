@@ -83,7 +83,14 @@ const record = (name, value, goal = "") => {
 if (wanted("startup")) {
   const emu = await startEmulator(["--rate-limit", "0"], 1);
   const runs = quick ? 5 : 21;
-  const clean = { PATH: process.env.PATH, HOME: mkdtempSync(join(work, "home-")), ...CREDS, TRTC_ENDPOINT: emu.url, TRTC_SDK_APP_ID: String(APP), NO_COLOR: "1" };
+  const clean = {
+    PATH: process.env.PATH,
+    HOME: mkdtempSync(join(work, "home-")),
+    ...CREDS,
+    TRTC_ENDPOINT: emu.url,
+    TRTC_SDK_APP_ID: String(APP),
+    NO_COLOR: "1",
+  };
   const columns = [["clean", clean]];
   if (process.env.NODE_EXTRA_CA_CERTS) columns.push(["NODE_EXTRA_CA_CERTS", { ...clean, NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS }]);
   const cases = {
@@ -101,7 +108,8 @@ if (wanted("startup")) {
     ratios[name] = Object.fromEntries(Object.keys(cases).map((k) => [k, median(rounds[k]) / base]));
     ratios[name].baseMs = base;
   }
-  const both = (k) => columns.map(([name]) => (name === "clean" ? ratios[name][k].toFixed(2) : `${ratios[name][k].toFixed(2)} with NODE_EXTRA_CA_CERTS`)).join("; ");
+  const both = (k) =>
+    columns.map(([name]) => (name === "clean" ? ratios[name][k].toFixed(2) : `${ratios[name][k].toFixed(2)} with NODE_EXTRA_CA_CERTS`)).join("; ");
   record("node -e 0 (median ms)", columns.map(([name]) => ratios[name].baseMs.toFixed(0)).join("; "));
   record("trtc-admin --version / node -e 0", both("version"), "≤ 1.6");
   record("trtc-admin --help / node -e 0", both("help"), "≤ 2.0");
@@ -126,7 +134,11 @@ if (wanted("startup")) {
 if (wanted("emulator")) {
   const emu = await startEmulator(["--rate-limit", "0"], 1);
   const { TrtcClient, parseEndpoint } = await import(join(root, "dist/index.js"));
-  const client = new TrtcClient({ endpoint: parseEndpoint(emu.url), region: "ap-guangzhou", credential: { secretId: CREDS.TENCENTCLOUD_SECRET_ID, secretKey: CREDS.TENCENTCLOUD_SECRET_KEY } });
+  const client = new TrtcClient({
+    endpoint: parseEndpoint(emu.url),
+    region: "ap-guangzhou",
+    credential: { secretId: CREDS.TENCENTCLOUD_SECRET_ID, secretKey: CREDS.TENCENTCLOUD_SECRET_KEY },
+  });
   const total = quick ? 2000 : 10000;
   let next = 0;
   const worker = async () => {
@@ -202,22 +214,33 @@ if (wanted("ban-latency")) {
   let target = "";
   const relay = createServer((req, res) => {
     const chunks = [];
-    req.on("data", (c) => chunks.push(c)).on("end", () => {
-      const raw = Buffer.concat(chunks);
-      const body = JSON.parse(raw.toString());
-      seen.push({ at: Date.now(), type: body.EventType, user: body.EventInfo.UserId });
-      const headers = { "Content-Type": "application/json", Sign: req.headers.sign, SdkAppId: req.headers.sdkappid };
-      request(target, { method: "POST", headers }, (answer) => answer.pipe(res.writeHead(answer.statusCode))).on("error", () => res.writeHead(502).end()).end(raw);
-    });
+    req
+      .on("data", (c) => chunks.push(c))
+      .on("end", () => {
+        const raw = Buffer.concat(chunks);
+        const body = JSON.parse(raw.toString());
+        seen.push({ at: Date.now(), type: body.EventType, user: body.EventInfo.UserId });
+        const headers = { "Content-Type": "application/json", Sign: req.headers.sign, SdkAppId: req.headers.sdkappid };
+        request(target, { method: "POST", headers }, (answer) => answer.pipe(res.writeHead(answer.statusCode)))
+          .on("error", () => res.writeHead(502).end())
+          .end(raw);
+      });
   });
   await new Promise((resolve) => relay.listen(0, "127.0.0.1", resolve));
   const emu = await startEmulator(["--callback-url", `http://127.0.0.1:${relay.address().port}/`, "--callback-key", key]);
   const env = { ...emu.env, TRTC_CALLBACK_KEY: key, TRTC_INVENTORY: `file:${join(work, "bans.db")}` };
   const serve = spawn(process.execPath, [bin, "events", "serve", "--port", "0", "--output", "ndjson"], { env, stdio: ["ignore", "ignore", "pipe"] });
-  target = await new Promise((resolve) => createInterface({ input: serve.stderr }).on("line", (line) => /on (http:\/\/\S+)/.test(line) && resolve(/on (http:\/\/\S+)/.exec(line)[1])));
+  target = await new Promise((resolve) =>
+    createInterface({ input: serve.stderr }).on("line", (line) => /on (http:\/\/\S+)/.test(line) && resolve(/on (http:\/\/\S+)/.exec(line)[1])),
+  );
   timeRun(["ban", "4321", "troll", "--for", "1h", "--yes", "--ignore-missing"], env);
   const banned = Date.now();
-  const clients = (body) => fetch(`${emu.url}/_emulator/clients`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ sdkAppId: APP, roomId: 4321, userId: "troll", ...body }) });
+  const clients = (body) =>
+    fetch(`${emu.url}/_emulator/clients`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ sdkAppId: APP, roomId: 4321, userId: "troll", ...body }),
+    });
   await clients({ action: "enter", rejoinAfterKickMs: 100 });
   const n = quick ? 21 : 51;
   let kicks = [];
@@ -227,7 +250,12 @@ if (wanted("ban-latency")) {
     kicks = requests.filter((q) => q.action === "RemoveUser" && Date.parse(q.time) >= banned).map((q) => Date.parse(q.time));
   }
   await clients({ action: "enter" });
-  const ms = seen.filter((e) => e.type === 103 && e.user === "troll" && e.at >= banned).map((e) => kicks.find((k) => k >= e.at) - e.at).filter((d) => d >= 0).slice(0, n).sort((a, b) => a - b);
+  const ms = seen
+    .filter((e) => e.type === 103 && e.user === "troll" && e.at >= banned)
+    .map((e) => kicks.find((k) => k >= e.at) - e.at)
+    .filter((d) => d >= 0)
+    .slice(0, n)
+    .sort((a, b) => a - b);
   record(`ban enforcement: 103 at events serve → RemoveUser at the emulator, median ms of ${ms.length}`, String(median(ms)), "< 100");
   record("ban enforcement: p95 ms", String(ms[Math.ceil(ms.length * 0.95) - 1]));
   serve.kill("SIGTERM");
@@ -249,22 +277,41 @@ if (only.length > 0) {
   const key = "benchKey";
   const env = { ...process.env, TRTC_SDK_APP_ID: String(APP), TRTC_CALLBACK_KEY: key, TRTC_INVENTORY: `file:${join(work, "inventory.db")}`, NO_COLOR: "1" };
   const serve = spawn(process.execPath, [bin, "events", "serve", "--port", "0", "--output", "ndjson"], { env, stdio: ["ignore", "ignore", "pipe"] });
-  const url = await new Promise((resolve) => createInterface({ input: serve.stderr }).on("line", (line) => /on (http:\/\/\S+)/.test(line) && resolve(/on (http:\/\/\S+)/.exec(line)[1])));
+  const url = await new Promise((resolve) =>
+    createInterface({ input: serve.stderr }).on("line", (line) => /on (http:\/\/\S+)/.test(line) && resolve(/on (http:\/\/\S+)/.exec(line)[1])),
+  );
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-  const post = (raw) => new Promise((resolve) => {
-    const headers = { "Content-Type": "application/json", Sign: createHmac("sha256", key).update(raw).digest("base64"), SdkAppId: String(APP) };
-    request(url, { method: "POST", headers, agent }, (res) => res.resume().on("end", () => resolve(res.statusCode))).on("error", () => resolve(0)).end(raw);
-  });
+  const post = (raw) =>
+    new Promise((resolve) => {
+      const headers = { "Content-Type": "application/json", Sign: createHmac("sha256", key).update(raw).digest("base64"), SdkAppId: String(APP) };
+      request(url, { method: "POST", headers, agent }, (res) => res.resume().on("end", () => resolve(res.statusCode)))
+        .on("error", () => resolve(0))
+        .end(raw);
+    });
   const seconds = quick ? 2 : 5;
   const t0 = Date.now();
   let sent = 0;
   let ok = 0;
   const until = performance.now() + seconds * 1000;
   const started = performance.now();
-  const body = (i) => Buffer.from(JSON.stringify({ EventGroupId: 1, EventType: 103, CallbackTs: t0 + i, EventInfo: { RoomId: 1 + (i % 3000), EventTs: Math.floor((t0 + i) / 1000), EventMsTs: t0 + i, UserId: `u${i}`, Role: 20 } }, null, "\t"));
-  await Promise.all(Array.from({ length: 64 }, async () => {
-    while (performance.now() < until) if ((await post(body(sent++))) === 200) ok++;
-  }));
+  const body = (i) =>
+    Buffer.from(
+      JSON.stringify(
+        {
+          EventGroupId: 1,
+          EventType: 103,
+          CallbackTs: t0 + i,
+          EventInfo: { RoomId: 1 + (i % 3000), EventTs: Math.floor((t0 + i) / 1000), EventMsTs: t0 + i, UserId: `u${i}`, Role: 20 },
+        },
+        null,
+        "\t",
+      ),
+    );
+  await Promise.all(
+    Array.from({ length: 64 }, async () => {
+      while (performance.now() < until) if ((await post(body(sent++))) === 200) ok++;
+    }),
+  );
   const rate = sent / ((performance.now() - started) / 1000);
   agent.destroy();
   serve.kill("SIGTERM");
@@ -275,10 +322,12 @@ if (only.length > 0) {
   const { openStore } = await import(join(root, "dist/index.js"));
   const store = await openStore(`file:${join(work, "rooms.db")}`);
   for (let i = 0; i < rooms; i += 2000) {
-    await store.append(Array.from({ length: 2000 }, (_, k) => {
-      const room = { type: 103, roomId: i + k + 1, roomIdType: "numeric", userId: `u${i + k}`, eventMs: t0 + i + k, role: "anchor", reason: null };
-      return { sdkAppId: APP, event: { groupId: 1, type: 103, callbackMs: t0, room }, raw: Buffer.from("{}"), source: "trtc" };
-    }));
+    await store.append(
+      Array.from({ length: 2000 }, (_, k) => {
+        const room = { type: 103, roomId: i + k + 1, roomIdType: "numeric", userId: `u${i + k}`, eventMs: t0 + i + k, role: "anchor", reason: null };
+        return { sdkAppId: APP, event: { groupId: 1, type: 103, callbackMs: t0, room }, raw: Buffer.from("{}"), source: "trtc" };
+      }),
+    );
   }
   await store.close();
   const list = timeRun(["rooms", "list", "--output", "ndjson"], { ...env, TRTC_INVENTORY: `file:${join(work, "rooms.db")}` });

@@ -2,8 +2,9 @@
 // and the library as ES modules split so each entry loads only what it uses.
 // Measured start-up: ES module loading cost ~15 ms per run (URL resolution, one fetch per chunk);
 // one CommonJS file compiled from its code cache costs a few.
-import { build } from "esbuild";
+
 import { readFile, rm } from "node:fs/promises";
+import { build } from "esbuild";
 
 const { version } = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8"));
 await rm(new URL("../dist", import.meta.url), { recursive: true, force: true });

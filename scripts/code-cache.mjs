@@ -41,6 +41,11 @@ const write = process.stdout.write.bind(process.stdout);
 
 export async function writeCodeCache(bundleUrl) {
   const env = { PATH: process.env.PATH, HOME: "/nonexistent", TENCENTCLOUD_SECRET_ID: "AKIDcodecache", TENCENTCLOUD_SECRET_KEY: "codecache", NO_COLOR: "1" };
-  const r = spawnSync(process.execPath, ["-e", generator, fileURLToPath(bundleUrl), JSON.stringify(runs)], { env, cwd: tmpdir(), stdio: ["ignore", "ignore", "inherit"], timeout: 30_000 });
+  const r = spawnSync(process.execPath, ["-e", generator, fileURLToPath(bundleUrl), JSON.stringify(runs)], {
+    env,
+    cwd: tmpdir(),
+    stdio: ["ignore", "ignore", "inherit"],
+    timeout: 30_000,
+  });
   if (r.status !== 0) throw new Error(`could not write the code cache (${r.status ?? r.signal})`);
 }

@@ -39,9 +39,14 @@ function start(args, pattern, label, extraEnv = {}) {
 
 const pause = (ms) => new Promise((r) => setTimeout(r, ms));
 const receiver = await start(["events", "serve", "--port", "0"], / on (http:\/\/\S+)/, "receiver");
-const emulator = await start(["emulator", "--port", "0", "--seed", `${root}examples/demo-seed.yaml`, "--callback-url", receiver.url], /listening on (\S+)/, "client", {
-  TRTC_EMULATOR_CALLBACK_KEY: CALLBACK_KEY,
-});
+const emulator = await start(
+  ["emulator", "--port", "0", "--seed", `${root}examples/demo-seed.yaml`, "--callback-url", receiver.url],
+  /listening on (\S+)/,
+  "client",
+  {
+    TRTC_EMULATOR_CALLBACK_KEY: CALLBACK_KEY,
+  },
+);
 env.TRTC_ENDPOINT = emulator.url;
 
 const step = async (title, args) => {

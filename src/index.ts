@@ -144,11 +144,11 @@ export async function dismiss(rooms: (string | number)[], options: AdminOptions)
   return run(await plan("dismiss", { rooms }, options), options);
 }
 
+export { DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, Emulator, type EmulatorOptions, startEmulator } from "./emulator/server.js";
 export { CliError, ConfigError, ExitCode, InterruptedError, UsageError } from "./errors.js";
 export type { IsMute, OperationKind, PlannedRequest, Result, ResultError, RoomIdMode, Status, Summary } from "./plan/types.js";
+export { openStore } from "./store/open.js";
+export type { Ban, BanQuery, InventoryStore, NewBan, Room, RoomFilters } from "./store/types.js";
 export { TrtcClient, type TrtcClientOptions, type TrtcCredential } from "./trtc/client.js";
 export { parseEndpoint } from "./trtc/endpoint.js";
 export { TrtcError } from "./trtc/errors.js";
-export { openStore } from "./store/open.js";
-export { Emulator, startEmulator, DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, type EmulatorOptions } from "./emulator/server.js";
-export type { Ban, BanQuery, InventoryStore, NewBan, Room, RoomFilters } from "./store/types.js";

@@ -9,7 +9,7 @@ import { MAX_USERS_PER_KICK } from "../plan/plan.js";
 import { actionFor, type PlannedRequest, type Room } from "../plan/types.js";
 import type { NewBan, RoomKey } from "../store/types.js";
 import { proxyProblem } from "../trtc/proxy.js";
-import { banDuration, banReason, banTargets, type BanOptions } from "./ban-args.js";
+import { type BanOptions, banDuration, banReason, banTargets } from "./ban-args.js";
 import type { Context } from "./context.js";
 import { inventorySetup, openInventory } from "./inventory.js";
 
@@ -17,7 +17,8 @@ function kicks(sdkAppId: number, rooms: { room: RoomKey; userIds: string[] }[]):
   return rooms.flatMap(({ room, userIds }) => {
     const out: PlannedRequest[] = [];
     const target: Room = { id: room.roomId, type: room.roomIdType };
-    for (let i = 0; i < userIds.length; i += MAX_USERS_PER_KICK) out.push({ action: actionFor("kick", room.roomIdType), sdkAppId, room: target, userIds: userIds.slice(i, i + MAX_USERS_PER_KICK) });
+    for (let i = 0; i < userIds.length; i += MAX_USERS_PER_KICK)
+      out.push({ action: actionFor("kick", room.roomIdType), sdkAppId, room: target, userIds: userIds.slice(i, i + MAX_USERS_PER_KICK) });
     return out;
   });
 }
@@ -49,7 +50,15 @@ export async function ban(ctx: Context, cmd: Command, roomArg: string | undefine
       await checkCanSend(settings, io.env);
       const untilMs = Date.now() + forMs;
       if (!yes) {
-        const answer = await confirmBan(term, { users: targets.users, room: key, until: new Date(untilMs), sdkAppId, region: settings.region, endpoint: settings.endpoint.url, requests });
+        const answer = await confirmBan(term, {
+          users: targets.users,
+          room: key,
+          until: new Date(untilMs),
+          sdkAppId,
+          region: settings.region,
+          endpoint: settings.endpoint.url,
+          requests,
+        });
         if (answer === "interrupted") throw new InterruptedError();
         if (answer === "no") throw new UsageError("cancelled: nothing was stored or sent");
       }

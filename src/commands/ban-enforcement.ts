@@ -3,7 +3,7 @@ import type { Settings } from "../config/resolve.js";
 import { GroupCommit } from "../events/group-commit.js";
 import type { IncomingEvent } from "../events/types.js";
 import { AuditLog } from "../output/audit.js";
-import { printEnforced, type EnforcedResult } from "../output/bans.js";
+import { type EnforcedResult, printEnforced } from "../output/bans.js";
 import { printRetry, printTrace, printWarning } from "../output/messages.js";
 import { actionFor } from "../plan/types.js";
 import type { Enforcer } from "../run/enforcer.js";
@@ -28,7 +28,11 @@ const why = (err: unknown) => {
   return redactUrl(`${e.message ?? String(err)}${e.hint ? ` (${e.hint})` : ""}`);
 };
 
-const queryOf = (e: IncomingEvent) => ({ sdkAppId: e.sdkAppId, room: { roomIdType: e.event.room!.roomIdType, roomId: e.event.room!.roomId }, userId: e.event.room!.userId });
+const queryOf = (e: IncomingEvent) => ({
+  sdkAppId: e.sdkAppId,
+  room: { roomIdType: e.event.room!.roomIdType, roomId: e.event.room!.roomId },
+  userId: e.event.room!.userId,
+});
 
 /**
  * Ban enforcement beside `events serve`/`ingest`. Credentials and the audit log are opened on the
@@ -47,7 +51,10 @@ export function startBanEnforcement(ctx: Context, settings: Settings, store: Inv
     // A failed audit write stops this engine's sends (fail closed); the next banned entry starts a new one.
     const stop = new AbortController();
     const onAuditFailure = (err: Error) => {
-      printWarning(term, `ban enforcement: cannot write the audit log ${settings.auditLog}: ${(err as NodeJS.ErrnoException).code ?? err.message}; kicks paused until the next banned entry`);
+      printWarning(
+        term,
+        `ban enforcement: cannot write the audit log ${settings.auditLog}: ${(err as NodeJS.ErrnoException).code ?? err.message}; kicks paused until the next banned entry`,
+      );
       stop.abort();
       current = undefined;
     };
@@ -56,7 +63,19 @@ export function startBanEnforcement(ctx: Context, settings: Settings, store: Inv
     const debug = run.debug ? { trace: (event: Parameters<typeof printTrace>[1]) => printTrace(term, event), onRetry: printRetry.bind(null, term) } : {};
     const { concurrency, rate, maxAttempts, timeoutMs } = run;
     // Not the interrupt signal: a kick queued for an answered 103 is still sent during shutdown.
-    const send = { endpoint: settings.endpoint, region: settings.region, credential, env: io.env, concurrency, rate, maxAttempts, timeoutMs, ignoreMissing: true, signal: stop.signal, ...debug };
+    const send = {
+      endpoint: settings.endpoint,
+      region: settings.region,
+      credential,
+      env: io.env,
+      concurrency,
+      rate,
+      maxAttempts,
+      timeoutMs,
+      ignoreMissing: true,
+      signal: stop.signal,
+      ...debug,
+    };
     const enforcer = startEnforcer(send, (result) => {
       const enforced: EnforcedResult = { ...result, cause: "ban-enforced" };
       audit?.record(enforced);
@@ -81,7 +100,12 @@ export function startBanEnforcement(ctx: Context, settings: Settings, store: Inv
   async function kick(incoming: IncomingEvent): Promise<void> {
     const r = incoming.event.room!;
     const started = await engine().catch(() => undefined);
-    started?.enforcer.enforce({ action: actionFor("kick", r.roomIdType), sdkAppId: incoming.sdkAppId, room: { id: r.roomId, type: r.roomIdType }, userIds: [r.userId] });
+    started?.enforcer.enforce({
+      action: actionFor("kick", r.roomIdType),
+      sdkAppId: incoming.sdkAppId,
+      room: { id: r.roomId, type: r.roomIdType },
+      userIds: [r.userId],
+    });
   }
 
   return {

@@ -5,7 +5,7 @@ import { AuditLog } from "../output/audit.js";
 import { printBreadcrumb, printRetry, printTrace, printWarning } from "../output/messages.js";
 import { createProgress } from "../output/progress.js";
 import { Reporter } from "../output/reporter.js";
-import { plannedResult, type PlannedRequest } from "../plan/types.js";
+import { type PlannedRequest, plannedResult } from "../plan/types.js";
 import type { Context } from "./context.js";
 
 async function* each(requests: PlannedRequest[]): AsyncIterable<PlannedRequest> {
@@ -16,7 +16,13 @@ async function* each(requests: PlannedRequest[]): AsyncIterable<PlannedRequest> 
  * The kicks of `ban --all-rooms`, several rooms in one run: the same engine, audit, results and exit
  * codes as `kick` (a one-room ban goes through `kick`'s own operation). Already confirmed.
  */
-export async function sendKicks(ctx: Context, settings: Settings, sdkAppId: number, requests: PlannedRequest[], opts: { dryRun: boolean; ignoreMissing: boolean }): Promise<number> {
+export async function sendKicks(
+  ctx: Context,
+  settings: Settings,
+  sdkAppId: number,
+  requests: PlannedRequest[],
+  opts: { dryRun: boolean; ignoreMissing: boolean },
+): Promise<number> {
   const { io, term, run } = ctx;
   if (run.format === "pretty" && !run.quiet) {
     const credentials = opts.dryRun ? "not needed for --dry-run" : describeCredentialSource(settings);
@@ -39,16 +45,34 @@ export async function sendKicks(ctx: Context, settings: Settings, sdkAppId: numb
     const { timeoutMs, concurrency, rate, maxAttempts } = run;
     const report = await sendAll(
       each(requests),
-      { endpoint: settings.endpoint, region: settings.region, credential, env: io.env, concurrency, rate, maxAttempts, timeoutMs, ignoreMissing: opts.ignoreMissing, signal: AbortSignal.any([io.signal, auditFailed.signal]), ...debug },
+      {
+        endpoint: settings.endpoint,
+        region: settings.region,
+        credential,
+        env: io.env,
+        concurrency,
+        rate,
+        maxAttempts,
+        timeoutMs,
+        ignoreMissing: opts.ignoreMissing,
+        signal: AbortSignal.any([io.signal, auditFailed.signal]),
+        ...debug,
+      },
       (result) => {
         audit?.record(result);
         return reporter.result(result);
       },
     );
     const code = exitCodeFor(reporter.finish(), report, io.signal.aborted);
-    const auditError = await audit?.close().then(() => undefined, (err: Error) => err);
+    const auditError = await audit?.close().then(
+      () => undefined,
+      (err: Error) => err,
+    );
     if (!auditError) return code;
-    printWarning(term, `could not write the audit log ${settings.auditLog}: ${(auditError as NodeJS.ErrnoException).code ?? auditError.message}; no request was sent after the failure`);
+    printWarning(
+      term,
+      `could not write the audit log ${settings.auditLog}: ${(auditError as NodeJS.ErrnoException).code ?? auditError.message}; no request was sent after the failure`,
+    );
     return code === ExitCode.ok ? ExitCode.failed : code;
   } finally {
     await audit?.close().catch(() => undefined);

@@ -5,7 +5,7 @@ import { printWarning } from "../output/messages.js";
 import { roomLabel } from "../output/render.js";
 import { parseRoom } from "../plan/ids.js";
 import type { RoomKey } from "../store/types.js";
-import { banTargets, type BanOptions } from "./ban-args.js";
+import { type BanOptions, banTargets } from "./ban-args.js";
 import type { Context } from "./context.js";
 import { inventorySetup, openInventory } from "./inventory.js";
 

@@ -1,6 +1,6 @@
 import { Command, Option } from "commander";
-import { buildContext, type Io } from "./context.js";
 import type { BanOptions } from "./ban-args.js";
+import { buildContext, type Io } from "./context.js";
 import { safetyOptions } from "./options.js";
 
 const banActions = () => import("./ban-actions.js");
@@ -47,31 +47,45 @@ const allRoomsOption = (what: string) => new Option("--all-rooms", `${what}; the
 
 /** ban, unban and bans list/export; their code loads only when one runs. */
 export function banCommands(io: Io, done: Done): Command[] {
-  const ban = new Command("ban").description("kick users now and again whenever they enter, until the ban ends")
+  const ban = new Command("ban")
+    .description("kick users now and again whenever they enter, until the ban ends")
     .argument("[room]", "room id: a canonical decimal is a numeric room, anything else a string room (omit with --all-rooms)")
     .argument("[userId...]", "user ids to ban")
     .option("--for <dur>", "how long: 10s to 7d (90s, 30m, 2h, 7d)")
     .option("--reason <text>", "why, kept with the ban (up to 200 characters)")
     .addOption(allRoomsOption("every room of the SdkAppId"));
   for (const option of safetyOptions(true)) if (option.long !== "--from-file") ban.addOption(option);
-  ban.addHelpText("after", BAN_HELP).action(async (room: string | undefined, users: string[], opts: BanOptions, self: Command) => done(await (await banActions()).ban(buildContext(self, io), self, room, users, opts)));
+  ban
+    .addHelpText("after", BAN_HELP)
+    .action(async (room: string | undefined, users: string[], opts: BanOptions, self: Command) =>
+      done(await (await banActions()).ban(buildContext(self, io), self, room, users, opts)),
+    );
 
-  const unban = new Command("unban").description("end bans (nothing is sent to TRTC)")
+  const unban = new Command("unban")
+    .description("end bans (nothing is sent to TRTC)")
     .argument("[room]", "room id (omit with --all-rooms)")
     .argument("[userId...]", "user ids")
     .addOption(allRoomsOption("every ban of these users, all-rooms and per-room"))
     .addOption(new Option("--str-room", "a string room").conflicts("numericRoom"))
     .addOption(new Option("--numeric-room", "a numeric room"))
     .addHelpText("after", UNBAN_HELP)
-    .action(async (room: string | undefined, users: string[], opts: BanOptions, self: Command) => done(await (await bansActions()).unban(buildContext(self, io), self, room, users, opts)));
+    .action(async (room: string | undefined, users: string[], opts: BanOptions, self: Command) =>
+      done(await (await bansActions()).unban(buildContext(self, io), self, room, users, opts)),
+    );
 
   const bans = new Command("bans").description("list or export the bans kept in the inventory").addHelpText("after", BANS_HELP);
-  bans.addCommand(new Command("list").description("active bans (--all: expired and ended ones too)")
-    .option("--all", "expired and ended bans too")
-    .addHelpText("after", "\nExamples:\n  $ trtc-admin bans list\n  $ trtc-admin bans list --all --output ndjson")
-    .action(async (opts: { all?: boolean }, self: Command) => done(await (await bansActions()).list(buildContext(self, io), self, Boolean(opts.all)))));
-  bans.addCommand(new Command("export").description('active bans as {"bans": [...]}, the deny-list for your UserSig issuer')
-    .addHelpText("after", `\nAlways one JSON document, whatever --output says.\n\n${CAVEAT}\n\nExample:\n  $ trtc-admin bans export > denylist.json`)
-    .action(async (_opts: object, self: Command) => done(await (await bansActions()).exportBans(buildContext(self, io), self))));
+  bans.addCommand(
+    new Command("list")
+      .description("active bans (--all: expired and ended ones too)")
+      .option("--all", "expired and ended bans too")
+      .addHelpText("after", "\nExamples:\n  $ trtc-admin bans list\n  $ trtc-admin bans list --all --output ndjson")
+      .action(async (opts: { all?: boolean }, self: Command) => done(await (await bansActions()).list(buildContext(self, io), self, Boolean(opts.all)))),
+  );
+  bans.addCommand(
+    new Command("export")
+      .description('active bans as {"bans": [...]}, the deny-list for your UserSig issuer')
+      .addHelpText("after", `\nAlways one JSON document, whatever --output says.\n\n${CAVEAT}\n\nExample:\n  $ trtc-admin bans export > denylist.json`)
+      .action(async (_opts: object, self: Command) => done(await (await bansActions()).exportBans(buildContext(self, io), self))),
+  );
   return [ban, unban, bans];
 }

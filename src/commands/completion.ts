@@ -54,7 +54,8 @@ function fish(all: Spec[]): string {
   const lines = all.map((s) => `complete -c trtc-admin -n __fish_use_subcommand -a ${s.name}`);
   for (const s of all) {
     for (const sub of s.subcommands) lines.push(`complete -c trtc-admin -n "__fish_seen_subcommand_from ${s.name}" -a ${sub}`);
-    for (const o of s.options.filter((f) => f.startsWith("--"))) lines.push(`complete -c trtc-admin -n "__fish_seen_subcommand_from ${s.name}" -l ${o.slice(2)}`);
+    for (const o of s.options.filter((f) => f.startsWith("--")))
+      lines.push(`complete -c trtc-admin -n "__fish_seen_subcommand_from ${s.name}" -l ${o.slice(2)}`);
   }
   return `# fish completion for trtc-admin; load with: trtc-admin completion fish | source\n${lines.join("\n")}\n`;
 }

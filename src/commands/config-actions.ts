@@ -1,4 +1,4 @@
-import { copyFile, constants } from "node:fs/promises";
+import { constants, copyFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describeCredentialSource } from "../config/credentials.js";
 import { loadConfig } from "../config/load.js";
@@ -49,7 +49,8 @@ export async function validate(ctx: Context): Promise<number> {
 
 export async function path(ctx: Context): Promise<number> {
   const loaded = await loadConfig(ctx.flags.config, ctx.io.cwd, ctx.io.env);
-  if (!loaded) throw new ConfigError("no config file found", "searched from the working directory upward, then $XDG_CONFIG_HOME/trtc/ (default ~/.config/trtc/)");
+  if (!loaded)
+    throw new ConfigError("no config file found", "searched from the working directory upward, then $XDG_CONFIG_HOME/trtc/ (default ~/.config/trtc/)");
   if (ctx.run.format === "pretty") printLine(ctx.term, loaded.path);
   else printRecord(ctx.term, { configFile: loaded.path }, ctx.run.format);
   return 0;

@@ -19,6 +19,9 @@ export function configCommand(io: Io, done: (code: number) => void): Command {
   config.addCommand(sub("show", "show the settings in effect and where each came from (secrets masked)", " --profile staging --json"));
   config.addCommand(sub("validate", "check the config file and the selected profile", " --config ./ci.trtcrc"));
   config.addCommand(sub("path", "print the config file that would be used", ""));
-  config.addHelpText("after", "\nExamples:\n  $ trtc-admin config init\n  $ trtc-admin config show --profile staging\n  $ trtc-admin config validate --config ./ci.trtcrc");
+  config.addHelpText(
+    "after",
+    "\nExamples:\n  $ trtc-admin config init\n  $ trtc-admin config show --profile staging\n  $ trtc-admin config validate --config ./ci.trtcrc",
+  );
   return config;
 }

@@ -2,7 +2,7 @@ import { describeCredentialSource, loadCredential } from "../config/credentials.
 import { loadConfig } from "../config/load.js";
 import { resolveSettings, type Settings } from "../config/resolve.js";
 import { ExitCode } from "../errors.js";
-import { printChecks, type Check } from "../output/messages.js";
+import { type Check, printChecks } from "../output/messages.js";
 import { isAuthCode } from "../trtc/errors.js";
 import type { Context } from "./context.js";
 

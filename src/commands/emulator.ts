@@ -21,7 +21,10 @@ export function emulatorCommand(io: Io, done: (code: number) => void): Command {
     .option("--unavailable-actions <names>", "comma-separated actions to answer with InvalidAction, e.g. SetUserBlocked,SetUserBlockedByStrRoomId")
     .option("--callback-url <url>", "send every room change there as a signed TRTC room callback")
     .option("--callback-key <key>", "callback signing key, up to 32 letters and digits (env TRTC_EMULATOR_CALLBACK_KEY)")
-    .addHelpText("after", "\nExample:\n  $ trtc-admin emulator --port 0 --seed rooms.yaml\n  $ trtc-admin emulator --rate-limit 0 --lenient-signing\n  $ TRTC_EMULATOR_CALLBACK_KEY=testKey trtc-admin emulator --callback-url http://127.0.0.1:8787/")
+    .addHelpText(
+      "after",
+      "\nExample:\n  $ trtc-admin emulator --port 0 --seed rooms.yaml\n  $ trtc-admin emulator --rate-limit 0 --lenient-signing\n  $ TRTC_EMULATOR_CALLBACK_KEY=testKey trtc-admin emulator --callback-url http://127.0.0.1:8787/",
+    )
     .action(async (opts: Record<string, string | number | boolean | undefined>, self: Command) => {
       const ctx = buildContext(self, io);
       const [{ startEmulator }, { readSeedFile }, log] = await Promise.all([
@@ -42,14 +45,27 @@ export function emulatorCommand(io: Io, done: (code: number) => void): Command {
         callbackUrl: opts.callbackUrl as string | undefined,
         // The environment's key is for a URL given here; alone it does not make a half-configured sender.
         callbackKey: (opts.callbackKey as string | undefined) ?? (opts.callbackUrl ? io.env.TRTC_EMULATOR_CALLBACK_KEY || undefined : undefined),
-        ...(opts.seed ? { seed: await readSeedFile(opts.seed as string).catch((err: Error) => { throw new UsageError(`--seed ${err.message}`); }) } : {}),
+        ...(opts.seed
+          ? {
+              seed: await readSeedFile(opts.seed as string).catch((err: Error) => {
+                throw new UsageError(`--seed ${err.message}`);
+              }),
+            }
+          : {}),
       };
       const emulator = await startEmulator(options).catch((err: Error) => {
         throw new UsageError(`cannot start the emulator: ${err.message}`);
       });
       emulator.store.onEvent = (event) => log.printClientEvent(ctx.term, event);
       const apps = emulator.store.snapshot().apps.map((a) => a.sdkAppId);
-      log.printEmulatorBanner(ctx.term, { url: emulator.url, secretId: emulator.secretId, secretKey: emulator.secretKey, apps, settings: emulator.settings, callbackUrl: options.callbackUrl });
+      log.printEmulatorBanner(ctx.term, {
+        url: emulator.url,
+        secretId: emulator.secretId,
+        secretKey: emulator.secretKey,
+        apps,
+        settings: emulator.settings,
+        callbackUrl: options.callbackUrl,
+      });
       await new Promise<void>((resolve) => io.signal.addEventListener("abort", () => resolve(), { once: true }));
       await emulator.close();
       done(0);

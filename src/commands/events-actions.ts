@@ -1,6 +1,6 @@
-import type { Command } from "commander";
 import { createReadStream } from "node:fs";
 import { addAbortSignal, type Readable } from "node:stream";
+import type { Command } from "commander";
 import { resolveCallbackKey } from "../config/inventory.js";
 import { CliError, ExitCode, UsageError } from "../errors.js";
 import { printBadLine, printEvent, printReceiving, printRefused } from "../output/inventory.js";
@@ -18,11 +18,14 @@ export interface ServeOptions {
 }
 
 function checkServeOptions(opts: ServeOptions): { port: number; forward: string[] } {
-  if (!/^[0-9]{1,5}$/.test(opts.port) || Number(opts.port) > 65535) throw new UsageError(`invalid --port "${opts.port}": expected 0..65535 (0 picks a free port)`);
-  if (!opts.path.startsWith("/") || /[?#\s]/.test(opts.path)) throw new UsageError(`invalid --path "${opts.path}": expected an absolute path such as /trtc/callback`);
+  if (!/^[0-9]{1,5}$/.test(opts.port) || Number(opts.port) > 65535)
+    throw new UsageError(`invalid --port "${opts.port}": expected 0..65535 (0 picks a free port)`);
+  if (!opts.path.startsWith("/") || /[?#\s]/.test(opts.path))
+    throw new UsageError(`invalid --path "${opts.path}": expected an absolute path such as /trtc/callback`);
   const forward = opts.forward ?? [];
   for (const url of forward) {
-    if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) throw new UsageError(`invalid --forward "${redactUrl(url)}": expected an http:// or https:// URL`);
+    if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol))
+      throw new UsageError(`invalid --forward "${redactUrl(url)}": expected an http:// or https:// URL`);
   }
   return { port: Number(opts.port), forward };
 }
@@ -92,7 +95,8 @@ export async function ingestCommand(ctx: Context, cmd: Command, fromFile: string
     });
     await bans.close();
     await ctx.term.outDrained();
-    if (!ctx.run.quiet) printInfo(ctx.term, `${report.stored} stored, ${report.duplicates} duplicate, ${report.bad} bad line${report.bad === 1 ? "" : "s"} skipped`);
+    if (!ctx.run.quiet)
+      printInfo(ctx.term, `${report.stored} stored, ${report.duplicates} duplicate, ${report.bad} bad line${report.bad === 1 ? "" : "s"} skipped`);
     return report.interrupted ? ExitCode.interrupted : report.bad > 0 ? ExitCode.failed : ExitCode.ok;
   } finally {
     await bans.close();

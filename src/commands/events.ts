@@ -17,17 +17,28 @@ Examples:
 
 export function eventsCommand(io: Io, done: (code: number) => void): Command {
   const events = new Command("events").description("receive TRTC room callbacks into the room inventory");
-  const serveCmd = new Command("serve").description("HTTP receiver for TRTC room callbacks (point the console's callback URL here)")
+  const serveCmd = new Command("serve")
+    .description("HTTP receiver for TRTC room callbacks (point the console's callback URL here)")
     .option("--host <host>", "address to listen on", "127.0.0.1")
     .option("--port <port>", "port; 0 picks a free one", "8787")
     .option("--path <path>", "callback path", "/")
-    .option("--forward <url>", "after storing, re-post each callback byte for byte to this URL (repeatable)", (v: string, all: string[] | undefined) => [...(all ?? []), v])
+    .option("--forward <url>", "after storing, re-post each callback byte for byte to this URL (repeatable)", (v: string, all: string[] | undefined) => [
+      ...(all ?? []),
+      v,
+    ])
     .addHelpText("after", SERVE_HELP)
     .action(async (opts: ServeOptions, self: Command) => done(await (await actions()).serve(buildContext(self, io), self, opts)));
-  const ingestCmd = new Command("ingest").description("apply tee'd callbacks, one {\"headers\",\"body\"} JSON object a line")
+  const ingestCmd = new Command("ingest")
+    .description('apply tee\'d callbacks, one {"headers","body"} JSON object a line')
     .option("--from-file <path|->", "read from a file, or - for standard input (the default)")
-    .addHelpText("after", '\nEach line: {"headers": {"Sign": "…", "SdkAppId": "…"}, "body": "<raw body as a string>"}.\nBad lines are reported on stderr and skipped; exit 1 if any was.\nA stored 103 of a banned user is kicked at once, as with serve (ban-enforced).\n\nExample:\n  $ trtc-admin events ingest --from-file callbacks.jsonl')
+    .addHelpText(
+      "after",
+      '\nEach line: {"headers": {"Sign": "…", "SdkAppId": "…"}, "body": "<raw body as a string>"}.\nBad lines are reported on stderr and skipped; exit 1 if any was.\nA stored 103 of a banned user is kicked at once, as with serve (ban-enforced).\n\nExample:\n  $ trtc-admin events ingest --from-file callbacks.jsonl',
+    )
     .action(async (opts: { fromFile?: string }, self: Command) => done(await (await actions()).ingestCommand(buildContext(self, io), self, opts.fromFile)));
-  events.addHelpText("after", "\nExamples:\n  $ trtc-admin events serve --port 8787 --path /trtc/callback\n  $ trtc-admin events ingest --from-file callbacks.jsonl");
+  events.addHelpText(
+    "after",
+    "\nExamples:\n  $ trtc-admin events serve --port 8787 --path /trtc/callback\n  $ trtc-admin events ingest --from-file callbacks.jsonl",
+  );
   return events.addCommand(serveCmd).addCommand(ingestCmd);
 }

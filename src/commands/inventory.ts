@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { resolveInventoryUrl } from "../config/inventory.js";
-import { loadConfig, type LoadedConfig } from "../config/load.js";
+import { type LoadedConfig, loadConfig } from "../config/load.js";
 import { requireSdkAppId, resolveSettings, type Settings } from "../config/resolve.js";
 import type { InventoryStore } from "../store/types.js";
 import type { Context } from "./context.js";

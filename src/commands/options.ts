@@ -29,7 +29,9 @@ export function globalOptions(): Option[] {
     new Option("--timeout <seconds>", "per-request timeout").argParser(numberIn(LIMITS.timeoutSeconds)).default(DEFAULTS.timeoutSeconds),
     new Option("--max-attempts <n>", "attempts per request, 1 = no retry").argParser(numberIn(LIMITS.maxAttempts)).default(DEFAULTS.maxAttempts),
     new Option("--concurrency <n>", "requests in flight").argParser(numberIn(LIMITS.concurrency)).default(DEFAULTS.concurrency),
-    new Option("--rate <n>", "max requests, retries included, in any second as the server sees them; 0 = off").argParser(numberIn(LIMITS.rate)).default(DEFAULTS.rate),
+    new Option("--rate <n>", "max requests, retries included, in any second as the server sees them; 0 = off")
+      .argParser(numberIn(LIMITS.rate))
+      .default(DEFAULTS.rate),
     new Option("--debug", `trace requests and responses on stderr, secrets redacted (env ${OPTION_ENV.debug}=1)`),
     new Option("-q, --quiet", "results only"),
     new Option("--inventory <url>", env("room inventory: a file: or postgres:// URL", "inventory")),
@@ -55,8 +57,5 @@ export function safetyOptions(withRoomType: boolean): Option[] {
 
 /** What mute silences; unmute takes neither. */
 export function muteOptions(): Option[] {
-  return [
-    new Option("--audio-only", "mute audio only (IsMute 2)").conflicts("videoOnly"),
-    new Option("--video-only", "mute video only (IsMute 3)"),
-  ];
+  return [new Option("--audio-only", "mute audio only (IsMute 2)").conflicts("videoOnly"), new Option("--video-only", "mute video only (IsMute 3)")];
 }

@@ -3,7 +3,7 @@ import { requireSdkAppId, resolveSettings, type Settings } from "../config/resol
 import { InterruptedError, UsageError } from "../errors.js";
 import { PREVIEW_SIZE } from "../output/dialogs.js";
 import { parseRoom } from "../plan/ids.js";
-import { openInput, type InputSource } from "../plan/input.js";
+import { type InputSource, openInput } from "../plan/input.js";
 import { checkArguments, planDismiss, planKick, planMute } from "../plan/plan.js";
 import { Repeats } from "../plan/repeats.js";
 import type { IsMute, OperationKind, PlannedRequest, Result, RoomIdMode } from "../plan/types.js";
@@ -53,7 +53,11 @@ const nothingGiven = (op: RoomOperation) => (op.kind === "dismiss" ? "no rooms g
 export function checkUsage(ctx: Context, op: RoomOperation): void {
   const interactive = ctx.term.stdinIsTTY && ctx.term.stderrIsTTY;
   if (op.live) {
-    if (op.items.length > 0 || op.fromFile !== undefined) throw new UsageError("--live takes no rooms: it dismisses the inventory's live rooms that match the filters", "drop the room arguments or --from-file, or drop --live");
+    if (op.items.length > 0 || op.fromFile !== undefined)
+      throw new UsageError(
+        "--live takes no rooms: it dismisses the inventory's live rooms that match the filters",
+        "drop the room arguments or --from-file, or drop --live",
+      );
     if (!op.yes && !op.dryRun && !interactive) throw new UsageError("--yes is required when not running interactively");
     return;
   }

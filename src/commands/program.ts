@@ -5,11 +5,11 @@ import { createTerminal } from "../output/terminal.js";
 import { banCommands } from "./bans.js";
 import { completionCommand } from "./completion.js";
 import { configCommand } from "./config.js";
-import { sniffFormat, sniffNoColor, type Io } from "./context.js";
-import { globalOptions } from "./options.js";
+import { type Io, sniffFormat, sniffNoColor } from "./context.js";
 import { doctorCommand } from "./doctor.js";
 import { emulatorCommand } from "./emulator.js";
 import { eventsCommand } from "./events.js";
+import { globalOptions } from "./options.js";
 import { roomCommands } from "./room-commands.js";
 import { roomsCommand } from "./rooms.js";
 
@@ -38,7 +38,15 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
     .showHelpAfterError("(run with --help for usage)")
     .addHelpText("after", EXIT_CODES);
   for (const option of globalOptions()) program.addOption(option);
-  const commands = [...roomCommands(io, done), ...banCommands(io, done), configCommand(io, done), doctorCommand(io, done), emulatorCommand(io, done), eventsCommand(io, done), roomsCommand(io, done)];
+  const commands = [
+    ...roomCommands(io, done),
+    ...banCommands(io, done),
+    configCommand(io, done),
+    doctorCommand(io, done),
+    emulatorCommand(io, done),
+    eventsCommand(io, done),
+    roomsCommand(io, done),
+  ];
   commands.push(completionCommand(io, done, () => program));
   for (const cmd of commands) program.addCommand(cmd);
   for (const cmd of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) {
@@ -64,7 +72,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (err instanceof CommanderError) {
       if (err.exitCode === 0) return ExitCode.ok;
       // commander has already printed its message; in JSON modes say it again as JSON.
-      if (sniffFormat(argv, io.env) !== "pretty") (await import("../output/messages.js")).printFailure(createTerminal(io, io.env, true), new CliError(err.message.replace(/^error: /, ""), ExitCode.usage, "UsageError"), "json");
+      if (sniffFormat(argv, io.env) !== "pretty")
+        (await import("../output/messages.js")).printFailure(
+          createTerminal(io, io.env, true),
+          new CliError(err.message.replace(/^error: /, ""), ExitCode.usage, "UsageError"),
+          "json",
+        );
       return ExitCode.usage;
     }
     const { printFailure } = await import("../output/messages.js");

@@ -3,7 +3,7 @@ import { UsageError } from "../errors.js";
 import type { RoomIdMode } from "../plan/types.js";
 import { buildContext, type Io } from "./context.js";
 import { muteOptions, safetyOptions } from "./options.js";
-import { addRoomFilterOptions, filtersFrom, type FilterOptions } from "./room-filters.js";
+import { addRoomFilterOptions, type FilterOptions, filtersFrom } from "./room-filters.js";
 import type { RoomOperation } from "./room-operation.js";
 
 type Run = (code: number) => void;
@@ -63,10 +63,23 @@ SetUserBlocked is documented for the international site: use --endpoint trtc.int
 export function roomCommands(io: Io, done: Run): Command[] {
   const kick = (name: string, mode: RoomIdMode | undefined, description: string, examples: string) => {
     const cmd = new Command(name).description(description);
-    cmd.argument(mode ? "<roomId>" : "<room>", mode ? `${mode} room id` : "room id: a canonical decimal is a numeric room, anything else a string room").argument(mode ? "<userId...>" : "[userId...]", "user ids to remove (batched 10 per request)");
+    cmd
+      .argument(mode ? "<roomId>" : "<room>", mode ? `${mode} room id` : "room id: a canonical decimal is a numeric room, anything else a string room")
+      .argument(mode ? "<userId...>" : "[userId...]", "user ids to remove (batched 10 per request)");
     addSafetyOptions(cmd, mode === undefined).addHelpText("after", examples);
     cmd.action(async (room: string, users: string[], opts: SafetyOptions, self: Command) => {
-      done(await run(self, io, { kind: "kick", room, items: users, fromFile: opts.fromFile, roomIdMode: mode ?? modeFrom(opts), yes: Boolean(opts.yes), dryRun: Boolean(opts.dryRun), ignoreMissing: Boolean(opts.ignoreMissing) }));
+      done(
+        await run(self, io, {
+          kind: "kick",
+          room,
+          items: users,
+          fromFile: opts.fromFile,
+          roomIdMode: mode ?? modeFrom(opts),
+          yes: Boolean(opts.yes),
+          dryRun: Boolean(opts.dryRun),
+          ignoreMissing: Boolean(opts.ignoreMissing),
+        }),
+      );
     });
     return cmd;
   };
@@ -75,24 +88,52 @@ export function roomCommands(io: Io, done: Run): Command[] {
     cmd.argument(mode ? "<roomId...>" : "[room...]", mode ? `${mode} room ids` : "room ids: canonical decimals are numeric rooms, anything else string rooms");
     addSafetyOptions(cmd, mode === undefined).addHelpText("after", examples);
     // Only the plain dismiss reads the inventory; the API-named forms take the rooms they are given.
-    if (mode === undefined) addRoomFilterOptions(cmd.option("--live", "dismiss the inventory's live rooms matching the filters below (exactly what `rooms list` shows)"));
+    if (mode === undefined)
+      addRoomFilterOptions(cmd.option("--live", "dismiss the inventory's live rooms matching the filters below (exactly what `rooms list` shows)"));
     cmd.action(async (rooms: string[], opts: SafetyOptions & FilterOptions & { live?: boolean }, self: Command) => {
       const filters = filtersFrom(opts);
-      if (!opts.live && Object.keys(filters).length > 0) throw new UsageError("--match, --idle-for, --older-than and --empty filter the inventory's rooms: they need --live");
+      if (!opts.live && Object.keys(filters).length > 0)
+        throw new UsageError("--match, --idle-for, --older-than and --empty filter the inventory's rooms: they need --live");
       const inventory = self.optsWithGlobals<{ inventory?: string }>().inventory;
-      done(await run(self, io, { kind: "dismiss", items: rooms, fromFile: opts.fromFile, roomIdMode: mode ?? modeFrom(opts), yes: Boolean(opts.yes), dryRun: Boolean(opts.dryRun), ignoreMissing: Boolean(opts.ignoreMissing), ...(opts.live ? { live: filters } : {}), ...(inventory !== undefined ? { inventory } : {}) }));
+      done(
+        await run(self, io, {
+          kind: "dismiss",
+          items: rooms,
+          fromFile: opts.fromFile,
+          roomIdMode: mode ?? modeFrom(opts),
+          yes: Boolean(opts.yes),
+          dryRun: Boolean(opts.dryRun),
+          ignoreMissing: Boolean(opts.ignoreMissing),
+          ...(opts.live ? { live: filters } : {}),
+          ...(inventory !== undefined ? { inventory } : {}),
+        }),
+      );
     });
     return cmd;
   };
   const mute = (name: "mute" | "unmute", description: string) => {
     const cmd = new Command(name).description(description);
-    cmd.argument("<room>", "room id: a canonical decimal is a numeric room, anything else a string room").argument("[userId...]", "user ids (one request each)");
+    cmd
+      .argument("<room>", "room id: a canonical decimal is a numeric room, anything else a string room")
+      .argument("[userId...]", "user ids (one request each)");
     addSafetyOptions(cmd, true);
     if (name === "mute") for (const option of muteOptions()) cmd.addOption(option);
     cmd.addHelpText("after", MUTE_EXAMPLES);
     cmd.action(async (room: string, users: string[], opts: SafetyOptions, self: Command) => {
       const isMute = name === "unmute" ? 0 : opts.audioOnly ? 2 : opts.videoOnly ? 3 : 1;
-      done(await run(self, io, { kind: "mute", isMute, room, items: users, fromFile: opts.fromFile, roomIdMode: modeFrom(opts), yes: Boolean(opts.yes), dryRun: Boolean(opts.dryRun), ignoreMissing: Boolean(opts.ignoreMissing) }));
+      done(
+        await run(self, io, {
+          kind: "mute",
+          isMute,
+          room,
+          items: users,
+          fromFile: opts.fromFile,
+          roomIdMode: modeFrom(opts),
+          yes: Boolean(opts.yes),
+          dryRun: Boolean(opts.dryRun),
+          ignoreMissing: Boolean(opts.ignoreMissing),
+        }),
+      );
     });
     return cmd;
   };
@@ -102,8 +143,23 @@ export function roomCommands(io: Io, done: Run): Command[] {
     kick("kick", undefined, "remove users from a room; they see onExitRoom(1)", KICK_EXAMPLES),
     dismiss("dismiss", undefined, "dismiss rooms; every user in them sees onExitRoom(2)", DISMISS_EXAMPLES),
     kick("remove-user", "numeric", "RemoveUser: kick from a numeric room (kick --numeric-room)", "\nExample:\n  $ trtc-admin remove-user 1234 alice bob --yes"),
-    kick("remove-user-by-str-room-id", "string", "RemoveUserByStrRoomId: kick from a string room (kick --str-room)", "\nExample:\n  $ trtc-admin remove-user-by-str-room-id standup carol --yes"),
-    dismiss("dismiss-room", "numeric", "DismissRoom: dismiss numeric rooms (dismiss --numeric-room)", "\nExample:\n  $ trtc-admin dismiss-room 1234 5678 --yes"),
-    dismiss("dismiss-room-by-str-room-id", "string", "DismissRoomByStrRoomId: dismiss string rooms (dismiss --str-room)", "\nExample:\n  $ trtc-admin dismiss-room-by-str-room-id standup --yes"),
+    kick(
+      "remove-user-by-str-room-id",
+      "string",
+      "RemoveUserByStrRoomId: kick from a string room (kick --str-room)",
+      "\nExample:\n  $ trtc-admin remove-user-by-str-room-id standup carol --yes",
+    ),
+    dismiss(
+      "dismiss-room",
+      "numeric",
+      "DismissRoom: dismiss numeric rooms (dismiss --numeric-room)",
+      "\nExample:\n  $ trtc-admin dismiss-room 1234 5678 --yes",
+    ),
+    dismiss(
+      "dismiss-room-by-str-room-id",
+      "string",
+      "DismissRoomByStrRoomId: dismiss string rooms (dismiss --str-room)",
+      "\nExample:\n  $ trtc-admin dismiss-room-by-str-room-id standup --yes",
+    ),
   ];
 }

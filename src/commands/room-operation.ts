@@ -8,7 +8,7 @@ import { Reporter } from "../output/reporter.js";
 import { plannedResult, type Result } from "../plan/types.js";
 import { proxyProblem } from "../trtc/proxy.js";
 import type { Context } from "./context.js";
-import { checkUsage, prepare, throwIfInterrupted, type Prepared, type RoomOperation } from "./prepare.js";
+import { checkUsage, type Prepared, prepare, type RoomOperation, throwIfInterrupted } from "./prepare.js";
 
 export type { RoomOperation } from "./prepare.js";
 
@@ -63,7 +63,14 @@ export async function runRoomOperation(ctx: Context, op: RoomOperation): Promise
     try {
       throwIfInterrupted(io.signal);
       if (!op.yes) {
-        const answer = await confirmOperation(term, { verb: verbFor(op, total), total, sdkAppId, region: settings.region, endpoint: settings.endpoint.url, preview: prepared.preview });
+        const answer = await confirmOperation(term, {
+          verb: verbFor(op, total),
+          total,
+          sdkAppId,
+          region: settings.region,
+          endpoint: settings.endpoint.url,
+          preview: prepared.preview,
+        });
         if (answer === "interrupted") throw new InterruptedError();
         if (answer === "no") throw new UsageError("cancelled: nothing was sent");
       }
@@ -94,12 +101,21 @@ export async function runRoomOperation(ctx: Context, op: RoomOperation): Promise
           return reporter.result(result);
         },
       );
-      const closing = await prepared.closeRooms?.(dismissed).then(() => undefined, (err: Error) => err);
+      const closing = await prepared.closeRooms?.(dismissed).then(
+        () => undefined,
+        (err: Error) => err,
+      );
       if (closing) printWarning(term, `the rooms were dismissed, but the inventory could not record it: ${closing.message}`);
       const code = exitCodeFor(reporter.finish(), report, io.signal.aborted);
-      const auditError = await audit?.close().then(() => undefined, (err: Error) => err);
+      const auditError = await audit?.close().then(
+        () => undefined,
+        (err: Error) => err,
+      );
       if (!auditError) return code;
-      printWarning(term, `could not write the audit log ${settings.auditLog}: ${(auditError as NodeJS.ErrnoException).code ?? auditError.message}; no request was sent after the failure`);
+      printWarning(
+        term,
+        `could not write the audit log ${settings.auditLog}: ${(auditError as NodeJS.ErrnoException).code ?? auditError.message}; no request was sent after the failure`,
+      );
       return code === ExitCode.ok ? ExitCode.failed : code;
     } finally {
       await audit?.close().catch(() => undefined);

@@ -6,7 +6,7 @@ import { parseRoom } from "../plan/ids.js";
 import type { RoomIdMode } from "../plan/types.js";
 import type { Context } from "./context.js";
 import { inventorySetup, openInventory } from "./inventory.js";
-import { filtersFrom, type FilterOptions } from "./room-filters.js";
+import { type FilterOptions, filtersFrom } from "./room-filters.js";
 
 export interface ListOptions extends FilterOptions {
   live?: boolean;
@@ -35,7 +35,13 @@ export async function show(ctx: Context, cmd: Command, value: string, forced: Ro
   try {
     const found = await store.getRoom(setup.sdkAppId, { roomIdType: room.type, roomId: room.id });
     const label = `${room.type} room ${roomLabel({ roomId: room.id, roomIdType: room.type })}`;
-    if (!found) throw new CliError(`the inventory has never seen ${label} of SdkAppId ${setup.sdkAppId}`, ExitCode.failed, "RoomNotFound", "is `events serve` receiving this app's callbacks? String and numeric rooms differ: try --str-room or --numeric-room");
+    if (!found)
+      throw new CliError(
+        `the inventory has never seen ${label} of SdkAppId ${setup.sdkAppId}`,
+        ExitCode.failed,
+        "RoomNotFound",
+        "is `events serve` receiving this app's callbacks? String and numeric rooms differ: try --str-room or --numeric-room",
+      );
     printRoom(ctx.term, found, ctx.run.format);
     return ExitCode.ok;
   } finally {

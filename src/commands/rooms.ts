@@ -22,10 +22,15 @@ export function roomsCommand(io: Io, done: (code: number) => void): Command {
     .option("--all", "closed rooms too")
     .addHelpText("after", LIST_HELP)
     .action(async (opts: ListOptions, self: Command) => done(await (await actions()).list(buildContext(self, io), self, opts)));
-  const showCmd = new Command("show").description("one room and its members").argument("<room>", "room id: a canonical decimal is a numeric room, anything else a string room")
+  const showCmd = new Command("show")
+    .description("one room and its members")
+    .argument("<room>", "room id: a canonical decimal is a numeric room, anything else a string room")
     .option("--str-room", "a string room")
     .option("--numeric-room", "a numeric room")
-    .addHelpText("after", "\nExit 1 when the inventory has never seen the room.\n\nExamples:\n  $ trtc-admin rooms show 1234\n  $ trtc-admin rooms show --str-room 1234 --json")
+    .addHelpText(
+      "after",
+      "\nExit 1 when the inventory has never seen the room.\n\nExamples:\n  $ trtc-admin rooms show 1234\n  $ trtc-admin rooms show --str-room 1234 --json",
+    )
     .action(async (room: string, opts: { strRoom?: boolean; numericRoom?: boolean }, self: Command) => {
       if (opts.strRoom && opts.numericRoom) throw new UsageError("--str-room and --numeric-room cannot be used together");
       done(await (await actions()).show(buildContext(self, io), self, room, opts.strRoom ? "string" : opts.numericRoom ? "numeric" : undefined));

@@ -29,8 +29,18 @@ function parseCredential(text: string): TrtcCredential | string {
   return credential;
 }
 
-async function runCredentialCommand(command: string, profile: string, env: NodeJS.ProcessEnv, signal: AbortSignal | undefined, timeoutMs: number): Promise<TrtcCredential> {
-  const failed = (why: string) => new ConfigError(`credentialCommand of profile "${profile}" failed: ${why}`, "run the command yourself; it must print JSON {\"secretId\",\"secretKey\",\"sessionToken\"?}");
+async function runCredentialCommand(
+  command: string,
+  profile: string,
+  env: NodeJS.ProcessEnv,
+  signal: AbortSignal | undefined,
+  timeoutMs: number,
+): Promise<TrtcCredential> {
+  const failed = (why: string) =>
+    new ConfigError(
+      `credentialCommand of profile "${profile}" failed: ${why}`,
+      'run the command yourself; it must print JSON {"secretId","secretKey","sessionToken"?}',
+    );
   if (signal?.aborted) throw new InterruptedError();
   // Loaded only for profiles that use a command: most runs never start a process.
   const { spawn } = await import("node:child_process");
@@ -76,7 +86,8 @@ async function runCredentialCommand(command: string, profile: string, env: NodeJ
     child.stderr.on("data", (chunk: Buffer) => (stderrBytes += chunk.length));
     child.on("error", (err) => settle(failed(err.message)));
     child.on("close", (code, signalName) => {
-      if (code !== 0) return settle(failed(signalName ? `killed by ${signalName}` : `exit status ${code}${stderrBytes ? ` (${stderrBytes} bytes on stderr)` : ""}`));
+      if (code !== 0)
+        return settle(failed(signalName ? `killed by ${signalName}` : `exit status ${code}${stderrBytes ? ` (${stderrBytes} bytes on stderr)` : ""}`));
       const credential = parseCredential(Buffer.concat(chunks).toString("utf8"));
       settle(typeof credential === "string" ? failed(credential) : credential);
     });
@@ -101,7 +112,12 @@ export function describeCredentialSource(settings: Settings): string {
  * The credential to sign with. `signal` aborts a running credentialCommand: its process
  * group is killed and the promise rejects with InterruptedError (exit 130).
  */
-export async function loadCredential(settings: Settings, env: NodeJS.ProcessEnv, signal?: AbortSignal, options: CredentialOptions = {}): Promise<TrtcCredential> {
+export async function loadCredential(
+  settings: Settings,
+  env: NodeJS.ProcessEnv,
+  signal?: AbortSignal,
+  options: CredentialOptions = {},
+): Promise<TrtcCredential> {
   const plan = settings.credentials;
   switch (plan.kind) {
     case "env": {

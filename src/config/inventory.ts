@@ -6,7 +6,11 @@ import type { GlobalFlags } from "./resolve.js";
 import type { ProfileConfig } from "./schema.js";
 
 /** The profile resolveSettings would use (it has already reported an unknown explicit one). */
-function selectedProfile(loaded: LoadedConfig | undefined, flags: GlobalFlags, env: NodeJS.ProcessEnv): { profile: ProfileConfig; explicit: boolean; where: string } {
+function selectedProfile(
+  loaded: LoadedConfig | undefined,
+  flags: GlobalFlags,
+  env: NodeJS.ProcessEnv,
+): { profile: ProfileConfig; explicit: boolean; where: string } {
   const config = loaded?.config ?? { profiles: {} };
   const explicit = flags.profile ?? (env.TRTC_PROFILE || undefined);
   const name = explicit ?? config.defaultProfile ?? "default";
@@ -31,7 +35,11 @@ export function resolveCallbackKey(loaded: LoadedConfig | undefined, flags: Glob
   const own = profile.callbackKey === undefined ? undefined : expand(profile.callbackKey, `${where}.callbackKey`, env);
   const fromEnv = env.TRTC_CALLBACK_KEY || undefined;
   const key = explicit ? (own ?? fromEnv) : (fromEnv ?? own);
-  if (!key) throw new ConfigError("no callback key", "set callbackKey in the profile (it may be ${VAR}) or export TRTC_CALLBACK_KEY: the key from the TRTC console's callback settings");
+  if (!key)
+    throw new ConfigError(
+      "no callback key",
+      "set callbackKey in the profile (it may be ${VAR}) or export TRTC_CALLBACK_KEY: the key from the TRTC console's callback settings",
+    );
   return key;
 }
 
@@ -54,7 +62,12 @@ function must(url: string | undefined, error: Error): string {
 }
 
 /** --inventory, else TRTC_INVENTORY, else the profile's `inventory`, else the embedded file. */
-export function resolveInventoryUrl(loaded: LoadedConfig | undefined, flags: GlobalFlags & { inventory?: string }, env: NodeJS.ProcessEnv, cwd: string): string {
+export function resolveInventoryUrl(
+  loaded: LoadedConfig | undefined,
+  flags: GlobalFlags & { inventory?: string },
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): string {
   const problem = "must be a file: URL, a postgres:// URL or a file path";
   if (flags.inventory !== undefined) return must(normalise(flags.inventory, cwd, env.HOME || homedir()), new UsageError(`invalid --inventory: it ${problem}`));
   if (env.TRTC_INVENTORY) return must(normalise(env.TRTC_INVENTORY, cwd, env.HOME || homedir()), new ConfigError(`invalid TRTC_INVENTORY: it ${problem}`));

@@ -4,7 +4,7 @@ import { homedir } from "node:os";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ConfigError } from "../errors.js";
-import { validateConfig, type ConfigFile } from "./schema.js";
+import { type ConfigFile, validateConfig } from "./schema.js";
 
 export const SEARCH_PLACES = [
   "package.json",
@@ -162,7 +162,8 @@ export async function loadConfig(explicitPath: string | undefined, cwd: string, 
     const text = readText(path);
     if (text === undefined) throw new ConfigError(`config file ${path} does not exist`, "check --config / TRTC_CONFIG, or run `trtc-admin config init`");
     const value = await parse(path, text, true);
-    if (value === undefined && basename(path) === "package.json") throw new ConfigError(`${path}: has no "trtc" key`, "add the configuration under \"trtc\", or point --config at a .trtcrc");
+    if (value === undefined && basename(path) === "package.json")
+      throw new ConfigError(`${path}: has no "trtc" key`, 'add the configuration under "trtc", or point --config at a .trtcrc');
     return { path, config: validateConfig(path, value) };
   }
   for (const path of candidates(cwd, env)) {

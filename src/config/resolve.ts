@@ -1,9 +1,9 @@
 import { homedir } from "node:os";
-import { optionFromEnv } from "./env.js";
 import { dirname, resolve } from "node:path";
 import { ConfigError, UsageError } from "../errors.js";
 import type { RoomIdMode } from "../plan/types.js";
-import { DEFAULT_ENDPOINT, parseEndpoint, REGIONS, type Endpoint } from "../trtc/endpoint.js";
+import { DEFAULT_ENDPOINT, type Endpoint, parseEndpoint, REGIONS } from "../trtc/endpoint.js";
+import { optionFromEnv } from "./env.js";
 import type { LoadedConfig } from "./load.js";
 import type { ProfileConfig } from "./schema.js";
 
@@ -140,7 +140,11 @@ export function resolveSettings(loaded: LoadedConfig | undefined, flags: GlobalF
   };
   if (loaded) settings.configPath = loaded.path;
   if (appIdValue !== undefined) {
-    settings.sdkAppId = parseSdkAppId(appIdValue, sdkAppIdSource, sdkAppIdSource === "profile" ? `${file} profile ${profileName}` : sdkAppIdSource === "flag" ? "--sdk-app-id" : "TRTC_SDK_APP_ID");
+    settings.sdkAppId = parseSdkAppId(
+      appIdValue,
+      sdkAppIdSource,
+      sdkAppIdSource === "profile" ? `${file} profile ${profileName}` : sdkAppIdSource === "flag" ? "--sdk-app-id" : "TRTC_SDK_APP_ID",
+    );
     settings.sdkAppIdSource = sdkAppIdSource;
   }
   if (config.auditLog && loaded) {

@@ -33,8 +33,7 @@ const PROFILE_KEYS: Record<keyof ProfileConfig, Check> = {
     (typeof v === "number" && Number.isSafeInteger(v) && v > 0) || (typeof v === "string" && (/^[1-9][0-9]*$/.test(v) || ENV_REF.test(v)))
       ? undefined
       : "must be a positive integer (your TRTC application's SdkAppId)",
-  region: (v) =>
-    typeof v === "string" && (REGIONS.includes(v) || ENV_REF.test(v)) ? undefined : `must be one of ${REGIONS.join(", ")}`,
+  region: (v) => (typeof v === "string" && (REGIONS.includes(v) || ENV_REF.test(v)) ? undefined : `must be one of ${REGIONS.join(", ")}`),
   endpoint: isString,
   roomIdType: (v) => (v === "numeric" || v === "string" ? undefined : 'must be "numeric" or "string"'),
   secretId: isString,
@@ -99,7 +98,8 @@ export function validateConfig(file: string, raw: unknown): ConfigFile {
   if (!isRecord(raw)) fail(file, "(top level)", "must be a mapping", "see .trtcrc.example for the expected shape");
   if (!Object.hasOwn(raw, "profiles")) {
     const { auditLog, ...profile } = raw;
-    if (Object.hasOwn(profile, "defaultProfile")) fail(file, "defaultProfile", "only makes sense with a profiles mapping", "add profiles: or remove defaultProfile");
+    if (Object.hasOwn(profile, "defaultProfile"))
+      fail(file, "defaultProfile", "only makes sense with a profiles mapping", "add profiles: or remove defaultProfile");
     const profiles: Record<string, ProfileConfig> = Object.create(null);
     profiles.default = validateProfile(file, "(top level)", profile);
     const config: ConfigFile = { flat: true, profiles };
@@ -107,7 +107,8 @@ export function validateConfig(file: string, raw: unknown): ConfigFile {
     return config;
   }
   for (const key of Object.keys(raw)) {
-    if (!TOP_KEYS.includes(key)) fail(file, key, "unknown key", `move it under a profile in profiles:, or remove it; top-level keys are ${TOP_KEYS.join(", ")}`);
+    if (!TOP_KEYS.includes(key))
+      fail(file, key, "unknown key", `move it under a profile in profiles:, or remove it; top-level keys are ${TOP_KEYS.join(", ")}`);
   }
   if (!isRecord(raw.profiles)) fail(file, "profiles", "must be a mapping of profile name to settings", "see .trtcrc.example");
   // No prototype: a profile named "constructor" or "__proto__" is just a name, never Object.prototype.
@@ -116,7 +117,12 @@ export function validateConfig(file: string, raw: unknown): ConfigFile {
   const config: ConfigFile = { profiles };
   if (raw.defaultProfile !== undefined) {
     if (typeof raw.defaultProfile !== "string" || !Object.hasOwn(profiles, raw.defaultProfile)) {
-      fail(file, "defaultProfile", `names no profile (got ${describe(raw.defaultProfile, false)})`, `set it to one of: ${Object.keys(profiles).join(", ") || "(no profiles defined)"}`);
+      fail(
+        file,
+        "defaultProfile",
+        `names no profile (got ${describe(raw.defaultProfile, false)})`,
+        `set it to one of: ${Object.keys(profiles).join(", ") || "(no profiles defined)"}`,
+      );
     }
     config.defaultProfile = raw.defaultProfile;
   }

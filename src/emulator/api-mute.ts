@@ -1,6 +1,6 @@
 import { ApiError } from "./api-error.js";
-import { isUserId } from "./rules.js";
 import type { MuteState } from "./room-types.js";
+import { isUserId } from "./rules.js";
 
 /** SetUserBlocked*'s own parameters: one UserId (not a list) and IsMute 0..3. */
 export function checkMute(params: Record<string, unknown>): { userId: string; isMute: MuteState } {

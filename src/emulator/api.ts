@@ -1,7 +1,7 @@
 import { ApiError, check } from "./api-error.js";
 import { checkMute } from "./api-mute.js";
-import { isNumericRoomId, isRoomActionRegion, isStringRoomId, isUserIdList, MAX_NUMERIC_ROOM_ID, MAX_USER_IDS_PER_REQUEST } from "./rules.js";
 import type { RoomKind } from "./room-types.js";
+import { isNumericRoomId, isRoomActionRegion, isStringRoomId, isUserIdList, MAX_NUMERIC_ROOM_ID, MAX_USER_IDS_PER_REQUEST } from "./rules.js";
 import type { RoomStore } from "./state.js";
 
 export { ApiError };
@@ -48,12 +48,20 @@ export function applyAction(store: RoomStore, action: string, params: Record<str
   } else {
     check(typeof roomId === "string", "InvalidParameter.RoomId", `${action} takes a string ${name}.`);
     // SetUserBlockedByStrRoomId documents no InvalidParameterValue.RoomId.
-    check(isStringRoomId(roomId), name === "StrRoomId" ? "InvalidParameter.RoomId" : "InvalidParameterValue.RoomId", `${name} must be 1..64 bytes of the allowed characters.`);
+    check(
+      isStringRoomId(roomId),
+      name === "StrRoomId" ? "InvalidParameter.RoomId" : "InvalidParameterValue.RoomId",
+      `${name} must be 1..64 bytes of the allowed characters.`,
+    );
   }
 
   if (spec.params.includes("UserIds")) {
     check(userIds !== undefined && userIds !== null, "MissingParameter.UserIds", "The UserIds parameter is missing.");
-    check(Array.isArray(userIds) && userIds.length > 0 && userIds.length <= MAX_USER_IDS_PER_REQUEST, "InvalidParameter.UserIds", `UserIds must list 1..${MAX_USER_IDS_PER_REQUEST} user ids.`);
+    check(
+      Array.isArray(userIds) && userIds.length > 0 && userIds.length <= MAX_USER_IDS_PER_REQUEST,
+      "InvalidParameter.UserIds",
+      `UserIds must list 1..${MAX_USER_IDS_PER_REQUEST} user ids.`,
+    );
     check(isUserIdList(userIds), "InvalidParameter.UserIds", "Each UserId must be 1..32 bytes of letters, digits, _ and -.");
   }
   const mute = spec.params.includes("IsMute") ? checkMute(params) : undefined;

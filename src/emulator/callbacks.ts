@@ -69,7 +69,15 @@ export class CallbackSender {
     const sign = signCallback(fault === "bad-signature" ? `${this.config.key}-not-the-key` : this.config.key, body);
     const headers = { "Content-Type": "application/json", Sign: sign, SdkAppId: String(change.room.sdkAppId) };
     const delivery = (): Delivery => {
-      const record: CallbackRecord = { id: this.nextId++, eventType: type, sdkAppId: change.room.sdkAppId, roomId: change.room.roomId, eventMsTs, attempts: 0, outcome: "pending" };
+      const record: CallbackRecord = {
+        id: this.nextId++,
+        eventType: type,
+        sdkAppId: change.room.sdkAppId,
+        roomId: change.room.roomId,
+        eventMsTs,
+        attempts: 0,
+        outcome: "pending",
+      };
       if (change.type !== "closed") record.userId = change.userId;
       if (fault) record.fault = fault;
       this.log.push(record);
@@ -131,7 +139,12 @@ export class CallbackSender {
 }
 
 /** The sender for --callback-url/--callback-key; its errors never include the key. */
-export function callbackSender(url: string | undefined, key: string | undefined, retry: Partial<CallbackRetry> | undefined, faults: FaultTable): CallbackSender | undefined {
+export function callbackSender(
+  url: string | undefined,
+  key: string | undefined,
+  retry: Partial<CallbackRetry> | undefined,
+  faults: FaultTable,
+): CallbackSender | undefined {
   if (url === undefined && key === undefined) return undefined;
   if (url === undefined || key === undefined) throw new Error("callbacks need both a callback URL and a callback key");
   let parsed: URL;

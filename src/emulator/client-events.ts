@@ -13,7 +13,13 @@ export const EVENT_TRIM = 10_000;
  * available) reach a muted or unmuted user: TRTC does not document SetUserBlocked's client
  * effect, so this is the emulator's own simulation.
  */
-export type ClientEventName = "onEnterRoom" | "onExitRoom" | "onRemoteUserEnterRoom" | "onRemoteUserLeaveRoom" | "onUserAudioAvailable" | "onUserVideoAvailable";
+export type ClientEventName =
+  | "onEnterRoom"
+  | "onExitRoom"
+  | "onRemoteUserEnterRoom"
+  | "onRemoteUserLeaveRoom"
+  | "onUserAudioAvailable"
+  | "onUserVideoAvailable";
 
 export interface ClientEvent {
   seq: number;

@@ -1,7 +1,7 @@
 import { ControlError } from "./control-http.js";
 import { MAX_DELAY_MS } from "./fault-spec.js";
-import { isNumericRoomId, isStringRoomId, isUserId, MAX_NUMERIC_ROOM_ID } from "./rules.js";
 import type { Role, RoomChange, RoomRef } from "./room-types.js";
+import { isNumericRoomId, isStringRoomId, isUserId, MAX_NUMERIC_ROOM_ID } from "./rules.js";
 import type { RoomStore } from "./state.js";
 
 /** Simulated TRTC clients: POST /_emulator/clients enters and leaves rooms as a client app would. */
@@ -33,7 +33,10 @@ export function validateClientRequest(body: unknown, store: RoomStore): ClientRe
   if (action !== "enter" && action !== "leave") throw new Error('action must be "enter" or "leave"');
   if (role !== "anchor" && role !== "audience") throw new Error('role must be "anchor" or "audience"');
   if (action === "leave" && (raw.role !== undefined || rejoinAfterKickMs !== undefined)) throw new Error("role and rejoinAfterKickMs apply only to enter");
-  if (rejoinAfterKickMs !== undefined && !(Number.isSafeInteger(rejoinAfterKickMs) && (rejoinAfterKickMs as number) >= 0 && (rejoinAfterKickMs as number) <= MAX_DELAY_MS)) {
+  if (
+    rejoinAfterKickMs !== undefined &&
+    !(Number.isSafeInteger(rejoinAfterKickMs) && (rejoinAfterKickMs as number) >= 0 && (rejoinAfterKickMs as number) <= MAX_DELAY_MS)
+  ) {
     throw new Error(`rejoinAfterKickMs must be an integer 0..${MAX_DELAY_MS}`);
   }
   const room: RoomRef = { sdkAppId: sdkAppId as number, kind: typeof roomId === "number" ? "numeric" : "string", roomId: roomId as number | string };

@@ -33,7 +33,8 @@ function header(req: IncomingMessage, name: string): string | undefined {
 export function refuseBrowserRequest(req: IncomingMessage): void {
   if (req.headers.origin !== undefined) throw new ControlError(403, "the control API refuses requests that carry an Origin header (browser requests)");
   const host = /^(\[[^\]]*\]|[^:]*)(:\d*)?$/.exec(header(req, "host") ?? "")?.[1] ?? "";
-  if (!isLoopback(host)) throw new ControlError(403, "the control API answers only requests addressed to a loopback host (Host: 127.0.0.1, localhost or [::1])");
+  if (!isLoopback(host))
+    throw new ControlError(403, "the control API answers only requests addressed to a loopback host (Host: 127.0.0.1, localhost or [::1])");
   if (req.method === "POST") {
     const type = (header(req, "content-type") ?? "").split(";")[0]!.trim().toLowerCase();
     if (type !== "application/json") throw new ControlError(415, "control POST requests must have Content-Type: application/json");

@@ -63,7 +63,9 @@ export class FaultTable {
 
   /** The first callback fault matching this event, consumed once. */
   takeCallback(eventType: number, roomId: number | string): Fault | undefined {
-    return this.consume((f) => f.target === "callback" && (f.eventType === undefined || f.eventType === eventType) && (f.roomId === undefined || f.roomId === roomId));
+    return this.consume(
+      (f) => f.target === "callback" && (f.eventType === undefined || f.eventType === eventType) && (f.roomId === undefined || f.roomId === roomId),
+    );
   }
 
   private consume(matches: (fault: Fault) => boolean): Fault | undefined {

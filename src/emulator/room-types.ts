@@ -39,4 +39,3 @@ export interface Seed {
 export interface Snapshot {
   apps: (AppSeed & { mutes: { rooms: Record<string, Record<string, MuteState>>; strRooms: Record<string, Record<string, MuteState>> } })[];
 }
-

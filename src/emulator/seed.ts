@@ -9,11 +9,15 @@ function describe(path: string, err: unknown): Error {
 }
 
 function validateNumericRoom(id: string): void {
-  if (numericRoomIdFromText(id) === undefined) throw new Error(`invalid numeric room id "${id}": numeric room ids are plain decimal integers 1..${MAX_NUMERIC_ROOM_ID}`);
+  if (numericRoomIdFromText(id) === undefined)
+    throw new Error(`invalid numeric room id "${id}": numeric room ids are plain decimal integers 1..${MAX_NUMERIC_ROOM_ID}`);
 }
 
 function validateStringRoom(id: string): void {
-  if (!isStringRoomId(id)) throw new Error(`invalid string room id "${id}": string room ids are 1..64 bytes of letters, digits, space and ! # $ % & ( ) + - : ; < = . > ? @ [ ] ^ _ { } | ~ ,`);
+  if (!isStringRoomId(id))
+    throw new Error(
+      `invalid string room id "${id}": string room ids are 1..64 bytes of letters, digits, space and ! # $ % & ( ) + - : ; < = . > ? @ [ ] ^ _ { } | ~ ,`,
+    );
 }
 
 function validateUserId(id: string): void {

@@ -113,7 +113,8 @@ export async function serveApi(emulator: Emulator, req: IncomingMessage, res: Se
     if (!auth.ok) throw new ApiError(auth.code, auth.message);
     const version = header(req, "x-tc-version");
     if (version !== API_VERSION) throw new ApiError("NoSuchVersion", `The API version ${version ?? "(none)"} does not exist.`);
-    if (!action || !Object.hasOwn(ACTIONS, action) || emulator.settings.unavailableActions.includes(action)) throw new ApiError("InvalidAction", `The action ${action ?? "(none)"} does not exist.`);
+    if (!action || !Object.hasOwn(ACTIONS, action) || emulator.settings.unavailableActions.includes(action))
+      throw new ApiError("InvalidAction", `The action ${action ?? "(none)"} does not exist.`);
     const params = parseParams(body);
     record.sdkAppId = params.SdkAppId ?? null;
     record.roomId = roomParam(action, params) ?? null;

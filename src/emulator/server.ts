@@ -1,15 +1,15 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { callbackSender, type CallbackRetry, type CallbackSender } from "./callbacks.js";
+import { type CallbackRetry, type CallbackSender, callbackSender } from "./callbacks.js";
 import { Clients } from "./clients.js";
-import type { RequestRecord } from "./request-record.js";
-import { serveApi } from "./serve-api.js";
-import { checkActionList, type EmulatorSettings } from "./settings.js";
 import { handleControl } from "./control.js";
 import { FaultTable } from "./faults.js";
 import { WindowCounter } from "./rate-limit.js";
-import { DEFAULT_SDK_APP_ID } from "./seed.js";
+import type { RequestRecord } from "./request-record.js";
 import { isLoopback } from "./rules.js";
+import { DEFAULT_SDK_APP_ID } from "./seed.js";
+import { serveApi } from "./serve-api.js";
+import { checkActionList, type EmulatorSettings } from "./settings.js";
 import { RoomStore, type Seed } from "./state.js";
 
 export type { RequestRecord } from "./request-record.js";
@@ -61,7 +61,12 @@ export class Emulator {
     this.secretId = options.secretId ?? DEFAULT_SECRET_ID;
     this.secretKey = options.secretKey ?? DEFAULT_SECRET_KEY;
     this.sessionToken = options.sessionToken;
-    this.settings = { rateLimit: options.rateLimit ?? 20, latencyMs: options.latencyMs ?? 0, lenientSigning: options.lenientSigning ?? false, unavailableActions: checkActionList(options.unavailableActions ?? []) };
+    this.settings = {
+      rateLimit: options.rateLimit ?? 20,
+      latencyMs: options.latencyMs ?? 0,
+      lenientSigning: options.lenientSigning ?? false,
+      unavailableActions: checkActionList(options.unavailableActions ?? []),
+    };
     this.callbacks = callbackSender(options.callbackUrl, options.callbackKey, options.callbackRetry, this.faults);
     this.initial = { seed: options.seed ?? { apps: [{ sdkAppId: DEFAULT_SDK_APP_ID }] }, settings: { ...this.settings } };
     this.limiter = new WindowCounter(this.settings.rateLimit);
@@ -123,7 +128,14 @@ export class Emulator {
       if (r.action) byAction[r.action] = (byAction[r.action] ?? 0) + 1;
       if (r.code) byCode[r.code] = (byCode[r.code] ?? 0) + 1;
     }
-    return { requests: this.requests.length, byAction, byCode, events: this.store.events.length, uptimeMs: Math.round(performance.now() - this.started), settings: this.settings };
+    return {
+      requests: this.requests.length,
+      byAction,
+      byCode,
+      events: this.store.events.length,
+      uptimeMs: Math.round(performance.now() - this.started),
+      settings: this.settings,
+    };
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

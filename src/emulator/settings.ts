@@ -30,7 +30,8 @@ export function checkSettings(body: unknown): Partial<EmulatorSettings> {
     out.rateLimit = patch.rateLimit as number;
   }
   if (patch.latencyMs !== undefined) {
-    if (typeof patch.latencyMs !== "number" || !(patch.latencyMs >= 0 && patch.latencyMs <= MAX_DELAY_MS)) throw new Error(`latencyMs must be a number of milliseconds 0..${MAX_DELAY_MS}`);
+    if (typeof patch.latencyMs !== "number" || !(patch.latencyMs >= 0 && patch.latencyMs <= MAX_DELAY_MS))
+      throw new Error(`latencyMs must be a number of milliseconds 0..${MAX_DELAY_MS}`);
     out.latencyMs = patch.latencyMs;
   }
   if (patch.lenientSigning !== undefined) {

@@ -43,7 +43,9 @@ export function signingKey(secretKey: string, date: string, service: string): Bu
 }
 
 export function signature(secretKey: string, date: string, service: string, toSign: string): string {
-  return createHmac("sha256", signingKey(secretKey, date, service)).update(toSign).digest("hex");
+  return createHmac("sha256", signingKey(secretKey, date, service))
+    .update(toSign)
+    .digest("hex");
 }
 
 function header(headers: SignedRequest["headers"], name: string): string | undefined {

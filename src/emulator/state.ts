@@ -1,7 +1,7 @@
 import { EventLog } from "./client-events.js";
 import { BLOCKED, type MuteState, type Role, type RoomChange, type RoomKind, type RoomRef, type Seed, type Snapshot } from "./room-types.js";
 
-export { EVENT_TRIM, MAX_EVENTS, type ClientEvent } from "./client-events.js";
+export { type ClientEvent, EVENT_TRIM, MAX_EVENTS } from "./client-events.js";
 export type * from "./room-types.js";
 
 /** Room membership per SdkAppId; numeric and string rooms are separate namespaces. */
@@ -82,7 +82,8 @@ export class RoomStore extends EventLog {
     members.set(userId, member);
     this.onChange?.({ type: "entered", room: ref, userId, role, uniqueId: member.uniqueId });
     this.emit({ ...at, userId, event: "onEnterRoom" });
-    if (role === "anchor") for (const other of members.keys()) if (other !== userId) this.emit({ ...at, userId: other, event: "onRemoteUserEnterRoom", remoteUserId: userId });
+    if (role === "anchor")
+      for (const other of members.keys()) if (other !== userId) this.emit({ ...at, userId: other, event: "onRemoteUserEnterRoom", remoteUserId: userId });
     return true;
   }
 
@@ -108,7 +109,9 @@ export class RoomStore extends EventLog {
       members.delete(userId);
       this.onChange?.({ type: "left", room: ref, userId, role: member.role, uniqueId: member.uniqueId, reason });
       this.emit({ ...at, userId, event: "onExitRoom", reason: reason === 3 ? 1 : 0 });
-      if (member.role === "anchor") for (const other of members.keys()) this.emit({ ...at, userId: other, event: "onRemoteUserLeaveRoom", reason: reason === 3 ? 2 : 0, remoteUserId: userId });
+      if (member.role === "anchor")
+        for (const other of members.keys())
+          this.emit({ ...at, userId: other, event: "onRemoteUserLeaveRoom", reason: reason === 3 ? 2 : 0, remoteUserId: userId });
     }
     if (members.size === 0) this.close(ref);
   }
@@ -144,7 +147,12 @@ export class RoomStore extends EventLog {
           .filter(([, muted]) => Object.keys(muted).length > 0),
       );
     return {
-      apps: [...this.apps].map(([sdkAppId, app]) => ({ sdkAppId, rooms: users(app.numeric), strRooms: users(app.str), mutes: { rooms: mutes(app.numeric), strRooms: mutes(app.str) } })),
+      apps: [...this.apps].map(([sdkAppId, app]) => ({
+        sdkAppId,
+        rooms: users(app.numeric),
+        strRooms: users(app.str),
+        mutes: { rooms: mutes(app.numeric), strRooms: mutes(app.str) },
+      })),
     };
   }
 }

@@ -81,11 +81,15 @@ const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent
 function post(url: string, raw: Buffer, headers: Record<string, string>, signal: AbortSignal): Promise<string> {
   const secure = url.startsWith("https:");
   return new Promise((resolve) => {
-    const req = (secure ? httpsRequest : httpRequest)(url, { method: "POST", headers: { ...headers, "content-length": raw.length }, agent: secure ? agents.https : agents.http, signal }, (res) => {
-      res.resume();
-      res.on("end", () => resolve(res.statusCode! >= 200 && res.statusCode! < 300 ? "" : `HTTP ${res.statusCode}`));
-      res.on("error", (err) => resolve(err.message));
-    });
+    const req = (secure ? httpsRequest : httpRequest)(
+      url,
+      { method: "POST", headers: { ...headers, "content-length": raw.length }, agent: secure ? agents.https : agents.http, signal },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode! >= 200 && res.statusCode! < 300 ? "" : `HTTP ${res.statusCode}`));
+        res.on("error", (err) => resolve(err.message));
+      },
+    );
     req.on("error", (err: NodeJS.ErrnoException) => resolve(err.code ?? err.name));
     req.end(raw);
   });

@@ -37,7 +37,7 @@ export class GroupCommit<T, R> {
   private async commit(batch: Pending<T, R>[]): Promise<void> {
     try {
       const results = await this.write(batch.map((p) => p.item));
-      batch.forEach((p, i) => p.resolve(results[i]!));
+      for (const [i, p] of batch.entries()) p.resolve(results[i]!);
     } catch (err) {
       if (batch.length === 1) return batch[0]!.reject(err);
       // One poisonous item must not fail the whole batch: retry each alone.

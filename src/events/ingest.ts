@@ -37,7 +37,8 @@ function parseLine(text: string, expected: Expected): { event: IncomingEvent } |
     return { reason: "not JSON" };
   }
   const { headers, body } = (line ?? {}) as { headers?: unknown; body?: unknown };
-  if (typeof headers !== "object" || headers === null || typeof body !== "string") return { reason: 'expected {"headers": {"Sign", "SdkAppId"}, "body": "<raw body>"}' };
+  if (typeof headers !== "object" || headers === null || typeof body !== "string")
+    return { reason: 'expected {"headers": {"Sign", "SdkAppId"}, "body": "<raw body>"}' };
   const raw = Buffer.from(body, "utf8");
   const h = headers as Record<string, unknown>;
   const verdict = checkCallback(raw, header(h, "sign"), header(h, "sdkappid"), expected);

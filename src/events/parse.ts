@@ -1,4 +1,4 @@
-import { ROOM_EVENT_GROUP, type CallbackEvent, type Role, type RoomEvent, type RoomEventType } from "./types.js";
+import { type CallbackEvent, ROOM_EVENT_GROUP, type Role, type RoomEvent, type RoomEventType } from "./types.js";
 
 /** A body that is not a TRTC event; the message says which field is wrong. */
 export class BadCallback extends Error {}
@@ -29,7 +29,8 @@ function cleanText(value: unknown, field: string, maxBytes: number): string {
 function roomOf(info: Json): Pick<RoomEvent, "roomId" | "roomIdType"> {
   const id = info.RoomId;
   if (typeof id === "number") {
-    if (!Number.isInteger(id) || id < 1 || id > MAX_NUMERIC_ROOM) throw new BadCallback(`EventInfo.RoomId ${id} is not a numeric room (1..${MAX_NUMERIC_ROOM})`);
+    if (!Number.isInteger(id) || id < 1 || id > MAX_NUMERIC_ROOM)
+      throw new BadCallback(`EventInfo.RoomId ${id} is not a numeric room (1..${MAX_NUMERIC_ROOM})`);
     return { roomId: id, roomIdType: "numeric" };
   }
   // The JSON type decides: "1234" is the string room, never the numeric one.

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { checkCallback, MAX_BODY_BYTES, type Expected } from "./check.js";
+import { checkCallback, type Expected, MAX_BODY_BYTES } from "./check.js";
 import type { Forwarder } from "./forward.js";
 import { GroupCommit } from "./group-commit.js";
 import { readBody } from "./read-body.js";
@@ -75,7 +75,10 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
   }
 
   async function health(res: ServerResponse): Promise<void> {
-    const ok = await options.sink.ping().then(() => true, () => false);
+    const ok = await options.sink.ping().then(
+      () => true,
+      () => false,
+    );
     answer(res, ok ? 200 : 503, { ok });
   }
 

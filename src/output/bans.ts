@@ -9,7 +9,8 @@ import type { Terminal } from "./terminal.js";
 /** A kick sent because a banned user entered: a Result plus `"cause": "ban-enforced"` (additive, so Result readers still parse it). */
 export type EnforcedResult = Result & { cause: "ban-enforced" };
 
-const where = (b: { roomId: number | string | null; roomIdType: Ban["roomIdType"] }) => (b.roomIdType === null ? "all rooms" : `room ${roomLabel({ roomId: b.roomId!, roomIdType: b.roomIdType })}`);
+const where = (b: { roomId: number | string | null; roomIdType: Ban["roomIdType"] }) =>
+  b.roomIdType === null ? "all rooms" : `room ${roomLabel({ roomId: b.roomId!, roomIdType: b.roomIdType })}`;
 const shortTime = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
 
 /** `bans list` (and `unban`'s ended bans): one JSON document, one Ban a line and a summary, or a table. */
@@ -20,7 +21,11 @@ export function printBans(term: Terminal, bans: Ban[], format: OutputFormat, [on
   const rows = bans.map((b) => [escapeControls(b.userId), where(b), b.roomIdType ?? "-", shortTime(b.until), escapeControls(b.reason ?? "")]);
   const head = ["USER", "ROOM", "TYPE", "UNTIL (UTC)", "REASON"];
   const widths = head.map((h, i) => rows.reduce((w, row) => Math.max(w, row[i]!.length), h.length));
-  const line = (cells: string[]) => `${cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]!))).join("  ").trimEnd()}\n`;
+  const line = (cells: string[]) =>
+    `${cells
+      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd()}\n`;
   if (rows.length) term.out(term.outColor.bold(line(head)) + rows.map(line).join(""));
   term.out(`${bans.length} ${bans.length === 1 ? one : many}\n`);
 }
@@ -58,7 +63,9 @@ export async function confirmBan(term: Terminal, facts: BanFacts): Promise<"yes"
   const lines = [
     `About to ban ${escapeControls(facts.users.join(", "))} from ${facts.room ? where(facts.room) : "all rooms"} of SdkAppId ${facts.sdkAppId} until ${facts.until.toISOString()},`,
     `and send ${n} kick request${n === 1 ? "" : "s"} now in ${facts.region} (${facts.endpoint}):`,
-    ...facts.requests.slice(0, PREVIEW_SIZE).map((p) => `  ${p.action} room ${roomLabel({ roomId: p.room.id, roomIdType: p.room.type })}: ${p.userIds!.join(", ")}`),
+    ...facts.requests
+      .slice(0, PREVIEW_SIZE)
+      .map((p) => `  ${p.action} room ${roomLabel({ roomId: p.room.id, roomIdType: p.room.type })}: ${p.userIds!.join(", ")}`),
     ...(n > PREVIEW_SIZE ? [`  … and ${n - PREVIEW_SIZE} more`] : []),
   ];
   const { confirm } = await import("./prompt.js");

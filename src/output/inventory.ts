@@ -14,13 +14,33 @@ export function printEvent(term: Terminal, format: OutputFormat, incoming: Incom
   const r = event.room;
   if (format !== "pretty") {
     const record = r
-      ? { eventGroupId: event.groupId, eventType: event.type, sdkAppId: incoming.sdkAppId, roomId: r.roomId, roomIdType: r.roomIdType, userId: r.userId || null, role: r.role, reason: r.reason, eventAt: new Date(r.eventMs).toISOString(), status: outcome }
-      : { eventGroupId: event.groupId, eventType: event.type, sdkAppId: incoming.sdkAppId, callbackAt: new Date(event.callbackMs).toISOString(), status: outcome };
+      ? {
+          eventGroupId: event.groupId,
+          eventType: event.type,
+          sdkAppId: incoming.sdkAppId,
+          roomId: r.roomId,
+          roomIdType: r.roomIdType,
+          userId: r.userId || null,
+          role: r.role,
+          reason: r.reason,
+          eventAt: new Date(r.eventMs).toISOString(),
+          status: outcome,
+        }
+      : {
+          eventGroupId: event.groupId,
+          eventType: event.type,
+          sdkAppId: incoming.sdkAppId,
+          callbackAt: new Date(event.callbackMs).toISOString(),
+          status: outcome,
+        };
     return term.out(`${safeJson(record)}\n`);
   }
   const c = term.outColor;
   const dup = outcome === "duplicate" ? c.dim(" (duplicate: applied once)") : "";
-  if (!r) return term.out(`${new Date(event.callbackMs).toISOString().slice(11, 23)} ${c.dim(`group ${event.groupId} event ${event.type}: kept, not a room event`)}${dup}\n`);
+  if (!r)
+    return term.out(
+      `${new Date(event.callbackMs).toISOString().slice(11, 23)} ${c.dim(`group ${event.groupId} event ${event.type}: kept, not a room event`)}${dup}\n`,
+    );
   const why = r.type === 104 && r.reason !== null ? ` (${LEFT_BECAUSE[r.reason] ?? `reason ${r.reason}`})` : r.role && r.type !== 104 ? ` as ${r.role}` : "";
   const who = r.userId && r.type !== 101 ? ` ${escapeControls(r.userId)}` : "";
   term.out(`${new Date(r.eventMs).toISOString().slice(11, 23)} ${c.bold(String(r.type))} room ${roomLabel(r)}${who} ${WHAT[r.type]}${why}${dup}\n`);
@@ -53,7 +73,12 @@ const CHUNK = 500;
 /** Writes in chunks, waiting whenever stdout backs up: 100,000 rooms must neither sit in memory twice nor be cut off at exit. */
 async function writeChunks<T>(term: Terminal, items: T[], render: (item: T, index: number) => string): Promise<void> {
   for (let i = 0; i < items.length; i += CHUNK) {
-    term.out(items.slice(i, i + CHUNK).map((item, k) => render(item, i + k)).join(""));
+    term.out(
+      items
+        .slice(i, i + CHUNK)
+        .map((item, k) => render(item, i + k))
+        .join(""),
+    );
     await term.outDrained();
   }
 }
@@ -69,7 +94,14 @@ export async function printRooms(term: Terminal, rooms: Room[], format: OutputFo
     await writeChunks(term, rooms, (r) => `${safeJson(r)}\n`);
     term.out(`${safeJson({ summary })}\n`);
   } else {
-    const rows = rooms.map((r) => [roomLabel(r), r.roomIdType, r.live ? "live" : "closed", shortTime(r.createdAt), shortTime(r.lastEventAt), escapeControls(memberList(r))]);
+    const rows = rooms.map((r) => [
+      roomLabel(r),
+      r.roomIdType,
+      r.live ? "live" : "closed",
+      shortTime(r.createdAt),
+      shortTime(r.lastEventAt),
+      escapeControls(memberList(r)),
+    ]);
     const head = ["ROOM", "TYPE", "STATE", "CREATED (UTC)", "LAST EVENT (UTC)", "MEMBERS"];
     const widths = head.map((h, i) => rows.reduce((w, row) => Math.max(w, row[i]!.length), h.length));
     const line = (cells: string[]) => `${cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]!))).join("  ")}\n`;

@@ -1,7 +1,7 @@
 import { CliError } from "../errors.js";
+import type { PlannedRequest } from "../plan/types.js";
 import type { TraceEvent } from "../trtc/client.js";
 import type { TrtcError } from "../trtc/errors.js";
-import type { PlannedRequest } from "../plan/types.js";
 import { escapeControls, safeJson } from "./escape.js";
 import { renderError, roomLabel } from "./render.js";
 import type { OutputFormat } from "./reporter.js";
@@ -46,14 +46,18 @@ export function printFailure(term: Terminal, err: unknown, format: OutputFormat)
 export function printTrace(term: Terminal, event: TraceEvent): void {
   const c = term.errColor;
   if (event.phase === "request") {
-    term.err(c.dim(escapeControls(`debug → ${event.action} ${JSON.stringify(event.headers)} ${event.body}`) + "\n"));
+    term.err(`${c.dim(escapeControls(`debug → ${event.action} ${JSON.stringify(event.headers)} ${event.body}`))}\n`);
   } else {
-    term.err(c.dim(escapeControls(`debug ← ${event.action} HTTP ${event.status} in ${event.ms} ms ${event.body}`) + "\n"));
+    term.err(`${c.dim(escapeControls(`debug ← ${event.action} HTTP ${event.status} in ${event.ms} ms ${event.body}`))}\n`);
   }
 }
 
 export function printRetry(term: Terminal, request: PlannedRequest, attempt: number, error: TrtcError, delayMs: number): void {
-  term.err(term.errColor.dim(`debug retry ${request.action} room ${roomLabel({ roomId: request.room.id, roomIdType: request.room.type })}: attempt ${attempt} failed with ${escapeControls(error.code)}; next in ${delayMs} ms\n`));
+  term.err(
+    term.errColor.dim(
+      `debug retry ${request.action} room ${roomLabel({ roomId: request.room.id, roomIdType: request.room.type })}: attempt ${attempt} failed with ${escapeControls(error.code)}; next in ${delayMs} ms\n`,
+    ),
+  );
 }
 
 export function printCheck(term: Terminal, ok: boolean, message: string): void {
@@ -74,7 +78,11 @@ export function printChecks(term: Terminal, checks: Check[], format: OutputForma
 /** A flat record: aligned "key value" lines, or JSON in the machine formats. */
 export function printRecord(term: Terminal, record: Record<string, unknown>, format: OutputFormat): void {
   if (format !== "pretty") return term.out(`${safeJson(record, 2)}\n`);
-  term.out(`${Object.entries(record).map(([k, v]) => `${k.padEnd(15)} ${escapeControls(String(v ?? "-"))}`).join("\n")}\n`);
+  term.out(
+    `${Object.entries(record)
+      .map(([k, v]) => `${k.padEnd(15)} ${escapeControls(String(v ?? "-"))}`)
+      .join("\n")}\n`,
+  );
 }
 
 export function printLine(term: Terminal, text: string): void {

@@ -38,7 +38,11 @@ function colorLevel(stream: Stream, env: NodeJS.ProcessEnv, noColor: boolean): 0
   return env.COLORTERM === "truecolor" ? 3 : /256/.test(env.TERM ?? "") ? 2 : 1;
 }
 
-export function createTerminal(io: { stdout: Stream; stderr: Stream; stdin: NodeJS.ReadableStream & { isTTY?: boolean } }, env: NodeJS.ProcessEnv, noColor = false): Terminal {
+export function createTerminal(
+  io: { stdout: Stream; stderr: Stream; stdin: NodeJS.ReadableStream & { isTTY?: boolean } },
+  env: NodeJS.ProcessEnv,
+  noColor = false,
+): Terminal {
   return {
     // Once the reader has gone (EPIPE), results have nowhere to go; the run is being interrupted.
     out: (text) => void (io.stdout.destroyed || io.stdout.write(text)),

@@ -38,7 +38,8 @@ export function validateStringRoom(value: string): string {
 }
 
 export function validateNumericRoom(value: string): number {
-  if (!CANONICAL_DECIMAL.test(value)) throw new UsageError(`invalid numeric room id "${value}": ${NUMERIC_ROOM_RULE}`, "pass --str-room if this is a string room");
+  if (!CANONICAL_DECIMAL.test(value))
+    throw new UsageError(`invalid numeric room id "${value}": ${NUMERIC_ROOM_RULE}`, "pass --str-room if this is a string room");
   const n = Number(value);
   if (n < 1 || n > MAX_NUMERIC_ROOM) throw new UsageError(`invalid numeric room id "${value}": out of range; ${NUMERIC_ROOM_RULE}`);
   return n;

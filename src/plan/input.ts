@@ -54,7 +54,8 @@ function guard(label: string, limits: InputLimits): Transform {
   return new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       total += chunk.length;
-      if (total > limits.maxBytes) return callback(new UsageError(`${label} is over ${limits.maxBytes} bytes; refusing it`, "split the input into smaller runs"));
+      if (total > limits.maxBytes)
+        return callback(new UsageError(`${label} is over ${limits.maxBytes} bytes; refusing it`, "split the input into smaller runs"));
       let start = 0;
       for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(10, start)) {
         lineBytes += nl - start;
@@ -64,7 +65,8 @@ function guard(label: string, limits: InputLimits): Transform {
         start = nl + 1;
       }
       if (lineBytes <= limits.maxLineBytes) lineBytes += chunk.length - start;
-      if (lineBytes > limits.maxLineBytes) return callback(new UsageError(`${label}:${line + 1}: line is over ${limits.maxLineBytes} bytes; expected one id per line`));
+      if (lineBytes > limits.maxLineBytes)
+        return callback(new UsageError(`${label}:${line + 1}: line is over ${limits.maxLineBytes} bytes; expected one id per line`));
       callback(null, chunk);
     },
   });

@@ -35,7 +35,13 @@ export async function* planKick(sdkAppId: number, room: Room, userIds: AsyncIter
 }
 
 /** Mute or unmute requests: SetUserBlocked takes one user a request, so one per distinct user. */
-export async function* planMute(sdkAppId: number, room: Room, userIds: AsyncIterable<InputItem>, isMute: IsMute, repeats = new Repeats()): AsyncGenerator<PlannedRequest> {
+export async function* planMute(
+  sdkAppId: number,
+  room: Room,
+  userIds: AsyncIterable<InputItem>,
+  isMute: IsMute,
+  repeats = new Repeats(),
+): AsyncGenerator<PlannedRequest> {
   const action = actionFor("mute", room.type);
   repeats.startPass();
   for await (const item of userIds) {
@@ -47,7 +53,12 @@ export async function* planMute(sdkAppId: number, room: Room, userIds: AsyncIter
 }
 
 /** Dismiss requests: one per distinct room, each typed to pick its action. */
-export async function* planDismiss(sdkAppId: number, rooms: AsyncIterable<InputItem>, mode: RoomIdMode, repeats = new Repeats()): AsyncGenerator<PlannedRequest> {
+export async function* planDismiss(
+  sdkAppId: number,
+  rooms: AsyncIterable<InputItem>,
+  mode: RoomIdMode,
+  repeats = new Repeats(),
+): AsyncGenerator<PlannedRequest> {
   repeats.startPass();
   for await (const item of rooms) {
     const room = at(item, () => parseRoom(item.value, mode));
@@ -59,7 +70,10 @@ export async function* planDismiss(sdkAppId: number, rooms: AsyncIterable<InputI
 
 function checkArgument(value: string, origin: string): void {
   if (value !== value.trim()) {
-    throw new UsageError(`${origin}: ${JSON.stringify(value)} has leading or trailing whitespace`, "remove it; a string room keeps its spaces, so \" 1234 \" would name a different room");
+    throw new UsageError(
+      `${origin}: ${JSON.stringify(value)} has leading or trailing whitespace`,
+      'remove it; a string room keeps its spaces, so " 1234 " would name a different room',
+    );
   }
 }
 

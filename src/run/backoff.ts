@@ -15,4 +15,3 @@ export function backoffDelay(attempt: number, rateLimited: boolean, policy: Back
   if (!rateLimited) return jittered;
   return Math.max(jittered, 1000 - (nowMs % 1000));
 }
-

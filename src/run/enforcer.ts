@@ -1,6 +1,6 @@
 import type { PlannedRequest, Result } from "../plan/types.js";
 import { RequestStream } from "./request-stream.js";
-import { sendAll, type SendSettings } from "./send.js";
+import { type SendSettings, sendAll } from "./send.js";
 
 export interface Enforcer {
   /** Queues a request at once; it is sent under the same rate limit and retries as any run. */

@@ -1,7 +1,7 @@
 import PQueue from "p-queue";
 import { baseResult, type PlannedRequest, type Result, type ResultError } from "../plan/types.js";
 import { isAuthCode, isRateLimited, isTransient, ROOM_NOT_EXIST, TrtcError, USER_NOT_EXIST } from "../trtc/errors.js";
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from "./backoff.js";
+import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from "./backoff.js";
 import { Gate } from "./gate.js";
 
 export interface ExecuteOptions {
@@ -50,7 +50,8 @@ export async function execute(requests: AsyncIterable<PlannedRequest>, options: 
 
   const notStarted = (request: PlannedRequest): Result => {
     const result: Result = { ...baseResult(request), status: "not-started", requestId: null, attempts: 0 };
-    if (haltedBy && !options.signal.aborted) result.error = { ...haltedBy, message: `not sent: the credentials were rejected earlier in this run (${haltedBy.message})`, requestId: null };
+    if (haltedBy && !options.signal.aborted)
+      result.error = { ...haltedBy, message: `not sent: the credentials were rejected earlier in this run (${haltedBy.message})`, requestId: null };
     return result;
   };
 
@@ -92,8 +93,10 @@ export async function execute(requests: AsyncIterable<PlannedRequest>, options: 
       } catch (caught) {
         const err = asTrtcError(caught);
         // A room gone after a kick or dismissal that may have applied is that request's doing; a mute leaves the room as it was.
-        if (err.code === ROOM_NOT_EXIST && mayHaveApplied && request.isMute === undefined) return { ...base, status: "done", requestId: err.requestId, attempts, note: errorOf(err) };
-        if ((err.code === ROOM_NOT_EXIST || USER_NOT_EXIST.has(err.code)) && ignoreMissing) return { ...base, status: "already-gone", requestId: err.requestId, attempts };
+        if (err.code === ROOM_NOT_EXIST && mayHaveApplied && request.isMute === undefined)
+          return { ...base, status: "done", requestId: err.requestId, attempts, note: errorOf(err) };
+        if ((err.code === ROOM_NOT_EXIST || USER_NOT_EXIST.has(err.code)) && ignoreMissing)
+          return { ...base, status: "already-gone", requestId: err.requestId, attempts };
         if (!isTransient(err) || attempts >= maxAttempts || stopped()) {
           return { ...base, status: "failed", requestId: err.requestId, attempts, error: errorOf(err) };
         }

@@ -1,6 +1,6 @@
 import { ExitCode } from "../errors.js";
 import type { PlannedRequest, Result, Summary } from "../plan/types.js";
-import { TrtcClient, type TraceEvent, type TrtcCredential } from "../trtc/client.js";
+import { type TraceEvent, TrtcClient, type TrtcCredential } from "../trtc/client.js";
 import type { Endpoint } from "../trtc/endpoint.js";
 import { isAuthCode, type TrtcError } from "../trtc/errors.js";
 import { dispatch } from "./dispatch.js";
@@ -28,7 +28,11 @@ export interface SendReport {
 }
 
 /** Sends planned requests under the scheduler: the one engine behind the CLI and the library. */
-export async function sendAll(requests: AsyncIterable<PlannedRequest>, settings: SendSettings, onResult: (result: Result) => void | Promise<void>): Promise<SendReport> {
+export async function sendAll(
+  requests: AsyncIterable<PlannedRequest>,
+  settings: SendSettings,
+  onResult: (result: Result) => void | Promise<void>,
+): Promise<SendReport> {
   const { endpoint, region, credential, env, trace, onRetry } = settings;
   const client = new TrtcClient({ endpoint, region, credential, env, ...(trace ? { trace } : {}) });
   let authFailed = false;

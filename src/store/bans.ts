@@ -1,5 +1,5 @@
 import type { RoomIdType } from "../plan/types.js";
-import { num, type Db, type Query, type Row } from "./db.js";
+import { type Db, num, type Query, type Row } from "./db.js";
 import type { Ban, BanQuery, NewBan, RoomKey } from "./types.js";
 
 /** An all-rooms ban is stored with room type and id ''. */
@@ -61,7 +61,9 @@ const byCreation = (a: Ban, b: Ban) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a
 
 /** Bans of an SdkAppId in the order they were made: active ones, or with `all` expired and ended ones too. */
 export async function listBans(db: Db, sdkAppId: number, all: boolean, nowMs: number): Promise<Ban[]> {
-  const rows = all ? await db.query(`SELECT ${COLUMNS} FROM bans WHERE sdk_app_id = ? ${ORDER}`, [sdkAppId]) : await db.query(`SELECT ${COLUMNS} FROM bans WHERE sdk_app_id = ? AND until_ms > ? ${ORDER}`, [sdkAppId, nowMs]);
+  const rows = all
+    ? await db.query(`SELECT ${COLUMNS} FROM bans WHERE sdk_app_id = ? ${ORDER}`, [sdkAppId])
+    : await db.query(`SELECT ${COLUMNS} FROM bans WHERE sdk_app_id = ? AND until_ms > ? ${ORDER}`, [sdkAppId, nowMs]);
   return rows.map(toBan);
 }
 
@@ -79,12 +81,18 @@ export async function activeBansFor(db: Db, entries: BanQuery[], nowMs: number):
     const users = [...new Set(entries.filter((e) => e.sdkAppId === sdkAppId).map((e) => e.userId))];
     for (let i = 0; i < users.length; i += ROWS_PER_STATEMENT) {
       const chunk = users.slice(i, i + ROWS_PER_STATEMENT);
-      const rows = await db.query(`SELECT ${COLUMNS} FROM bans WHERE sdk_app_id = ? AND until_ms > ? AND user_id IN (${chunk.map(() => "?").join(", ")})`, [sdkAppId, nowMs, ...chunk]);
+      const rows = await db.query(`SELECT ${COLUMNS} FROM bans WHERE sdk_app_id = ? AND until_ms > ? AND user_id IN (${chunk.map(() => "?").join(", ")})`, [
+        sdkAppId,
+        nowMs,
+        ...chunk,
+      ]);
       for (const ban of rows.map(toBan)) found.set(key(sdkAppId, ban.userId), [...(found.get(key(sdkAppId, ban.userId)) ?? []), ban]);
     }
   }
   return entries.map((e) => {
-    const covering = (found.get(key(e.sdkAppId, e.userId)) ?? []).filter((b) => b.roomIdType === null || (b.roomIdType === e.room.roomIdType && b.roomId === e.room.roomId));
+    const covering = (found.get(key(e.sdkAppId, e.userId)) ?? []).filter(
+      (b) => b.roomIdType === null || (b.roomIdType === e.room.roomIdType && b.roomId === e.room.roomId),
+    );
     return covering.sort((a, b) => (a.until < b.until ? 1 : a.until > b.until ? -1 : 0))[0];
   });
 }

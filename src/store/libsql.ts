@@ -1,10 +1,13 @@
-import { existsSync, mkdirSync, chmodSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { Db, Query, Row } from "./db.js";
 
 /** The path of a `file:` URL (file:/abs, file:///abs or file:relative). */
 export function filePath(url: string): string {
-  const rest = url.replace(/^file:/i, "").replace(/^\/\/(?=\/)/, "").split("?")[0]!;
+  const rest = url
+    .replace(/^file:/i, "")
+    .replace(/^\/\/(?=\/)/, "")
+    .split("?")[0]!;
   return resolve(decodeURIComponent(rest));
 }
 

@@ -9,7 +9,12 @@ export function liveRoomsFor(store: InventoryStore, sdkAppId: number, filters: L
 }
 
 /** After a dismissal: rooms reported done or already-gone are closed in the inventory, so a lost 102 heals. Returns how many. */
-export async function closeRooms(store: InventoryStore, sdkAppId: number, results: { roomId: number | string; roomIdType: RoomIdType; status: Status }[], atMs = Date.now()): Promise<number> {
+export async function closeRooms(
+  store: InventoryStore,
+  sdkAppId: number,
+  results: { roomId: number | string; roomIdType: RoomIdType; status: Status }[],
+  atMs = Date.now(),
+): Promise<number> {
   const gone = results.filter((r) => r.status === "done" || r.status === "already-gone").map((r) => ({ roomId: r.roomId, roomIdType: r.roomIdType }));
   if (gone.length) await store.closeRooms(sdkAppId, gone, atMs);
   return gone.length;

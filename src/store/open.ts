@@ -17,6 +17,9 @@ export async function openStore(url: string): Promise<InventoryStore> {
     await db?.close().catch(() => undefined);
     if (err instanceof ConfigError) throw err;
     const why = redactUrl((err as Error).message ?? String(err));
-    throw new ConfigError(`cannot open the inventory ${label}: ${why}`, "check --inventory, TRTC_INVENTORY or the profile's inventory, and that the database is reachable");
+    throw new ConfigError(
+      `cannot open the inventory ${label}: ${why}`,
+      "check --inventory, TRTC_INVENTORY or the profile's inventory, and that the database is reachable",
+    );
   }
 }

@@ -17,7 +17,10 @@ export async function openPostgres(url: string): Promise<Db> {
   const pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 5000, idleTimeoutMillis: 10_000 });
   // An idle client's error (server restart) must not crash the receiver; the next query reports it.
   pool.on("error", () => undefined);
-  const run = (client: Pool | PoolClient): Query => async (sql, args = []) => (await client.query(numbered(sql), args)).rows as Row[];
+  const run =
+    (client: Pool | PoolClient): Query =>
+    async (sql, args = []) =>
+      (await client.query(numbered(sql), args)).rows as Row[];
   await pool.query("SELECT 1");
   return {
     dialect: "postgres",

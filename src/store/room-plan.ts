@@ -1,4 +1,4 @@
-import { applyEvent, compareEvents, emptyRoom, foldEvents, isInOrder, type FoldEvent, type Member, type RoomState } from "../events/fold.js";
+import { applyEvent, compareEvents, emptyRoom, type FoldEvent, foldEvents, isInOrder, type Member, type RoomState } from "../events/fold.js";
 
 /** A room row as stored, without its members. */
 export interface StoredRoom {

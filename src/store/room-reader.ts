@@ -1,6 +1,6 @@
 import type { Role } from "../events/types.js";
 import type { RoomIdType } from "../plan/types.js";
-import { num, numOrNull, type Db } from "./db.js";
+import { type Db, num, numOrNull } from "./db.js";
 import { globToRegExp } from "./filters.js";
 import type { Room, RoomFilters, RoomKey, RoomMember } from "./types.js";
 
@@ -62,13 +62,16 @@ export async function listRooms(db: Db, sdkAppId: number, filters: RoomFilters, 
   const where = ["sdk_app_id = ?"];
   const args: unknown[] = [sdkAppId];
   if (!filters.all) where.push("live = 1");
-  if (filters.idleForMs !== undefined) (where.push("last_ms <= ?"), args.push(now - filters.idleForMs));
-  if (filters.olderThanMs !== undefined) (where.push("created_ms <= ?"), args.push(now - filters.olderThanMs));
+  if (filters.idleForMs !== undefined) where.push("last_ms <= ?"), args.push(now - filters.idleForMs);
+  if (filters.olderThanMs !== undefined) where.push("created_ms <= ?"), args.push(now - filters.olderThanMs);
   if (filters.empty) where.push("member_count = 0");
   const match = filters.match === undefined ? undefined : globToRegExp(filters.match);
   const rows = ((await db.selectArrays(ROOM_COLUMNS, `FROM rooms WHERE ${where.join(" AND ")}`, args)) as RoomRow[]).filter((r) => !match || match.test(r[1]));
   // Members exist only in live rooms, so one read of the app's members serves any filter.
-  const members = filters.empty || rows.length === 0 ? new Map<string, RoomMember[]>() : groupMembers((await db.selectArrays(MEMBER_COLUMNS, "FROM members WHERE sdk_app_id = ?", [sdkAppId])) as MemberRow[]);
+  const members =
+    filters.empty || rows.length === 0
+      ? new Map<string, RoomMember[]>()
+      : groupMembers((await db.selectArrays(MEMBER_COLUMNS, "FROM members WHERE sdk_app_id = ?", [sdkAppId])) as MemberRow[]);
   return rows.map((r) => toRoom(sdkAppId, r, members.get(`${r[0]}:${r[1]}`) ?? [])).sort(byRoomId);
 }
 

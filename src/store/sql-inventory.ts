@@ -2,12 +2,14 @@ import { createHash } from "node:crypto";
 import type { AppendOutcome, IncomingEvent } from "../events/types.js";
 import { activeBansFor, addBans, endBans, listBans, liveRoomsOf } from "./bans.js";
 import type { Db } from "./db.js";
-import { foldRooms, type PendingRoom } from "./room-writer.js";
 import { getRoom, listRooms } from "./room-reader.js";
+import { foldRooms, type PendingRoom } from "./room-writer.js";
 import { multiRow } from "./sql-batch.js";
 import type { Ban, BanQuery, InventoryStore, NewBan, Room, RoomFilters, RoomKey } from "./types.js";
 
-const INSERT_EVENTS = (values: string) => `INSERT INTO events (sdk_app_id, dedupe_key, group_id, event_type, room_type, room_id, user_id, event_ms, role, source, body, received_ms)
+const INSERT_EVENTS = (
+  values: string,
+) => `INSERT INTO events (sdk_app_id, dedupe_key, group_id, event_type, room_type, room_id, user_id, event_ms, role, source, body, received_ms)
   VALUES ${values} ON CONFLICT (sdk_app_id, dedupe_key) DO NOTHING RETURNING sdk_app_id, dedupe_key`;
 
 /** Identical room events (type, room, user, EventMsTs) are one event; other groups dedupe on the exact body. */
@@ -30,7 +32,20 @@ export class SqlInventory implements InventoryStore {
       const keys = events.map(dedupeKey);
       const rows = events.map((e, i) => {
         const r = e.event.room;
-        return [e.sdkAppId, keys[i], e.event.groupId, e.event.type, r?.roomIdType ?? null, r ? String(r.roomId) : null, r?.userId ?? "", r?.eventMs ?? null, r?.role ?? null, e.source, e.raw, now];
+        return [
+          e.sdkAppId,
+          keys[i],
+          e.event.groupId,
+          e.event.type,
+          r?.roomIdType ?? null,
+          r ? String(r.roomId) : null,
+          r?.userId ?? "",
+          r?.eventMs ?? null,
+          r?.role ?? null,
+          e.source,
+          e.raw,
+          now,
+        ];
       });
       // Inserted once each: the first of identical events in the batch is the stored one, the rest duplicates.
       const inserted = new Set((await multiRow(q, rows, INSERT_EVENTS)).map((row) => `${String(row.sdk_app_id)}|${String(row.dedupe_key)}`));

@@ -19,7 +19,9 @@ export interface TrtcCredential {
   token?: string;
 }
 
-export interface ActionResponse { RequestId: string }
+export interface ActionResponse {
+  RequestId: string;
+}
 
 export interface TraceEvent {
   phase: "request" | "response";

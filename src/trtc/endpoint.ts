@@ -35,11 +35,20 @@ export function parseEndpoint(value: string): Endpoint {
   } catch {
     throw new UsageError(`invalid endpoint "${shown(value)}": expected a host name or an http(s) URL`);
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") throw new UsageError(`invalid endpoint "${shown(value, url)}": only https:// (or http:// on loopback) is supported`);
-  if (url.username || url.password) throw new UsageError(`invalid endpoint "${shown(value, url)}": it must not carry a user name or password`, "give only scheme, host and port; credentials come from the environment or the profile");
-  if (url.pathname !== "/" || url.search) throw new UsageError(`invalid endpoint "${shown(value, url)}": give only scheme, host and port; requests always go to "/"`);
+  if (url.protocol !== "https:" && url.protocol !== "http:")
+    throw new UsageError(`invalid endpoint "${shown(value, url)}": only https:// (or http:// on loopback) is supported`);
+  if (url.username || url.password)
+    throw new UsageError(
+      `invalid endpoint "${shown(value, url)}": it must not carry a user name or password`,
+      "give only scheme, host and port; credentials come from the environment or the profile",
+    );
+  if (url.pathname !== "/" || url.search)
+    throw new UsageError(`invalid endpoint "${shown(value, url)}": give only scheme, host and port; requests always go to "/"`);
   if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
-    throw new UsageError(`refusing plain http:// endpoint "${shown(value, url)}": http is allowed only for loopback hosts such as the emulator`, "use https:// or a bare host name");
+    throw new UsageError(
+      `refusing plain http:// endpoint "${shown(value, url)}": http is allowed only for loopback hosts such as the emulator`,
+      "use https:// or a bare host name",
+    );
   }
   const port = url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
   return { url: `${url.protocol}//${url.host}/`, protocol: url.protocol, hostname: url.hostname, port };

@@ -32,24 +32,21 @@ export async function createTransport(endpoint: Endpoint, env: NodeJS.ProcessEnv
   return {
     post(headers, body, timeoutMs) {
       return new Promise((resolve, reject) => {
-        const req = request(
-          { hostname: endpoint.hostname, port: endpoint.port, path: "/", method: "POST", headers, agent },
-          (res) => {
-            const chunks: Buffer[] = [];
-            let size = 0;
-            res.on("data", (chunk: Buffer) => {
-              size += chunk.length;
-              if (size <= MAX_RESPONSE_BYTES) return void chunks.push(chunk);
-              // A TRTC answer is a few hundred bytes; a huge or endless body is not one, and must not fill memory.
-              reject(new TrtcError("malformed", "MalformedResponse", `response body is over ${MAX_RESPONSE_BYTES} bytes`));
-              req.destroy();
-            });
-            res.on("end", () =>
-              resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? "", headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }),
-            );
-            res.on("error", (err) => reject(new TrtcError("network", "NetworkError", `response interrupted: ${err.message}`)));
-          },
-        );
+        const req = request({ hostname: endpoint.hostname, port: endpoint.port, path: "/", method: "POST", headers, agent }, (res) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on("data", (chunk: Buffer) => {
+            size += chunk.length;
+            if (size <= MAX_RESPONSE_BYTES) return void chunks.push(chunk);
+            // A TRTC answer is a few hundred bytes; a huge or endless body is not one, and must not fill memory.
+            reject(new TrtcError("malformed", "MalformedResponse", `response body is over ${MAX_RESPONSE_BYTES} bytes`));
+            req.destroy();
+          });
+          res.on("end", () =>
+            resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? "", headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }),
+          );
+          res.on("error", (err) => reject(new TrtcError("network", "NetworkError", `response interrupted: ${err.message}`)));
+        });
         const timer = setTimeout(() => {
           req.destroy(new TrtcError("timeout", "RequestTimeout", `no response within ${timeoutMs / 1000} s`));
         }, timeoutMs);

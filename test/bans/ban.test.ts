@@ -15,7 +15,15 @@ describe("ban", () => {
     expect(r.stderr).toMatch(/banned troll from room 1234 until /);
     expect(members().rooms?.["1234"]).toEqual(["imp", "ok"]);
     const [b] = await bans();
-    expect(b).toEqual({ sdkAppId: APP, roomId: 1234, roomIdType: "numeric", userId: "troll", reason: "spam", createdAt: expect.any(String), until: expect.any(String) });
+    expect(b).toEqual({
+      sdkAppId: APP,
+      roomId: 1234,
+      roomIdType: "numeric",
+      userId: "troll",
+      reason: "spam",
+      createdAt: expect.any(String),
+      until: expect.any(String),
+    });
     expect(Date.parse(b.until) - Date.parse(b.createdAt)).toBe(7_200_000);
     expect(Date.parse(b.createdAt)).toBeGreaterThanOrEqual(before - 1);
   });
@@ -53,7 +61,10 @@ describe("ban", () => {
 
   it("--dry-run plans the kick, stores nothing and needs no credentials", async () => {
     for (const dur of ["10s", "7d"]) {
-      const r = await cli(["ban", "1234", "troll", "imp", "--for", dur, "--dry-run", "--json"], { TENCENTCLOUD_SECRET_ID: undefined, TENCENTCLOUD_SECRET_KEY: undefined });
+      const r = await cli(["ban", "1234", "troll", "imp", "--for", dur, "--dry-run", "--json"], {
+        TENCENTCLOUD_SECRET_ID: undefined,
+        TENCENTCLOUD_SECRET_KEY: undefined,
+      });
       expect(r.code).toBe(0);
       expect(JSON.parse(r.stdout).results).toEqual([expect.objectContaining({ action: "RemoveUser", userIds: ["troll", "imp"], status: "planned" })]);
     }

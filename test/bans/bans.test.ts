@@ -32,7 +32,10 @@ describe("ban --all-rooms", () => {
     await store.close();
     const r = await cli(["ban", "--all-rooms", "troll", "--for", "1h", "--dry-run", "-o", "ndjson"]);
     expect(r.code).toBe(0);
-    const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const lines = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.action ?? "summary")).toEqual(["RemoveUser", "RemoveUserByStrRoomId", "summary"]);
     expect(lines.at(-1).summary).toMatchObject({ total: 2, planned: 2 });
     expect(sent()).toEqual([]);
@@ -60,7 +63,10 @@ describe("unban, bans list, bans export", () => {
     expect(out).toEqual({ ok: true, bans: [expect.objectContaining({ userId: "troll", roomId: 1234 })], summary: { count: 1 } });
     expect(r.stderr).toMatch(/nobody had no active ban in numeric room 1234/);
     expect(fx.emu.requests.length).toBe(before);
-    expect((await bans()).map((b: { userId: string; roomId: unknown }) => [b.userId, b.roomId])).toEqual([["imp", 1234], ["imp", null]]);
+    expect((await bans()).map((b: { userId: string; roomId: unknown }) => [b.userId, b.roomId])).toEqual([
+      ["imp", 1234],
+      ["imp", null],
+    ]);
     expect(await bans("--all")).toHaveLength(3);
     const exported = JSON.parse((await cli(["bans", "export"])).stdout);
     expect(Object.keys(exported)).toEqual(["bans"]);
@@ -72,7 +78,10 @@ describe("unban, bans list, bans export", () => {
 
   it("bans list in ndjson and pretty", async () => {
     await cli(["ban", "1234", "troll", "--for", "1h", "--reason", "spam", "--yes"]);
-    const nd = (await cli(["bans", "list", "-o", "ndjson"])).stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const nd = (await cli(["bans", "list", "-o", "ndjson"])).stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(nd).toEqual([expect.objectContaining({ userId: "troll", reason: "spam" }), { summary: { count: 1 } }]);
     const pretty = (await cli(["bans", "list"])).stdout;
     expect(pretty).toMatch(/^USER +ROOM +TYPE +UNTIL \(UTC\) +REASON\ntroll +room 1234 +numeric +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d +spam\n1 active ban\n$/);

@@ -30,7 +30,12 @@ afterEach(async () => {
 function enforcement(clock: { now: number }) {
   const env = emulatorEnv(emu) as Record<string, string>;
   const run = fakeIo(env);
-  const ctx: Context = { io: run.io, term: createTerminal(run.io, run.io.env, true), flags: {}, run: { format: "ndjson", quiet: false, debug: false, timeoutMs: 10_000, maxAttempts: 3, concurrency: 8, rate: 20 } };
+  const ctx: Context = {
+    io: run.io,
+    term: createTerminal(run.io, run.io.env, true),
+    flags: {},
+    run: { format: "ndjson", quiet: false, debug: false, timeoutMs: 10_000, maxAttempts: 3, concurrency: 8, rate: 20 },
+  };
   return { bans: startBanEnforcement(ctx, resolveSettings(undefined, {}, run.io.env), store, () => clock.now), stdout: run.stdout };
 }
 

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DEFAULT_SECRET_KEY, type Emulator } from "../../src/emulator/server.js";
 import { openStore } from "../../src/store/open.js";
 import { APP, emulator, emulatorEnv, run, seedApp } from "../helpers/inproc.js";
-import { callbackBody, KEY, notePostgresSkipped, post, signedHeaders, STORES } from "../inventory/helpers.js";
+import { callbackBody, KEY, notePostgresSkipped, post, STORES, signedHeaders } from "../inventory/helpers.js";
 import { serve } from "./serve.js";
 
 let emu: Emulator;
@@ -22,7 +22,10 @@ describe.each(STORES)("ban enforcement: shutdown, audit, ingest ($name store)", 
     ({ url: inventory, cleanup } = await factory.fresh());
     emu = await emulator({ seed: seedApp({ "1234": ["troll", "fine"] }) });
     const store = await openStore(inventory);
-    await store.addBans([{ sdkAppId: APP, room: { roomIdType: "numeric", roomId: 1234 }, userId: "troll", reason: "spam", untilMs: Date.now() + 60_000 }], Date.now());
+    await store.addBans(
+      [{ sdkAppId: APP, room: { roomIdType: "numeric", roomId: 1234 }, userId: "troll", reason: "spam", untilMs: Date.now() + 60_000 }],
+      Date.now(),
+    );
     await store.close();
   });
   afterEach(async () => {
@@ -70,7 +73,11 @@ describe.each(STORES)("ban enforcement: shutdown, audit, ingest ($name store)", 
     const r = await run(["events", "ingest", "-o", "ndjson"], { input, env: emulatorEnv(emu, { TRTC_INVENTORY: inventory, TRTC_CALLBACK_KEY: KEY }) });
     expect(r.code).toBe(0);
     expect(removes()).toEqual([["troll"]]);
-    const enforced = r.stdout.trim().split("\n").map((l) => JSON.parse(l)).filter((l) => l.cause);
+    const enforced = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.cause);
     expect(enforced).toEqual([expect.objectContaining({ action: "RemoveUser", userIds: ["troll"], status: "done", cause: "ban-enforced" })]);
   });
 

@@ -5,7 +5,7 @@ import { control } from "../emulator/control-client.js";
 import { APP, emulator, emulatorEnv, run, seedApp } from "../helpers/inproc.js";
 import { KEY, notePostgresSkipped, STORES } from "../inventory/helpers.js";
 import { Relay, until } from "./relay.js";
-import { sawEntry, serve, type Serving } from "./serve.js";
+import { type Serving, sawEntry, serve } from "./serve.js";
 
 let emu: Emulator;
 let relay: Relay;
@@ -18,7 +18,8 @@ async function listen(env: Record<string, string> = {}): Promise<Serving> {
   relay.target = receiver.url;
   return receiver;
 }
-const enter = (roomId: number | string, userId: string, extra: object = {}) => control(emu, "POST", "clients", { sdkAppId: APP, roomId, userId, action: "enter", ...extra });
+const enter = (roomId: number | string, userId: string, extra: object = {}) =>
+  control(emu, "POST", "clients", { sdkAppId: APP, roomId, userId, action: "enter", ...extra });
 const cli = (args: string[]) => run(args, { env: emulatorEnv(emu, { TRTC_INVENTORY: inventory }) });
 const removes = (userId: string) => emu.requests.filter((q) => q.action?.startsWith("RemoveUser") && (q.userIds as string[]).includes(userId));
 const inRoom = (roomId: string, userId: string, str = false) => (emu.store.snapshot().apps[0]![str ? "strRooms" : "rooms"]?.[roomId] ?? []).includes(userId);
@@ -55,7 +56,14 @@ describe.each(STORES)("bans enforced by events serve, end to end through the emu
     expect(removes("troll")).toHaveLength(1);
     await enter(1234, "troll");
     await until(() => s.enforced().length === 1, "the enforcement");
-    expect(s.enforced()[0]).toMatchObject({ action: "RemoveUser", roomId: 1234, roomIdType: "numeric", userIds: ["troll"], status: "done", cause: "ban-enforced" });
+    expect(s.enforced()[0]).toMatchObject({
+      action: "RemoveUser",
+      roomId: 1234,
+      roomIdType: "numeric",
+      userIds: ["troll"],
+      status: "done",
+      cause: "ban-enforced",
+    });
     await until(() => !inRoom("1234", "troll"), "troll out of the room");
     expect(removes("troll")).toHaveLength(2);
     // The same user in string room "1234", and another user in the banned room: not kicked.
@@ -88,7 +96,15 @@ describe.each(STORES)("bans enforced by events serve, end to end through the emu
     await enter(5, "imp");
     await enter("lobby", "imp");
     await until(() => s.enforced().length === 2, "two enforcements");
-    expect(s.enforced().map((r) => [r.action, r.roomId]).sort()).toEqual([["RemoveUser", 5], ["RemoveUserByStrRoomId", "lobby"]]);
+    expect(
+      s
+        .enforced()
+        .map((r) => [r.action, r.roomId])
+        .sort(),
+    ).toEqual([
+      ["RemoveUser", 5],
+      ["RemoveUserByStrRoomId", "lobby"],
+    ]);
     await until(() => !inRoom("5", "imp") && !inRoom("lobby", "imp", true), "imp out of both rooms");
   });
 
@@ -129,7 +145,10 @@ describe.each(STORES)("bans enforced by events serve, end to end through the emu
     await enter(2, "troll");
     await until(() => sawEntry(s, "troll", 2), "the second entry stored");
     await until(() => s.run.stderr().match(/ban enforcement cannot kick/g)?.length === 2, "a second warning");
-    await until(() => emu.callbacks!.log.filter((c) => c.eventType === 103).every((c) => c.outcome === "delivered" && c.attempts === 1), "every 103 answered 200 at once");
+    await until(
+      () => emu.callbacks!.log.filter((c) => c.eventType === 103).every((c) => c.outcome === "delivered" && c.attempts === 1),
+      "every 103 answered 200 at once",
+    );
     expect(removes("troll")).toHaveLength(0);
     expect(await s.stop()).toBe(0);
   });

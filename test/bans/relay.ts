@@ -25,7 +25,12 @@ export class Relay {
       const raw = Buffer.concat(chunks);
       const body = JSON.parse(raw.toString("utf8"));
       this.seen.push({ at, eventType: body.EventType, roomId: body.EventInfo.RoomId, userId: body.EventInfo.UserId });
-      const headers = { "Content-Type": "application/json", Sign: String(req.headers.sign), SdkAppId: String(req.headers.sdkappid), "Content-Length": raw.length };
+      const headers = {
+        "Content-Type": "application/json",
+        Sign: String(req.headers.sign),
+        SdkAppId: String(req.headers.sdkappid),
+        "Content-Length": raw.length,
+      };
       const out = request(this.target, { method: "POST", headers, agent: false }, (answer) => {
         res.writeHead(answer.statusCode ?? 502, { "Content-Type": "application/json" });
         answer.pipe(res);

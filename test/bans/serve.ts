@@ -13,7 +13,15 @@ export interface Serving {
 
 /** `events serve` in this process, kicking through the emulator, its inventory at `inventory`. */
 export async function serve(emu: Emulator, inventory: string, env: Record<string, string> = {}, args: string[] = []): Promise<Serving> {
-  const run = fakeIo({ TRTC_SDK_APP_ID: String(APP), TRTC_CALLBACK_KEY: KEY, TRTC_INVENTORY: inventory, TRTC_ENDPOINT: emu.url, TENCENTCLOUD_SECRET_ID: DEFAULT_SECRET_ID, TENCENTCLOUD_SECRET_KEY: DEFAULT_SECRET_KEY, ...env });
+  const run = fakeIo({
+    TRTC_SDK_APP_ID: String(APP),
+    TRTC_CALLBACK_KEY: KEY,
+    TRTC_INVENTORY: inventory,
+    TRTC_ENDPOINT: emu.url,
+    TENCENTCLOUD_SECRET_ID: DEFAULT_SECRET_ID,
+    TENCENTCLOUD_SECRET_KEY: DEFAULT_SECRET_KEY,
+    ...env,
+  });
   const exited = main(["events", "serve", "--port", "0", "-o", "ndjson", ...args], run.io);
   let url: string | undefined;
   for (let i = 0; i < 500 && !url; i++) {
@@ -21,7 +29,12 @@ export async function serve(emu: Emulator, inventory: string, env: Record<string
     if (!url) await new Promise((r) => setTimeout(r, 10));
   }
   if (!url) throw new Error(`events serve never listened: ${run.stderr()}`);
-  const lines = () => run.stdout().split("\n").filter(Boolean).map((l) => JSON.parse(l));
+  const lines = () =>
+    run
+      .stdout()
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
   return {
     url,
     run,
@@ -36,6 +49,10 @@ export async function serve(emu: Emulator, inventory: string, env: Record<string
 
 /** Whether `events serve` has printed the stored 103 of this user in this room. */
 export function sawEntry(s: Serving, userId: string, roomId: number | string, count = 1): boolean {
-  const lines = s.run.stdout().split("\n").filter(Boolean).map((l) => JSON.parse(l));
+  const lines = s.run
+    .stdout()
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
   return lines.filter((l) => l.eventType === 103 && l.userId === userId && l.roomId === roomId && l.status === "stored").length >= count;
 }

@@ -10,13 +10,22 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const HOUR = 3_600_000;
 const numeric = (roomId: number) => ({ roomIdType: "numeric" as const, roomId });
 const string = (roomId: string) => ({ roomIdType: "string" as const, roomId });
-const ban = (userId: string, room: NewBan["room"], untilMs: number, reason: string | null = null, sdkAppId = APP): NewBan => ({ sdkAppId, room, userId, reason, untilMs });
+const ban = (userId: string, room: NewBan["room"], untilMs: number, reason: string | null = null, sdkAppId = APP): NewBan => ({
+  sdkAppId,
+  room,
+  userId,
+  reason,
+  untilMs,
+});
 
 describe.each(STORES)("bans store: $name", (factory) => {
   describe.skipIf(factory.skip)(factory.skip ? "skipped: set TRTC_TEST_POSTGRES_URL to run" : "same suite for every store", () => {
     it("stores bans in the contract's shape: ISO 8601 UTC, null room for all rooms", async () => {
       await withStore(factory, async (store) => {
-        const added = await store.addBans([ban("troll", numeric(3002), T + HOUR, "spam"), ban("troll", null, T + 2 * HOUR), ban("imp", string("lobby"), T + HOUR)], T);
+        const added = await store.addBans(
+          [ban("troll", numeric(3002), T + HOUR, "spam"), ban("troll", null, T + 2 * HOUR), ban("imp", string("lobby"), T + HOUR)],
+          T,
+        );
         expect(added).toEqual([
           { sdkAppId: APP, roomId: 3002, roomIdType: "numeric", userId: "troll", reason: "spam", createdAt: iso(T), until: iso(T + HOUR) },
           { sdkAppId: APP, roomId: null, roomIdType: null, userId: "troll", reason: null, createdAt: iso(T), until: iso(T + 2 * HOUR) },
@@ -27,7 +36,7 @@ describe.each(STORES)("bans store: $name", (factory) => {
       });
     });
 
-    it("a ban's room includes its type: numeric 3002 is not string \"3002\"; an all-rooms ban covers both", async () => {
+    it('a ban\'s room includes its type: numeric 3002 is not string "3002"; an all-rooms ban covers both', async () => {
       await withStore(factory, async (store) => {
         await store.addBans([ban("troll", numeric(3002), T + HOUR)], T);
         expect(await store.activeBanFor(APP, numeric(3002), "troll", T + 1)).toMatchObject({ roomId: 3002, roomIdType: "numeric" });
@@ -43,7 +52,10 @@ describe.each(STORES)("bans store: $name", (factory) => {
 
     it("looks up many entries at once, each answered as activeBanFor would", async () => {
       await withStore(factory, async (store) => {
-        await store.addBans([ban("troll", numeric(1), T + HOUR), ban("imp", null, T + HOUR), ban("old", numeric(1), T + 1), ban("troll", numeric(2), T + HOUR, null, 1400000002)], T);
+        await store.addBans(
+          [ban("troll", numeric(1), T + HOUR), ban("imp", null, T + HOUR), ban("old", numeric(1), T + 1), ban("troll", numeric(2), T + HOUR, null, 1400000002)],
+          T,
+        );
         const entries = [
           { sdkAppId: APP, room: numeric(1), userId: "troll" },
           { sdkAppId: APP, room: string("1"), userId: "troll" },
@@ -54,7 +66,14 @@ describe.each(STORES)("bans store: $name", (factory) => {
           ...Array.from({ length: 450 }, (_, i) => ({ sdkAppId: APP, room: numeric(1), userId: `u${i}` })),
         ];
         const found = await store.activeBansFor(entries, T + 10);
-        expect(found.slice(0, 6).map((b) => b && `${b.sdkAppId}:${b.userId}@${b.roomId}`)).toEqual([`${APP}:troll@1`, undefined, `${APP}:imp@null`, undefined, "1400000002:troll@2", undefined]);
+        expect(found.slice(0, 6).map((b) => b && `${b.sdkAppId}:${b.userId}@${b.roomId}`)).toEqual([
+          `${APP}:troll@1`,
+          undefined,
+          `${APP}:imp@null`,
+          undefined,
+          "1400000002:troll@2",
+          undefined,
+        ]);
         expect(found.slice(6).every((b) => b === undefined)).toBe(true);
         for (const [i, e] of entries.slice(0, 6).entries()) expect(await store.activeBanFor(e.sdkAppId, e.room, e.userId, T + 10)).toEqual(found[i]);
       });
@@ -74,7 +93,9 @@ describe.each(STORES)("bans store: $name", (factory) => {
       await withStore(factory, async (store) => {
         await store.addBans([ban("troll", numeric(1), T + 2 * HOUR, "first")], T);
         await store.addBans([ban("troll", numeric(1), T + 2 * HOUR + HOUR / 2, "second")], T + HOUR);
-        expect(await store.listBans(APP, { all: true }, T + HOUR)).toEqual([{ sdkAppId: APP, roomId: 1, roomIdType: "numeric", userId: "troll", reason: "second", createdAt: iso(T + HOUR), until: iso(T + 2.5 * HOUR) }]);
+        expect(await store.listBans(APP, { all: true }, T + HOUR)).toEqual([
+          { sdkAppId: APP, roomId: 1, roomIdType: "numeric", userId: "troll", reason: "second", createdAt: iso(T + HOUR), until: iso(T + 2.5 * HOUR) },
+        ]);
         await store.addBans([ban("troll", numeric(1), T + HOUR + 10_000)], T + HOUR);
         expect(await store.activeBanFor(APP, numeric(1), "troll", T + HOUR + 20_000)).toBeUndefined();
       });
@@ -89,11 +110,18 @@ describe.each(STORES)("bans store: $name", (factory) => {
 
     it("unban ends the room's ban now (still listed with --all); with no room, every ban of the user", async () => {
       await withStore(factory, async (store) => {
-        await store.addBans([ban("troll", numeric(1), T + HOUR), ban("troll", string("1"), T + HOUR), ban("troll", null, T + HOUR), ban("imp", numeric(1), T + HOUR)], T);
+        await store.addBans(
+          [ban("troll", numeric(1), T + HOUR), ban("troll", string("1"), T + HOUR), ban("troll", null, T + HOUR), ban("imp", numeric(1), T + HOUR)],
+          T,
+        );
         const ended = await store.endBans(APP, numeric(1), ["troll", "nobody"], T + 60_000);
         expect(ended).toEqual([{ sdkAppId: APP, roomId: 1, roomIdType: "numeric", userId: "troll", reason: null, createdAt: iso(T), until: iso(T + 60_000) }]);
         expect(await store.endBans(APP, numeric(1), ["troll"], T + 70_000)).toEqual([]);
-        expect((await store.listBans(APP, {}, T + 60_000)).map((b) => `${b.userId}@${b.roomIdType}:${b.roomId}`)).toEqual(["imp@numeric:1", "troll@null:null", "troll@string:1"]);
+        expect((await store.listBans(APP, {}, T + 60_000)).map((b) => `${b.userId}@${b.roomIdType}:${b.roomId}`)).toEqual([
+          "imp@numeric:1",
+          "troll@null:null",
+          "troll@string:1",
+        ]);
         expect((await store.endBans(APP, null, ["troll"], T + 80_000)).map((b) => b.roomIdType)).toEqual([null, "string"]);
         expect((await store.listBans(APP, {}, T + 80_000)).map((b) => b.userId)).toEqual(["imp"]);
         expect(await store.listBans(APP, { all: true }, T + 80_000)).toHaveLength(4);
@@ -102,7 +130,15 @@ describe.each(STORES)("bans store: $name", (factory) => {
 
     it("finds the live rooms a user is in, for --all-rooms", async () => {
       await withStore(factory, async (store) => {
-        await store.append([event(103, 12, T, "troll"), event(103, 3, T, "troll"), event(103, 3, T, "imp"), event(103, "3", T, "troll"), event(103, 4, T, "troll"), event(102, 4, T + 5), event(103, 5, T, "bystander")]);
+        await store.append([
+          event(103, 12, T, "troll"),
+          event(103, 3, T, "troll"),
+          event(103, 3, T, "imp"),
+          event(103, "3", T, "troll"),
+          event(103, 4, T, "troll"),
+          event(102, 4, T + 5),
+          event(103, 5, T, "bystander"),
+        ]);
         expect(await store.liveRoomsOf(APP, ["imp", "troll", "ghost"])).toEqual([
           { room: numeric(3), userIds: ["imp", "troll"] },
           { room: numeric(12), userIds: ["troll"] },

@@ -44,7 +44,12 @@ describe("kick and dismiss against the emulator", () => {
 
   it.each([
     [["remove-user", "123", "alice", "bob"], "RemoveUser", 123, { rooms: { "123": ["carol"] }, strRooms: { "123": ["zed", "yan"] } }],
-    [["remove-user-by-str-room-id", "123", "zed"], "RemoveUserByStrRoomId", "123", { rooms: { "123": ["alice", "bob", "carol"] }, strRooms: { "123": ["yan"] } }],
+    [
+      ["remove-user-by-str-room-id", "123", "zed"],
+      "RemoveUserByStrRoomId",
+      "123",
+      { rooms: { "123": ["alice", "bob", "carol"] }, strRooms: { "123": ["yan"] } },
+    ],
     [["dismiss-room", "123"], "DismissRoom", 123, { rooms: {}, strRooms: { "123": ["zed", "yan"] } }],
     [["dismiss-room-by-str-room-id", "123"], "DismissRoomByStrRoomId", "123", { rooms: { "123": ["alice", "bob", "carol"] }, strRooms: {} }],
   ])("%j sends %s and changes only that room", async (args, action, roomId, expected) => {
@@ -61,11 +66,23 @@ describe("kick and dismiss against the emulator", () => {
   it("dismiss removes the room; every member's client saw onExitRoom(2)", async () => {
     const r = await run(["dismiss", "123", "standup", "--yes"], { env: emulatorEnv(emu) });
     expect(r.code).toBe(0);
-    expect(apiRequests(emu).map((q) => [q.action, q.roomId]).sort()).toEqual([["DismissRoom", 123], ["DismissRoomByStrRoomId", "standup"]]);
+    expect(
+      apiRequests(emu)
+        .map((q) => [q.action, q.roomId])
+        .sort(),
+    ).toEqual([
+      ["DismissRoom", 123],
+      ["DismissRoomByStrRoomId", "standup"],
+    ]);
     const app = emu.store.snapshot().apps[0]!;
     expect(app.rooms!["123"]).toBeUndefined();
     expect(app.strRooms!.standup).toBeUndefined();
-    expect(emu.store.events.filter((e) => e.event === "onExitRoom" && e.reason === 2).map((e) => e.userId).sort()).toEqual(["alice", "bob", "carol", "carol", "dave"]);
+    expect(
+      emu.store.events
+        .filter((e) => e.event === "onExitRoom" && e.reason === 2)
+        .map((e) => e.userId)
+        .sort(),
+    ).toEqual(["alice", "bob", "carol", "carol", "dave"]);
     expect(r.stdout).toMatch(/2 requests: 2 done/);
   });
 });
@@ -152,7 +169,9 @@ describe("failures and exit codes", () => {
   });
 
   it("--dry-run sends nothing, needs no credentials, and names each action", async () => {
-    const r = await run(["kick", "123", ...users(12), "--dry-run"], { env: emulatorEnv(emu, { TENCENTCLOUD_SECRET_ID: undefined, TENCENTCLOUD_SECRET_KEY: undefined }) });
+    const r = await run(["kick", "123", ...users(12), "--dry-run"], {
+      env: emulatorEnv(emu, { TENCENTCLOUD_SECRET_ID: undefined, TENCENTCLOUD_SECRET_KEY: undefined }),
+    });
     expect(r.code).toBe(0);
     expect(emu.requests).toHaveLength(0);
     expect(r.stdout.match(/RemoveUser room 123 users .* planned SdkAppId 1400000001/g)).toHaveLength(2);
@@ -168,9 +187,23 @@ describe("machine-readable output", () => {
     expect(doc.ok).toBe(false);
     expect(doc.summary).toEqual({ total: 2, done: 1, alreadyGone: 0, failed: 1, planned: 0, notStarted: 0 });
     const byRoom = Object.fromEntries(doc.results.map((x: any) => [x.roomId, x]));
-    expect(byRoom[123]).toEqual({ action: "DismissRoom", sdkAppId: APP, roomId: 123, roomIdType: "numeric", status: "done", requestId: expect.any(String), attempts: 1 });
+    expect(byRoom[123]).toEqual({
+      action: "DismissRoom",
+      sdkAppId: APP,
+      roomId: 123,
+      roomIdType: "numeric",
+      status: "done",
+      requestId: expect.any(String),
+      attempts: 1,
+    });
     expect(byRoom[999]).toEqual({
-      action: "DismissRoom", sdkAppId: APP, roomId: 999, roomIdType: "numeric", status: "failed", requestId: expect.any(String), attempts: 1,
+      action: "DismissRoom",
+      sdkAppId: APP,
+      roomId: 999,
+      roomIdType: "numeric",
+      status: "failed",
+      requestId: expect.any(String),
+      attempts: 1,
       error: { code: "FailedOperation.RoomNotExist", message: expect.any(String), requestId: byRoom[999].requestId },
     });
     expect(r.stderr).toBe("");
@@ -179,9 +212,21 @@ describe("machine-readable output", () => {
   it("--output ndjson prints a result per line, then the summary", async () => {
     const r = await run(["kick", "--str-room", "standup", "carol", "--yes", "--output", "ndjson"], { env: emulatorEnv(emu) });
     expect(r.code).toBe(0);
-    const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const lines = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(lines).toEqual([
-      { action: "RemoveUserByStrRoomId", sdkAppId: APP, roomId: "standup", roomIdType: "string", userIds: ["carol"], status: "done", requestId: expect.any(String), attempts: 1 },
+      {
+        action: "RemoveUserByStrRoomId",
+        sdkAppId: APP,
+        roomId: "standup",
+        roomIdType: "string",
+        userIds: ["carol"],
+        status: "done",
+        requestId: expect.any(String),
+        attempts: 1,
+      },
       { summary: { total: 1, done: 1, alreadyGone: 0, failed: 0, planned: 0, notStarted: 0 } },
     ]);
   });
@@ -218,7 +263,9 @@ describe("secrets", () => {
     const token = "t0ken-Canary-fedcba9876543210";
     const emu2 = await emulator({ secretKey: secret, sessionToken: token, seed: seedApp({ "5": ["a"] }) });
     try {
-      const r = await run(["kick", "5", "a", "--yes", "--debug"], { env: emulatorEnv(emu2, { TENCENTCLOUD_SECRET_KEY: secret, TENCENTCLOUD_SESSION_TOKEN: token }) });
+      const r = await run(["kick", "5", "a", "--yes", "--debug"], {
+        env: emulatorEnv(emu2, { TENCENTCLOUD_SECRET_KEY: secret, TENCENTCLOUD_SESSION_TOKEN: token }),
+      });
       expect(r.code).toBe(0);
       expect(r.stderr).toContain("debug → RemoveUser");
       expect(r.stderr).toContain("debug ← RemoveUser HTTP 200");

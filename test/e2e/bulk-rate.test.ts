@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Emulator } from "../../src/emulator/server.js";
-import { APP, emulator, emulatorEnv, run } from "../helpers/inproc.js";
 import { ndjson, roomIds, roomsFile } from "../helpers/bulk.js";
+import { APP, emulator, emulatorEnv, run } from "../helpers/inproc.js";
 
 // A file of its own: at 20/s it takes 12.5 s of waiting, which other files' tests can use meanwhile.
 let emu: Emulator | undefined;

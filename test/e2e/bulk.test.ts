@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { FaultSpec } from "../../src/emulator/faults.js";
 import type { Emulator } from "../../src/emulator/server.js";
-import { APP, emulator, emulatorEnv, run } from "../helpers/inproc.js";
 import { roomIds, seededRooms } from "../helpers/bulk.js";
+import { APP, emulator, emulatorEnv, run } from "../helpers/inproc.js";
 
 let emu: Emulator | undefined;
 afterEach(async () => {

@@ -8,7 +8,14 @@ import { baseEnv, emulator, run } from "../helpers/inproc.js";
 
 let emu: Emulator;
 beforeEach(async () => {
-  emu = await emulator({ seed: { apps: [{ sdkAppId: 1400000001, rooms: { "1": ["a"] } }, { sdkAppId: 1400000002, strRooms: { "1": ["b"] } }] } });
+  emu = await emulator({
+    seed: {
+      apps: [
+        { sdkAppId: 1400000001, rooms: { "1": ["a"] } },
+        { sdkAppId: 1400000002, strRooms: { "1": ["b"] } },
+      ],
+    },
+  });
 });
 afterEach(() => emu.close());
 
@@ -91,32 +98,79 @@ describe("configuration end to end", () => {
   });
 
   it.each<[string, string, RegExp, string]>([
-    [".trtcrc", "profiles:\n  prod:\n    sdkAppID: 1\n", /\.trtcrc: profiles\.prod\.sdkAppID: unknown key/, "remove it; profile keys are sdkAppId, region, endpoint, roomIdType, secretId, secretKey, sessionToken, credentialCommand, callbackKey, inventory"],
+    [
+      ".trtcrc",
+      "profiles:\n  prod:\n    sdkAppID: 1\n",
+      /\.trtcrc: profiles\.prod\.sdkAppID: unknown key/,
+      "remove it; profile keys are sdkAppId, region, endpoint, roomIdType, secretId, secretKey, sessionToken, credentialCommand, callbackKey, inventory",
+    ],
     [".trtcrc", "sdkAppId: abc\n", /sdkAppId: must be a positive integer/, "fix (top level).sdkAppId"],
-    [".trtcrc", "sdkAppId: 1\nsecretId: ${NOPE_ID}\nsecretKey: x\n", /\(top level\)\.secretId: \$\{NOPE_ID\} is not set/, "export NOPE_ID=… or write the value into (top level).secretId"],
+    [
+      ".trtcrc",
+      "sdkAppId: 1\nsecretId: ${NOPE_ID}\nsecretKey: x\n",
+      /\(top level\)\.secretId: \$\{NOPE_ID\} is not set/,
+      "export NOPE_ID=… or write the value into (top level).secretId",
+    ],
     [".trtcrc.json", "{ broken", /cannot be parsed/, "fix the syntax (YAML or JSON)"],
-    [".trtcrc", "profiles:\n  a:\n    sdkAppId: 1\n   region: x\n", /\.trtcrc: cannot be parsed: bad indentation of a mapping entry \(line 4, column 4\)/, "fix the syntax (YAML or JSON)"],
+    [
+      ".trtcrc",
+      "profiles:\n  a:\n    sdkAppId: 1\n   region: x\n",
+      /\.trtcrc: cannot be parsed: bad indentation of a mapping entry \(line 4, column 4\)/,
+      "fix the syntax (YAML or JSON)",
+    ],
     [".trtcrc", LOL_BOMB, /\.trtcrc: cannot be parsed: YAML aliases expand it to more than 10000 values/, "fix the syntax (YAML or JSON)"],
-    [".trtcrc", "__proto__: {sdkAppId: 1400000001}\nsdkAppId: 1400000001\n", /\.trtcrc: \(top level\)\.__proto__: unknown key/, "remove it; profile keys are sdkAppId, region, endpoint, roomIdType, secretId, secretKey, sessionToken, credentialCommand, callbackKey, inventory"],
-    [".trtcrc.json", '{"profiles": {}, "__proto__": {"defaultProfile": "x"}}', /\.trtcrc\.json: __proto__: unknown key/, "move it under a profile in profiles:, or remove it; top-level keys are defaultProfile, profiles, auditLog"],
-    [".trtcrc", "defaultProfile: constructor\nprofiles: {a: {sdkAppId: 1400000001}}\n", /defaultProfile: names no profile \(got "constructor"\)/, "set it to one of: a"],
-    [".trtcrc", "sdkAppId: 1400000001\nsecretId: id\nsecretKey: 987654321\n", /\(top level\)\.secretKey: must be a non-empty string \(got a number\)/, "fix (top level).secretKey"],
-    [".trtcrc", `sdkAppId: 1400000001\ncredentialCommand: echo null\n`, /failed: it must print a JSON object with string secretId and secretKey/, "run the command yourself; it must print JSON {\"secretId\",\"secretKey\",\"sessionToken\"?}"],
-  ])("an invalid %s exits 3 naming the file and key", async (name, text, message, hint) => {
-    const dir = project({ [name]: text });
-    const r = await run(["dismiss", "1", "--yes"], { cwd: dir, env: baseEnv({ TRTC_ENDPOINT: emu.url }) });
-    expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(message);
-    // The hint for this problem, on the line after the error: not just any hint.
-    expect(r.stderr).toMatch(/(^|\n)error: .*\nhint: .*\n$/);
-    expect(r.stderr.split("\n").at(-2)).toBe(`hint: ${hint}`);
-    expect(r.stderr).not.toMatch(/987654321|a bug in trtc-admin/);
-    expect(emu.requests).toHaveLength(0);
-  }, 15_000);
+    [
+      ".trtcrc",
+      "__proto__: {sdkAppId: 1400000001}\nsdkAppId: 1400000001\n",
+      /\.trtcrc: \(top level\)\.__proto__: unknown key/,
+      "remove it; profile keys are sdkAppId, region, endpoint, roomIdType, secretId, secretKey, sessionToken, credentialCommand, callbackKey, inventory",
+    ],
+    [
+      ".trtcrc.json",
+      '{"profiles": {}, "__proto__": {"defaultProfile": "x"}}',
+      /\.trtcrc\.json: __proto__: unknown key/,
+      "move it under a profile in profiles:, or remove it; top-level keys are defaultProfile, profiles, auditLog",
+    ],
+    [
+      ".trtcrc",
+      "defaultProfile: constructor\nprofiles: {a: {sdkAppId: 1400000001}}\n",
+      /defaultProfile: names no profile \(got "constructor"\)/,
+      "set it to one of: a",
+    ],
+    [
+      ".trtcrc",
+      "sdkAppId: 1400000001\nsecretId: id\nsecretKey: 987654321\n",
+      /\(top level\)\.secretKey: must be a non-empty string \(got a number\)/,
+      "fix (top level).secretKey",
+    ],
+    [
+      ".trtcrc",
+      `sdkAppId: 1400000001\ncredentialCommand: echo null\n`,
+      /failed: it must print a JSON object with string secretId and secretKey/,
+      'run the command yourself; it must print JSON {"secretId","secretKey","sessionToken"?}',
+    ],
+  ])(
+    "an invalid %s exits 3 naming the file and key",
+    async (name, text, message, hint) => {
+      const dir = project({ [name]: text });
+      const r = await run(["dismiss", "1", "--yes"], { cwd: dir, env: baseEnv({ TRTC_ENDPOINT: emu.url }) });
+      expect(r.code).toBe(3);
+      expect(r.stderr).toMatch(message);
+      // The hint for this problem, on the line after the error: not just any hint.
+      expect(r.stderr).toMatch(/(^|\n)error: .*\nhint: .*\n$/);
+      expect(r.stderr.split("\n").at(-2)).toBe(`hint: ${hint}`);
+      expect(r.stderr).not.toMatch(/987654321|a bug in trtc-admin/);
+      expect(emu.requests).toHaveLength(0);
+    },
+    15_000,
+  );
 
   it.each(["constructor", "toString", "hasOwnProperty", "__proto__"])("--profile %s is an unknown profile, even with environment credentials", async (name) => {
     const dir = project({ ".trtcrc": profiles(emu.url) });
-    const r = await run(["dismiss", "1", "--yes", "--profile", name], { cwd: dir, env: baseEnv({ TENCENTCLOUD_SECRET_ID: DEFAULT_SECRET_ID, TENCENTCLOUD_SECRET_KEY: DEFAULT_SECRET_KEY }) });
+    const r = await run(["dismiss", "1", "--yes", "--profile", name], {
+      cwd: dir,
+      env: baseEnv({ TENCENTCLOUD_SECRET_ID: DEFAULT_SECRET_ID, TENCENTCLOUD_SECRET_KEY: DEFAULT_SECRET_KEY }),
+    });
     expect(r.code).toBe(3);
     expect(r.stderr).toContain(`unknown profile "${name}"`);
     expect(emu.requests).toHaveLength(0);
@@ -181,8 +235,14 @@ describe("configuration end to end", () => {
     const r = await run(["dismiss", "1", "2", "--yes"], { cwd: join(dir, "elsewhere"), env: baseEnv(prodEnv) });
     expect(r.code).toBe(1);
     const text = readFileSync(join(dir, "logs/audit.jsonl"), "utf8");
-    const lines = text.trim().split("\n").map((l) => JSON.parse(l));
-    expect(lines.map((l) => [l.profile, l.action, l.roomId, l.status]).sort()).toEqual([["prod", "DismissRoom", 1, "done"], ["prod", "DismissRoom", 2, "failed"]]);
+    const lines = text
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.profile, l.action, l.roomId, l.status]).sort()).toEqual([
+      ["prod", "DismissRoom", 1, "done"],
+      ["prod", "DismissRoom", 2, "failed"],
+    ]);
     expect(lines.map((l) => l.requestId).sort()).toEqual(emu.requests.map((q) => q.requestId).sort());
     expect(text).not.toContain(DEFAULT_SECRET_KEY);
     expect(text).not.toContain(DEFAULT_SECRET_ID);
@@ -218,7 +278,10 @@ describe("configuration end to end", () => {
     expect(bad.code).toBe(4);
     expect(bad.stdout).toMatch(/✖ credentials rejected: AuthFailure.SignatureFailure/);
     const json = await run(["doctor", "--json"], { cwd: dir, env: baseEnv(prodEnv) });
-    expect(JSON.parse(json.stdout)).toMatchObject({ ok: true, checks: expect.arrayContaining([{ ok: true, message: expect.stringMatching(/^credentials accepted/) }]) });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      ok: true,
+      checks: expect.arrayContaining([{ ok: true, message: expect.stringMatching(/^credentials accepted/) }]),
+    });
     expect(emu.store.roomExists(1400000001, "numeric", 1)).toBe(true);
   });
 });

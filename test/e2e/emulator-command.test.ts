@@ -11,7 +11,10 @@ describe("trtc-admin emulator", () => {
   it("prints its URL and export lines, then each client event as it happens", async () => {
     const seed = join(mkdtempSync(join(tmpdir(), "trtc-seed-")), "seed.yaml");
     writeFileSync(seed, 'apps:\n  - sdkAppId: 1400000007\n    rooms: { "42": [ann, ben] }\n');
-    const child = spawn(process.execPath, [BIN, "emulator", "--port", "0", "--seed", seed, "--secret-id", "AKIDcustom", "--secret-key", "customKey"], { env: baseEnv(), stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [BIN, "emulator", "--port", "0", "--seed", seed, "--secret-id", "AKIDcustom", "--secret-key", "customKey"], {
+      env: baseEnv(),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     const lines: string[] = [];
     const reader = createInterface({ input: child.stdout! });
     const waitFor = (re: RegExp) =>
@@ -27,7 +30,12 @@ describe("trtc-admin emulator", () => {
       const url = /listening on (\S+)/.exec(await waitFor(/listening on/))![1]!;
       await waitFor(/Client events/);
       const banner = lines.join("\n");
-      for (const line of [`export TRTC_ENDPOINT=${url}`, "export TENCENTCLOUD_SECRET_ID=AKIDcustom", "export TENCENTCLOUD_SECRET_KEY=customKey", "export TRTC_SDK_APP_ID=1400000007"]) {
+      for (const line of [
+        `export TRTC_ENDPOINT=${url}`,
+        "export TENCENTCLOUD_SECRET_ID=AKIDcustom",
+        "export TENCENTCLOUD_SECRET_KEY=customKey",
+        "export TRTC_SDK_APP_ID=1400000007",
+      ]) {
         expect(banner).toContain(line);
       }
       const env = baseEnv({ TRTC_ENDPOINT: url, TENCENTCLOUD_SECRET_ID: "AKIDcustom", TENCENTCLOUD_SECRET_KEY: "customKey", TRTC_SDK_APP_ID: "1400000007" });
@@ -61,7 +69,7 @@ describe("trtc-admin emulator", () => {
 
   it("refuses a bad seed file, naming the entry", async () => {
     const seed = join(mkdtempSync(join(tmpdir(), "trtc-seed-")), "seed.yaml");
-    writeFileSync(seed, "apps:\n  - sdkAppId: 1\n    rooms: { \"1\": [\"bad user\"] }\n");
+    writeFileSync(seed, 'apps:\n  - sdkAppId: 1\n    rooms: { "1": ["bad user"] }\n');
     const r = await run(["emulator", "--port", "0", "--seed", seed]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/apps\[0\]\.rooms\.1: invalid user id "bad user"/);

@@ -23,7 +23,12 @@ describe("mute and unmute against the emulator", () => {
     const r = await run([...(args as string[]), "--yes", "--json"], { env: emulatorEnv(emu) });
     expect(r.code).toBe(0);
     const { results, summary } = JSON.parse(r.stdout);
-    expect(results.every((x: { action: string; isMute: number; status: string; userIds: string[] }) => x.action === action && x.isMute === isMute && x.status === "done" && x.userIds.length === 1)).toBe(true);
+    expect(
+      results.every(
+        (x: { action: string; isMute: number; status: string; userIds: string[] }) =>
+          x.action === action && x.isMute === isMute && x.status === "done" && x.userIds.length === 1,
+      ),
+    ).toBe(true);
     expect(summary.done).toBe(args.length - 2 - (args.includes("--str-room") ? 1 : 0) - (args.some((a) => a.endsWith("-only")) ? 1 : 0));
     expect(mutes()).toEqual(state);
   });
@@ -35,7 +40,10 @@ describe("mute and unmute against the emulator", () => {
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout.split("\n")[0]!)).toMatchObject({ action: "SetUserBlockedByStrRoomId", roomId: "standup", isMute: 0, status: "done" });
     expect(mutes()).toEqual({ rooms: {}, strRooms: {} });
-    expect(sent()).toEqual([{ action: "SetUserBlockedByStrRoomId", code: null }, { action: "SetUserBlockedByStrRoomId", code: null }]);
+    expect(sent()).toEqual([
+      { action: "SetUserBlockedByStrRoomId", code: null },
+      { action: "SetUserBlockedByStrRoomId", code: null },
+    ]);
   });
 
   it("a user not in the room fails (exit 1, one attempt), or is already-gone with --ignore-missing", async () => {
@@ -46,7 +54,10 @@ describe("mute and unmute against the emulator", () => {
     expect(failed.stdout).toMatch(/hint: the user is not in this room now; --ignore-missing treats this as already gone/);
     const gone = await run(["mute", "1234", "zoe", "alice", "--yes", "--ignore-missing", "--json"], { env: emulatorEnv(emu) });
     expect(gone.code).toBe(0);
-    expect(JSON.parse(gone.stdout).results.map((x: { userIds: string[]; status: string }) => [x.userIds[0], x.status])).toEqual([["zoe", "already-gone"], ["alice", "done"]]);
+    expect(JSON.parse(gone.stdout).results.map((x: { userIds: string[]; status: string }) => [x.userIds[0], x.status])).toEqual([
+      ["zoe", "already-gone"],
+      ["alice", "done"],
+    ]);
     expect(emu.requests.filter((q) => q.code === "FailedOperation.UserNotExist")).toHaveLength(2);
   });
 

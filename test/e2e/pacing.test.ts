@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,7 +22,12 @@ async function emulatorProcess(rooms: number[], latencyMs: number): Promise<stri
   const dir = mkdtempSync(join(tmpdir(), "trtc-pacing-"));
   const seed = join(dir, "seed.json");
   writeFileSync(seed, JSON.stringify({ apps: [{ sdkAppId: APP, rooms: Object.fromEntries(rooms.map((r) => [String(r), [`u${r}`]])) }] }));
-  const child = track(spawn(process.execPath, [BIN, "emulator", "--port", "0", "--seed", seed, "--latency", String(latencyMs)], { env: baseEnv(), stdio: ["ignore", "pipe", "inherit"] }));
+  const child = track(
+    spawn(process.execPath, [BIN, "emulator", "--port", "0", "--seed", seed, "--latency", String(latencyMs)], {
+      env: baseEnv(),
+      stdio: ["ignore", "pipe", "inherit"],
+    }),
+  );
   return new Promise((resolve, reject) => {
     child.once("exit", (code) => reject(new Error(`emulator exited ${code}`)));
     createInterface({ input: child.stdout! }).on("line", (line) => {
@@ -33,7 +38,10 @@ async function emulatorProcess(rooms: number[], latencyMs: number): Promise<stri
 }
 
 async function control(url: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${url}/_emulator/${path}`, body === undefined ? {} : { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  const res = await fetch(
+    `${url}/_emulator/${path}`,
+    body === undefined ? {} : { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) },
+  );
   expect(res.ok).toBe(true);
   return res.json();
 }
@@ -55,16 +63,29 @@ describe("pacing against a separate emulator process, with latency and both core
 
     const file = join(mkdtempSync(join(tmpdir(), "trtc-pacing-")), "rooms.txt");
     writeFileSync(file, rooms.join("\n"));
-    const env = baseEnv({ TRTC_ENDPOINT: url, TENCENTCLOUD_SECRET_ID: DEFAULT_SECRET_ID, TENCENTCLOUD_SECRET_KEY: DEFAULT_SECRET_KEY, TRTC_SDK_APP_ID: String(APP) });
+    const env = baseEnv({
+      TRTC_ENDPOINT: url,
+      TENCENTCLOUD_SECRET_ID: DEFAULT_SECRET_ID,
+      TENCENTCLOUD_SECRET_KEY: DEFAULT_SECRET_KEY,
+      TRTC_SDK_APP_ID: String(APP),
+    });
     const r = await run(["dismiss", "--from-file", file, "--yes", "--output", "ndjson"], { env, onSpawn: track });
 
-    const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const lines = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(lines.at(-1).summary).toEqual({ total: 250, done: 250, alreadyGone: 0, failed: 0, planned: 0, notStarted: 0 });
     expect(lines.slice(0, -1).every((x) => x.attempts === 1)).toBe(true);
     expect(r.code).toBe(0);
     const { requests } = (await control(url, "requests")) as { requests: Array<{ t: number; code: string | null }> };
     expect(requests.filter((q) => q.code === "RequestLimitExceeded")).toHaveLength(0);
     expect(requests).toHaveLength(250);
-    expect(tightestWindow(requests.map((q) => q.t), 20)).toBeGreaterThanOrEqual(1000);
+    expect(
+      tightestWindow(
+        requests.map((q) => q.t),
+        20,
+      ),
+    ).toBeGreaterThanOrEqual(1000);
   }, 120_000);
 });

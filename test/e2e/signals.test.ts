@@ -2,8 +2,8 @@
 import type { ChildProcess } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Emulator } from "../../src/emulator/server.js";
-import { emulator, emulatorEnv, run } from "../helpers/cli.js";
 import { ndjson, roomIds, roomsFile, seededRooms } from "../helpers/bulk.js";
+import { emulator, emulatorEnv, run } from "../helpers/cli.js";
 
 let emu: Emulator | undefined;
 afterEach(async () => {

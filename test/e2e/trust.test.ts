@@ -1,4 +1,4 @@
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { chmodSync, lstatSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -47,33 +47,42 @@ function spawnOpen(args: string[], env: NodeJS.ProcessEnv) {
   child.stdout!.setEncoding("utf8").on("data", (d: string) => (stdout += d));
   child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr += d));
   child.stdin!.on("error", () => {});
-  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
+  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on("close", (code) => resolve({ code, stdout, stderr })),
+  );
   return { child, exited };
 }
 
 describe("interrupts before anything is sent", () => {
-  it.each(["SIGTERM", "SIGINT", "SIGHUP"] as const)("%s while standard input is still being read: exit 130, nothing sent, no temporary file left", async (signal) => {
-    const e = await withRooms(1);
-    const tmp = tempDir("trtc-tmp-");
-    const { child, exited } = spawnOpen(["dismiss", "--from-file", "-", "--yes"], emulatorEnv(e, { TMPDIR: tmp }));
-    const line = Buffer.from("1234\n".repeat(10_000));
-    // Bounded, so a regression that ignores the signal times out instead of filling the disk.
-    let left = 2000;
-    const feed = () => left-- > 0 && child.stdin!.writable && child.stdin!.write(line, () => setImmediate(feed));
-    feed();
-    await until(() => readdirSync(tmp).length > 0, "the spool file");
-    child.kill(signal);
-    const r = await exited;
-    expect(r.code).toBe(130);
-    expect(e.requests).toHaveLength(0);
-    expect(readdirSync(tmp)).toEqual([]);
-  });
+  it.each(["SIGTERM", "SIGINT", "SIGHUP"] as const)(
+    "%s while standard input is still being read: exit 130, nothing sent, no temporary file left",
+    async (signal) => {
+      const e = await withRooms(1);
+      const tmp = tempDir("trtc-tmp-");
+      const { child, exited } = spawnOpen(["dismiss", "--from-file", "-", "--yes"], emulatorEnv(e, { TMPDIR: tmp }));
+      const line = Buffer.from("1234\n".repeat(10_000));
+      // Bounded, so a regression that ignores the signal times out instead of filling the disk.
+      let left = 2000;
+      const feed = () => left-- > 0 && child.stdin!.writable && child.stdin!.write(line, () => setImmediate(feed));
+      feed();
+      await until(() => readdirSync(tmp).length > 0, "the spool file");
+      child.kill(signal);
+      const r = await exited;
+      expect(r.code).toBe(130);
+      expect(e.requests).toHaveLength(0);
+      expect(readdirSync(tmp)).toEqual([]);
+    },
+  );
 
   it("SIGTERM while credentialCommand runs: exit 130 at once, nothing sent", async () => {
     const e = await withRooms(1);
     const dir = tempDir("trtc-cfg-");
     writeFileSync(join(dir, ".trtcrc"), `sdkAppId: ${APP}\nendpoint: ${e.url}\ncredentialCommand: "sleep 20; echo {}"\n`);
-    const child = spawn(process.execPath, [BIN, "dismiss", "1", "--yes"], { cwd: dir, env: { PATH: process.env.PATH, HOME: dir, NO_COLOR: "1" }, stdio: "pipe" });
+    const child = spawn(process.execPath, [BIN, "dismiss", "1", "--yes"], {
+      cwd: dir,
+      env: { PATH: process.env.PATH, HOME: dir, NO_COLOR: "1" },
+      stdio: "pipe",
+    });
     children.push(child);
     const started = Date.now();
     setTimeout(() => child.kill("SIGTERM"), 700);
@@ -87,7 +96,10 @@ describe("interrupts before anything is sent", () => {
 describe("hostile input", () => {
   it("a flood of NUL bytes on stdin is a usage error, quickly, with no temporary file left", async () => {
     const tmp = tempDir("trtc-tmp-");
-    const r = await run(["dismiss", "--from-file", "-", "--yes", "--sdk-app-id", String(APP)], { input: "\0".repeat(300_000), env: emulatorEnv((await withRooms(1)), { TMPDIR: tmp }) });
+    const r = await run(["dismiss", "--from-file", "-", "--yes", "--sdk-app-id", String(APP)], {
+      input: "\0".repeat(300_000),
+      env: emulatorEnv(await withRooms(1), { TMPDIR: tmp }),
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/stdin:1: line is over 65536 bytes/);
     expect(readdirSync(tmp)).toEqual([]);
@@ -113,13 +125,21 @@ describe("hostile input", () => {
     const { child, exited } = spawnOpen(["dismiss", "--from-file", file, "--yes", "--ignore-missing", "--rate", "0", "--output", "ndjson"], emulatorEnv(e));
     child.stdin!.end();
     await until(() => e.requests.length > 0, "the first request");
-    writeFileSync(file, `${ids(3000).map((i) => `replaced-${i}`).join("\n")}\n`);
+    writeFileSync(
+      file,
+      `${ids(3000)
+        .map((i) => `replaced-${i}`)
+        .join("\n")}\n`,
+    );
     await until(() => e.requests.length > 100, "100 requests");
     child.kill("SIGINT");
     const r = await exited;
     expect(r.code).toBe(130);
     expect(e.requests.every((q) => typeof q.roomId === "number")).toBe(true);
-    const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const lines = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(lines.at(-1).summary.total).toBe(3000);
   });
 
@@ -182,14 +202,25 @@ describe("responses that are not TRTC answers", () => {
       res.writeHead(200, { "Content-Type": "application/json" });
       body(res);
     });
-    const r = await run(["dismiss", "1", "--yes", "--json", "--max-attempts", "2"], { env: { ...emulatorEnv((await withRooms(1))), TRTC_ENDPOINT: url } });
+    const r = await run(["dismiss", "1", "--yes", "--json", "--max-attempts", "2"], { env: { ...emulatorEnv(await withRooms(1)), TRTC_ENDPOINT: url } });
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.stdout).results[0]).toMatchObject({ status: "failed", attempts: 2, error: { code: "MalformedResponse", message: "response body is over 1048576 bytes" } });
+    expect(JSON.parse(r.stdout).results[0]).toMatchObject({
+      status: "failed",
+      attempts: 2,
+      error: { code: "MalformedResponse", message: "response body is over 1048576 bytes" },
+    });
   });
 
   it("a malformed HTTPS_PROXY is a configuration error that does not echo its password", async () => {
     const r = await run(["dismiss", "1", "--yes", "--sdk-app-id", String(APP)], {
-      env: { PATH: process.env.PATH, HOME: tempDir("trtc-home-"), NO_COLOR: "1", TENCENTCLOUD_SECRET_ID: "id", TENCENTCLOUD_SECRET_KEY: "key", HTTPS_PROXY: "http://user:hunter2@[::1" },
+      env: {
+        PATH: process.env.PATH,
+        HOME: tempDir("trtc-home-"),
+        NO_COLOR: "1",
+        TENCENTCLOUD_SECRET_ID: "id",
+        TENCENTCLOUD_SECRET_KEY: "key",
+        HTTPS_PROXY: "http://user:hunter2@[::1",
+      },
     });
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/HTTPS_PROXY: not a valid URL/);
@@ -287,7 +318,11 @@ describe("SIGHUP while sending", () => {
     writeFileSync(join(dir, ".trtcrc"), `sdkAppId: ${APP}\nendpoint: ${e.url}\nauditLog: ${join(logs, "audit.jsonl")}\n`);
     const file = join(dir, "rooms.txt");
     writeFileSync(file, `${ids(100).join("\n")}\n`);
-    const child = spawn(process.execPath, [BIN, "dismiss", "--from-file", file, "--yes", "--json", "--rate", "20"], { cwd: dir, env: emulatorEnv(e, { TRTC_ENDPOINT: undefined, TRTC_SDK_APP_ID: undefined }), stdio: "pipe" });
+    const child = spawn(process.execPath, [BIN, "dismiss", "--from-file", file, "--yes", "--json", "--rate", "20"], {
+      cwd: dir,
+      env: emulatorEnv(e, { TRTC_ENDPOINT: undefined, TRTC_SDK_APP_ID: undefined }),
+      stdio: "pipe",
+    });
     children.push(child);
     let stdout = "";
     child.stdout!.setEncoding("utf8").on("data", (d: string) => (stdout += d));

@@ -28,7 +28,7 @@ describe("the four room actions", () => {
     ]);
   });
 
-  it("RemoveUserByStrRoomId touches the string room \"123\", not numeric room 123", async () => {
+  it('RemoveUserByStrRoomId touches the string room "123", not numeric room 123', async () => {
     expect(await code({ action: "RemoveUserByStrRoomId", params: { SdkAppId: APP, RoomId: "123", UserIds: ["zed", "yan"] } })).toBe("ok");
     const state = (await control(emu, "GET", "state")).apps[0];
     expect(state.strRooms["123"]).toBeUndefined(); // left empty, so closed
@@ -90,7 +90,9 @@ describe("documented errors", () => {
 
 describe("rate limit", () => {
   it("lets 20 through in a second, rejects the 21st without applying it, and counts per action", async () => {
-    await control(emu, "POST", "seed", { apps: [{ sdkAppId: APP, rooms: Object.fromEntries(Array.from({ length: 21 }, (_, i) => [String(1000 + i), ["u"]])) }] });
+    await control(emu, "POST", "seed", {
+      apps: [{ sdkAppId: APP, rooms: Object.fromEntries(Array.from({ length: 21 }, (_, i) => [String(1000 + i), ["u"]])) }],
+    });
     const codes = await Promise.all(Array.from({ length: 21 }, (_, i) => code({ action: "DismissRoom", params: { SdkAppId: APP, RoomId: 1000 + i } })));
     expect(codes.filter((c) => c === "ok")).toHaveLength(20);
     expect(codes.filter((c) => c === "RequestLimitExceeded")).toHaveLength(1);
@@ -118,7 +120,7 @@ describe("fault injection", () => {
     await control(emu, "POST", "faults", { kind: "http", status: 503 });
     expect((await rawCall(emu, dismiss123)).status).toBe(503);
   });
-  it("scoped to a room: numeric 123 is hit, string \"123\" is not", async () => {
+  it('scoped to a room: numeric 123 is hit, string "123" is not', async () => {
     await control(emu, "POST", "faults", { kind: "error", code: "InternalError", roomId: 123, times: 0 });
     expect(await code({ action: "DismissRoomByStrRoomId", params: { SdkAppId: APP, RoomId: "123" } })).toBe("ok");
     expect(await code(dismiss123)).toBe("InternalError");
@@ -164,7 +166,13 @@ describe("control API", () => {
     await rawCall(emu, { action: "DismissRoom", params: { SdkAppId: APP, RoomId: 7 } });
     const { requests } = await control(emu, "GET", "requests");
     expect(requests).toHaveLength(1);
-    expect(requests[0]).toMatchObject({ action: "DismissRoom", sdkAppId: APP, roomId: 7, outcome: "ok", credentialScope: expect.stringMatching(/^\d{4}-\d{2}-\d{2}\/trtc\/tc3_request$/) });
+    expect(requests[0]).toMatchObject({
+      action: "DismissRoom",
+      sdkAppId: APP,
+      roomId: 7,
+      outcome: "ok",
+      credentialScope: expect.stringMatching(/^\d{4}-\d{2}-\d{2}\/trtc\/tc3_request$/),
+    });
     expect(JSON.stringify(requests)).not.toMatch(/Signature|AKID/);
   });
   it("seeds, reports stats and resets to the start state", async () => {
@@ -179,6 +187,8 @@ describe("control API", () => {
     expect((await control(emu, "GET", "requests")).requests).toEqual([]);
   });
   it("refuses a bad seed", async () => {
-    expect(await control(emu, "POST", "seed", { apps: [{ sdkAppId: APP, rooms: { "0123": ["a"] } }] })).toEqual({ error: expect.stringMatching(/rooms\.0123/) });
+    expect(await control(emu, "POST", "seed", { apps: [{ sdkAppId: APP, rooms: { "0123": ["a"] } }] })).toEqual({
+      error: expect.stringMatching(/rooms\.0123/),
+    });
   });
 });

@@ -73,7 +73,11 @@ describe("callback faults", () => {
     await enter("ben", "1");
     await settled();
     // Rooms have separate queues: only each room's own order is fixed.
-    expect(receiver.received.map((r) => `${JSON.stringify(r.body.EventInfo.RoomId)}:${r.body.EventType}:${r.body.EventInfo.UserId}`).sort()).toEqual(['"1":103:ben', "1:101:ann", "1:103:ann"]);
+    expect(receiver.received.map((r) => `${JSON.stringify(r.body.EventInfo.RoomId)}:${r.body.EventType}:${r.body.EventInfo.UserId}`).sort()).toEqual([
+      '"1":103:ben',
+      "1:101:ann",
+      "1:103:ann",
+    ]);
     expect((await control(emu, "GET", "faults")).faults[0]).toMatchObject({ remaining: 0, hits: 2 });
   });
 

@@ -27,7 +27,13 @@ export class Receiver {
       const raw = Buffer.concat(chunks);
       const expected = createHmac("sha256", this.key).update(raw).digest();
       const given = Buffer.from(String(req.headers.sign ?? ""), "base64");
-      const r: Received = { raw, headers: req.headers, body: JSON.parse(raw.toString("utf8")), signed: given.length === expected.length && timingSafeEqual(given, expected), at: performance.now() };
+      const r: Received = {
+        raw,
+        headers: req.headers,
+        body: JSON.parse(raw.toString("utf8")),
+        signed: given.length === expected.length && timingSafeEqual(given, expected),
+        at: performance.now(),
+      };
       this.received.push(r);
       this.reply(res, this.answer(r));
     });

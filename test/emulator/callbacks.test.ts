@@ -10,20 +10,27 @@ let emu: Emulator;
 let receiver: Receiver;
 beforeEach(async () => {
   receiver = await new Receiver().start();
-  emu = await emulator({ seed: seedApp({ "9": ["sam", "tia"] }), callbackUrl: receiver.url, callbackKey: "testKey", callbackRetry: { timeoutMs: 1000, retryEveryMs: 1000, giveUpMs: 3000 } });
+  emu = await emulator({
+    seed: seedApp({ "9": ["sam", "tia"] }),
+    callbackUrl: receiver.url,
+    callbackKey: "testKey",
+    callbackRetry: { timeoutMs: 1000, retryEveryMs: 1000, giveUpMs: 3000 },
+  });
 });
 afterEach(async () => {
   await emu.close();
   await receiver.close();
 });
 
-const client = (userId: string, roomId: number | string, action = "enter", extra: object = {}) => control(emu, "POST", "clients", { sdkAppId: APP, roomId, userId, action, ...extra });
+const client = (userId: string, roomId: number | string, action = "enter", extra: object = {}) =>
+  control(emu, "POST", "clients", { sdkAppId: APP, roomId, userId, action, ...extra });
 const api = async (action: string, params: object) => (await rawCall(emu, { action, params: { SdkAppId: APP, ...params } })).json?.Response.Error?.Code ?? "ok";
 const settled = () => until(() => emu.callbacks!.log.every((r) => r.outcome !== "pending"));
 
 describe("callback signatures", () => {
   // The known-answer vector from TRTC's callback-signature documentation.
-  const documented = '{\n\t"EventGroupId":\t1,\n\t"EventType":\t104,\n\t"CallbackTs":\t1634025594562,\n\t"EventInfo":\t{\n\t\t"RoomId":\t"696969",\n\t\t"EventTs":\t1634025594,\n\t\t"EventMsTs":\t1634025594520,\n\t\t"UserId":\t"test10",\n\t\t"UniqueId":\t1634025590938,\n\t\t"Role":\t20,\n\t\t"Reason":\t1\n\t}\n}';
+  const documented =
+    '{\n\t"EventGroupId":\t1,\n\t"EventType":\t104,\n\t"CallbackTs":\t1634025594562,\n\t"EventInfo":\t{\n\t\t"RoomId":\t"696969",\n\t\t"EventTs":\t1634025594,\n\t\t"EventMsTs":\t1634025594520,\n\t\t"UserId":\t"test10",\n\t\t"UniqueId":\t1634025590938,\n\t\t"Role":\t20,\n\t\t"Reason":\t1\n\t}\n}';
 
   it("signs the documented body as TRTC does, over its exact bytes", () => {
     expect(signCallback("testKey", Buffer.from(documented))).toBe("ykT+66vvx+Q9tyAEAJIyp5D/zOyPlaSNlsU2MB7InuU=");
@@ -55,7 +62,14 @@ describe("room changes as callbacks", () => {
     expect(receiver.events()).toEqual(["101:ann", "103:ann", "103:ben", "104:ann", "104:ben", "102"]);
     const infos = receiver.received.map((r) => r.body.EventInfo);
     expect(receiver.received.every((r) => r.body.EventGroupId === 1 && Number.isInteger(r.body.CallbackTs))).toBe(true);
-    expect(infos.map((i) => [i.Role, i.Reason])).toEqual([[20, undefined], [20, 1], [21, 1], [20, 1], [21, 1], [undefined, undefined]]);
+    expect(infos.map((i) => [i.Role, i.Reason])).toEqual([
+      [20, undefined],
+      [20, 1],
+      [21, 1],
+      [20, 1],
+      [21, 1],
+      [undefined, undefined],
+    ]);
     expect(infos.every((i) => i.RoomId === 1234 && i.EventTs === Math.floor(i.EventMsTs / 1000))).toBe(true);
     expect(Object.keys(infos[5]!)).toEqual(["RoomId", "EventTs", "EventMsTs"]);
     // One stay, one UniqueId: ann's 103 and 104 carry the same one, ben's another.
@@ -180,7 +194,10 @@ describe("retries, as TRTC's", () => {
     receiver.answer = (r) => (r.body.EventType === 103 && refusals++ < 3 ? 502 : 200);
     await enter("ann");
     await until(() => fast.callbacks!.log.every((r) => r.outcome === "delivered"), 3000);
-    expect(fast.callbacks!.log.map((r) => [r.eventType, r.attempts])).toEqual([[101, 1], [103, 4]]);
+    expect(fast.callbacks!.log.map((r) => [r.eventType, r.attempts])).toEqual([
+      [101, 1],
+      [103, 4],
+    ]);
   });
 
   it("reports a receiver that is not listening as a socket error", async () => {

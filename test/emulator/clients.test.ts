@@ -26,7 +26,11 @@ describe("POST /_emulator/clients", () => {
   it("enters a room, creating it, and answers with its members", async () => {
     const res = await client({ roomId: 42, userId: "ann", action: "enter" });
     expect(res).toEqual({ status: 200, json: { ok: true, room: { roomId: 42, roomIdType: "numeric", members: ["ann"] } } });
-    expect((await client({ roomId: "42", userId: "ann", action: "enter", role: "audience" })).json.room).toEqual({ roomId: "42", roomIdType: "string", members: ["ann"] });
+    expect((await client({ roomId: "42", userId: "ann", action: "enter", role: "audience" })).json.room).toEqual({
+      roomId: "42",
+      roomIdType: "string",
+      members: ["ann"],
+    });
     expect(await state()).toMatchObject({ rooms: { "9": ["sam"], "42": ["ann"] }, strRooms: { "42": ["ann"] } });
   });
 
@@ -35,7 +39,14 @@ describe("POST /_emulator/clients", () => {
     await client({ roomId: 9, userId: "aud", action: "enter", role: "audience" });
     await client({ roomId: 9, userId: "aud", action: "leave" });
     await client({ roomId: 9, userId: "ann", action: "leave" });
-    expect(await events()).toEqual(["ann:onEnterRoom", "sam:onRemoteUserEnterRoom(ann)", "aud:onEnterRoom", "aud:onExitRoom", "ann:onExitRoom", "sam:onRemoteUserLeaveRoom(ann)"]);
+    expect(await events()).toEqual([
+      "ann:onEnterRoom",
+      "sam:onRemoteUserEnterRoom(ann)",
+      "aud:onEnterRoom",
+      "aud:onExitRoom",
+      "ann:onExitRoom",
+      "sam:onRemoteUserLeaveRoom(ann)",
+    ]);
     const { events: raw } = await control(emu, "GET", "events");
     expect(raw.filter((e: any) => e.event === "onExitRoom").map((e: any) => e.reason)).toEqual([0, 0]);
     expect(raw.at(-1).reason).toBe(0);

@@ -154,7 +154,9 @@ describe("control inputs are checked by type", () => {
     const res = await rawControl(emu, "POST", "seed", JSON_TYPE, JSON.stringify(seed));
     expect(res.status).toBe(400);
     expect(res.json.error).toMatch(message);
-    expect((await control(emu, "GET", "state")).apps).toEqual([{ sdkAppId: APP, rooms: { "123": ["alice", "bob"] }, strRooms: {}, mutes: { rooms: {}, strRooms: {} } }]);
+    expect((await control(emu, "GET", "state")).apps).toEqual([
+      { sdkAppId: APP, rooms: { "123": ["alice", "bob"] }, strRooms: {}, mutes: { rooms: {}, strRooms: {} } },
+    ]);
   });
 
   it("refuses an events cursor that is not a sequence number", async () => {
@@ -173,7 +175,11 @@ describe("the event log is bounded", () => {
     expect(events.length).toBeLessThanOrEqual(MAX_EVENTS + EVENT_TRIM);
     expect(events.at(-1)!.seq).toBe(members);
     expect(events.at(-1)!.seq - events[0]!.seq + 1).toBe(events.length);
-    expect((await control(emu, "GET", `events?since=${members - 3}`)).events.map((e: any) => e.userId)).toEqual([`m${members - 3}`, `m${members - 2}`, `m${members - 1}`]);
+    expect((await control(emu, "GET", `events?since=${members - 3}`)).events.map((e: any) => e.userId)).toEqual([
+      `m${members - 3}`,
+      `m${members - 2}`,
+      `m${members - 1}`,
+    ]);
     expect((await control(emu, "GET", "stats")).events).toBe(events.length);
   });
 });

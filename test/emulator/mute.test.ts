@@ -10,7 +10,8 @@ beforeEach(async () => {
 });
 afterEach(() => emu.close());
 
-const call = async (action: string, params: object) => (await rawCall(emu, { action, params: { SdkAppId: APP, ...params } })).json?.Response.Error?.Code ?? "ok";
+const call = async (action: string, params: object) =>
+  (await rawCall(emu, { action, params: { SdkAppId: APP, ...params } })).json?.Response.Error?.Code ?? "ok";
 const block = (params: object) => call("SetUserBlocked", params);
 const mutes = async () => (await control(emu, "GET", "state")).apps[0].mutes;
 const events = async () => (await control(emu, "GET", "events")).events.map((e: any) => `${e.userId}:${e.event}(${e.remoteUserId}, ${e.available})`);
@@ -77,7 +78,13 @@ describe("SetUserBlocked and SetUserBlockedByStrRoomId", () => {
 
   it("logs the request's room, user and IsMute", async () => {
     await call("SetUserBlockedByStrRoomId", { StrRoomId: "standup", UserId: "carol", IsMute: 2 });
-    expect((await control(emu, "GET", "requests")).requests[0]).toMatchObject({ action: "SetUserBlockedByStrRoomId", roomId: "standup", userId: "carol", isMute: 2, outcome: "ok" });
+    expect((await control(emu, "GET", "requests")).requests[0]).toMatchObject({
+      action: "SetUserBlockedByStrRoomId",
+      roomId: "standup",
+      userId: "carol",
+      isMute: 2,
+      outcome: "ok",
+    });
   });
 
   it("are rate limited per action, like the others", async () => {
@@ -111,17 +118,21 @@ describe("unavailable actions", () => {
     expect(await block({ RoomId: 123, UserId: "alice", IsMute: 1 })).toBe("ok");
   });
 
-  it.each([[["SetUserBlock"]], [["SetUserBlocked", "SetUserBlocked"]], ["SetUserBlocked"], [[1]], [null], [{ SetUserBlocked: true }]])("refuses unavailableActions %j", async (value) => {
-    const res = await rawControl(emu, "POST", "config", JSON_TYPE, JSON.stringify({ unavailableActions: value }));
-    expect(res.status).toBe(400);
-    expect(res.json.error).toMatch(/unavailableActions must be a list of distinct action names/);
-    expect((await control(emu, "GET", "config")).unavailableActions).toEqual([]);
-  });
+  it.each([[["SetUserBlock"]], [["SetUserBlocked", "SetUserBlocked"]], ["SetUserBlocked"], [[1]], [null], [{ SetUserBlocked: true }]])(
+    "refuses unavailableActions %j",
+    async (value) => {
+      const res = await rawControl(emu, "POST", "config", JSON_TYPE, JSON.stringify({ unavailableActions: value }));
+      expect(res.status).toBe(400);
+      expect(res.json.error).toMatch(/unavailableActions must be a list of distinct action names/);
+      expect((await control(emu, "GET", "config")).unavailableActions).toEqual([]);
+    },
+  );
 
   it("can start unavailable (option unavailableActions, flag --unavailable-actions), and stay so across resets", async () => {
     const intl = await emulator({ seed: seedApp({ "1": ["a"] }), unavailableActions: ["SetUserBlocked"] });
     try {
-      const code = async () => (await rawCall(intl, { action: "SetUserBlocked", params: { SdkAppId: APP, RoomId: 1, UserId: "a", IsMute: 1 } })).json?.Response.Error?.Code;
+      const code = async () =>
+        (await rawCall(intl, { action: "SetUserBlocked", params: { SdkAppId: APP, RoomId: 1, UserId: "a", IsMute: 1 } })).json?.Response.Error?.Code;
       expect(await code()).toBe("InvalidAction");
       await control(intl, "POST", "reset");
       expect(await code()).toBe("InvalidAction");

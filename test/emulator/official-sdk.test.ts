@@ -24,7 +24,7 @@ afterEach(async () => {
 });
 
 describe("official tencentcloud-sdk-nodejs-common client", () => {
-  it("is rejected in strict mode: it signs service \"127\", taken from the endpoint's first label", async () => {
+  it('is rejected in strict mode: it signs service "127", taken from the endpoint\'s first label', async () => {
     await expect(officialClient(emu).request("DismissRoom", { SdkAppId: APP, RoomId: 123 })).rejects.toMatchObject({ code: "AuthFailure.SignatureFailure" });
     expect(emu.store.roomExists(APP, "numeric", 123)).toBe(true);
     expect(emu.requests[0]!.credentialScope).toMatch(/\/127\/tc3_request$/);

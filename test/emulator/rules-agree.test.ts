@@ -33,81 +33,91 @@ const bad = false;
 
 const TABLE: Row[] = [
   // Numeric rooms: a JSON number on the wire, or the text an operator types / a seed key.
-  ...([
-    [1, ok],
-    [42, ok],
-    [4294967294, ok],
-    ["4294967294", ok],
-    [0, bad],
-    [4294967295, bad],
-    [-1, bad],
-    [1.5, bad],
-    [2 ** 53, bad],
-    ["0123", bad],
-    ["00", bad],
-    ["1e3", bad],
-    ["+5", bad],
-    [" 5", bad],
-    ["5 ", bad],
-    ["0x10", bad],
-    ["١٢", bad],
-    ["", bad],
-  ] as const).map(([input, valid]) => ({ kind: "numeric room" as const, input, valid })),
+  ...(
+    [
+      [1, ok],
+      [42, ok],
+      [4294967294, ok],
+      ["4294967294", ok],
+      [0, bad],
+      [4294967295, bad],
+      [-1, bad],
+      [1.5, bad],
+      [2 ** 53, bad],
+      ["0123", bad],
+      ["00", bad],
+      ["1e3", bad],
+      ["+5", bad],
+      [" 5", bad],
+      ["5 ", bad],
+      ["0x10", bad],
+      ["١٢", bad],
+      ["", bad],
+    ] as const
+  ).map(([input, valid]) => ({ kind: "numeric room" as const, input, valid })),
 
   // String rooms: at most 64 bytes of the 89 allowed ASCII characters.
-  ...([
-    ["standup", ok],
-    ["123", ok],
-    ["a b", ok],
-    ["a".repeat(64), ok],
-    ["a".repeat(65), bad],
-    [ALL_ALLOWED.slice(0, 64), ok],
-    [ALL_ALLOWED.slice(64), ok],
-    ...[...PUNCTUATION].map((c) => [`a${c}b`, ok] as const),
-    ...["/", '"', "'", "\\", "*", "`", "\t", "\n", "\r", "\0", "\x7f", "é", "中", "ａ", "😀"].map((c) => [`a${c}b`, bad] as const),
-    ["é", bad],
-    ["", bad],
-  ] as const).map(([input, valid]) => ({ kind: "string room" as const, input, valid })),
+  ...(
+    [
+      ["standup", ok],
+      ["123", ok],
+      ["a b", ok],
+      ["a".repeat(64), ok],
+      ["a".repeat(65), bad],
+      [ALL_ALLOWED.slice(0, 64), ok],
+      [ALL_ALLOWED.slice(64), ok],
+      ...[...PUNCTUATION].map((c) => [`a${c}b`, ok] as const),
+      ...["/", '"', "'", "\\", "*", "`", "\t", "\n", "\r", "\0", "\x7f", "é", "中", "ａ", "😀"].map((c) => [`a${c}b`, bad] as const),
+      ["é", bad],
+      ["", bad],
+    ] as const
+  ).map(([input, valid]) => ({ kind: "string room" as const, input, valid })),
 
   // User ids: at most 32 bytes of ASCII letters, digits, _ and -.
-  ...([
-    ["alice", ok],
-    ["User_1-X", ok],
-    ["12345", ok],
-    ["_", ok],
-    ["-", ok],
-    ["a".repeat(32), ok],
-    ["a".repeat(33), bad],
-    ["a.b", bad],
-    ["a b", bad],
-    ["a@b", bad],
-    ["a/b", bad],
-    ["a\n", bad],
-    ["é", bad],
-    ["ü".repeat(10), bad],
-    ["", bad],
-  ] as const).map(([input, valid]) => ({ kind: "user id" as const, input, valid })),
+  ...(
+    [
+      ["alice", ok],
+      ["User_1-X", ok],
+      ["12345", ok],
+      ["_", ok],
+      ["-", ok],
+      ["a".repeat(32), ok],
+      ["a".repeat(33), bad],
+      ["a.b", bad],
+      ["a b", bad],
+      ["a@b", bad],
+      ["a/b", bad],
+      ["a\n", bad],
+      ["é", bad],
+      ["ü".repeat(10), bad],
+      ["", bad],
+    ] as const
+  ).map(([input, valid]) => ({ kind: "user id" as const, input, valid })),
 
   // One kick request's user list: 1..10 valid ids.
-  ...([
-    [users(1), ok],
-    [users(10), ok],
-    [users(11), bad],
-    [[], bad],
-    [["alice", "bad id"], bad],
-  ] as const).map(([input, valid]) => ({ kind: "user list" as const, input: [...input], valid })),
+  ...(
+    [
+      [users(1), ok],
+      [users(10), ok],
+      [users(11), bad],
+      [[], bad],
+      [["alice", "bad id"], bad],
+    ] as const
+  ).map(([input, valid]) => ({ kind: "user list" as const, input: [...input], valid })),
 
   // Regions the room actions accept.
-  ...([
-    ["ap-beijing", ok],
-    ["ap-guangzhou", ok],
-    ["ap-singapore", ok],
-    ["ap-mumbai", bad],
-    ["ap-shanghai", bad],
-    ["AP-BEIJING", bad],
-    ["ap-beijing ", bad],
-    ["", bad],
-  ] as const).map(([input, valid]) => ({ kind: "region" as const, input, valid })),
+  ...(
+    [
+      ["ap-beijing", ok],
+      ["ap-guangzhou", ok],
+      ["ap-singapore", ok],
+      ["ap-mumbai", bad],
+      ["ap-shanghai", bad],
+      ["AP-BEIJING", bad],
+      ["ap-beijing ", bad],
+      ["", bad],
+    ] as const
+  ).map(([input, valid]) => ({ kind: "region" as const, input, valid })),
 ];
 
 /** Runs a check that refuses by throwing; the client refuses with a UsageError, the emulator with an ApiError or an Error. */
@@ -177,7 +187,11 @@ function emulatorVerdicts(row: Row): boolean[] {
     case "numeric room": {
       const verdicts = [seedAccepts({ rooms: { [String(row.input)]: ["alice"] } })];
       if (typeof row.input === "number") {
-        verdicts.push(apiAccepts("DismissRoom", { RoomId: row.input }), apiAccepts("SetUserBlocked", { RoomId: row.input, UserId: "alice", IsMute: 1 }), clientAccepts(row.input, "alice"));
+        verdicts.push(
+          apiAccepts("DismissRoom", { RoomId: row.input }),
+          apiAccepts("SetUserBlocked", { RoomId: row.input, UserId: "alice", IsMute: 1 }),
+          clientAccepts(row.input, "alice"),
+        );
       }
       return verdicts;
     }
@@ -203,10 +217,13 @@ function emulatorVerdicts(row: Row): boolean[] {
 }
 
 describe("the client and the emulator agree with the API reference on every id", () => {
-  it.each(TABLE.map((row) => [row.kind, JSON.stringify(row.input).slice(0, 80), row.valid ? "valid" : "invalid", row] as const))("%s %s is %s", async (_kind, _shown, _verdict, row) => {
-    expect(await clientVerdicts(row), "client").toEqual((await clientVerdicts(row)).map(() => row.valid));
-    expect(emulatorVerdicts(row), "emulator").toEqual(emulatorVerdicts(row).map(() => row.valid));
-  });
+  it.each(TABLE.map((row) => [row.kind, JSON.stringify(row.input).slice(0, 80), row.valid ? "valid" : "invalid", row] as const))(
+    "%s %s is %s",
+    async (_kind, _shown, _verdict, row) => {
+      expect(await clientVerdicts(row), "client").toEqual((await clientVerdicts(row)).map(() => row.valid));
+      expect(emulatorVerdicts(row), "emulator").toEqual(emulatorVerdicts(row).map(() => row.valid));
+    },
+  );
 
   it("covers all 89 characters of the string room set", () => {
     expect(new Set(ALL_ALLOWED).size).toBe(89);

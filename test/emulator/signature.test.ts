@@ -7,7 +7,13 @@ const DOC_BODY = '{"Limit": 1, "Filters": [{"Values": ["\\u672a\\u547d\\u540d"],
 describe("TC3-HMAC-SHA256 vectors", () => {
   it("vector A: the documented CVM example", () => {
     expect(sha256Hex(DOC_BODY)).toBe("35e9c5b0e3ae67532d3c9f17ead6c90222632e5b1ff7f6e89887f1398934f064");
-    const canonical = canonicalRequest("POST", "", "content-type:application/json; charset=utf-8\nhost:cvm.tencentcloudapi.com\n", "content-type;host", DOC_BODY);
+    const canonical = canonicalRequest(
+      "POST",
+      "",
+      "content-type:application/json; charset=utf-8\nhost:cvm.tencentcloudapi.com\n",
+      "content-type;host",
+      DOC_BODY,
+    );
     expect(sha256Hex(canonical)).toBe("5ffe6a04c0664d6b969fab9a13bdab201d63ee709638e2749d62a09ca18d7031");
     expect(utcDate(1551113065)).toBe("2019-02-25");
     const key = "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE";
@@ -40,10 +46,12 @@ describe("TC3-HMAC-SHA256 vectors", () => {
 
 describe("verifyTc3", () => {
   const body = Buffer.from('{"SdkAppId":1400000001,"RoomId":"abcd"}');
-  const auth = "TC3-HMAC-SHA256 Credential=AKIDEXAMPLE/2023-11-14/trtc/tc3_request, SignedHeaders=content-type;host, Signature=9e4ffb59c0a497c5ea75e6eb6b36fad411268f1b58cae0a8631e4d4892863bf1";
+  const auth =
+    "TC3-HMAC-SHA256 Credential=AKIDEXAMPLE/2023-11-14/trtc/tc3_request, SignedHeaders=content-type;host, Signature=9e4ffb59c0a497c5ea75e6eb6b36fad411268f1b58cae0a8631e4d4892863bf1";
   const headers = { authorization: auth, "content-type": "application/json", host: "trtc.tencentcloudapi.com", "x-tc-timestamp": "1700000000" };
   const opts = { secretKeyFor: (id: string) => (id === "AKIDEXAMPLE" ? "SECRETEXAMPLE" : undefined), nowSeconds: 1700000000, lenientService: false };
-  const verify = (h: Record<string, string>, o: Partial<typeof opts> & { sessionToken?: string } = {}, b = body) => verifyTc3({ method: "POST", headers: h, body: b }, { ...opts, ...o });
+  const verify = (h: Record<string, string>, o: Partial<typeof opts> & { sessionToken?: string } = {}, b = body) =>
+    verifyTc3({ method: "POST", headers: h, body: b }, { ...opts, ...o });
 
   it("accepts vector C", () => expect(verify(headers)).toMatchObject({ ok: true, scope: "2023-11-14/trtc/tc3_request" }));
   it("accepts the host name signed without the port that was sent", () => expect(verify({ ...headers, host: "trtc.tencentcloudapi.com:443" }).ok).toBe(true));
@@ -57,11 +65,13 @@ describe("verifyTc3", () => {
     [{ "x-tc-token": "stolen" }, "AuthFailure.TokenFailure"],
   ])("rejects %j with %s", (change, code) => {
     const h: Record<string, string> = { ...headers };
-    for (const [k, v] of Object.entries(change)) if (v === undefined) delete h[k];
-    else h[k] = v;
+    for (const [k, v] of Object.entries(change))
+      if (v === undefined) delete h[k];
+      else h[k] = v;
     expect(verify(h)).toMatchObject({ ok: false, code });
   });
-  it("rejects a tampered body", () => expect(verify(headers, {}, Buffer.from('{"SdkAppId":1400000001,"RoomId":"abce"}'))).toMatchObject({ code: "AuthFailure.SignatureFailure" }));
+  it("rejects a tampered body", () =>
+    expect(verify(headers, {}, Buffer.from('{"SdkAppId":1400000001,"RoomId":"abce"}'))).toMatchObject({ code: "AuthFailure.SignatureFailure" }));
   it("allows 300 s of skew but not 301", () => {
     expect(verify(headers, { nowSeconds: 1700000300 }).ok).toBe(true);
     expect(verify(headers, { nowSeconds: 1700000301 })).toMatchObject({ code: "AuthFailure.SignatureExpire" });

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, startEmulator, type Emulator, type EmulatorOptions } from "../../src/emulator/server.js";
+import { DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, type Emulator, type EmulatorOptions, startEmulator } from "../../src/emulator/server.js";
 
 export const BIN = resolve(import.meta.dirname, "../../bin/trtc-admin.cjs");
 export const APP = 1400000001;

@@ -1,6 +1,6 @@
 import { request } from "node:http";
-import { canonicalRequest, signature, stringToSign, utcDate } from "../../src/emulator/signature.js";
 import { DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, type Emulator } from "../../src/emulator/server.js";
+import { canonicalRequest, signature, stringToSign, utcDate } from "../../src/emulator/signature.js";
 
 export interface RawCall {
   action?: string;

@@ -22,13 +22,14 @@ describe("callback signature", () => {
 
   it("refuses a wrong key, a missing, truncated or non-base64 Sign, without throwing", () => {
     const raw = Buffer.from(VECTOR_BODY);
-    for (const sign of [undefined, "", VECTOR_SIGN.slice(0, -2), `${VECTOR_SIGN}=`, "x".repeat(44), VECTOR_SIGN.toLowerCase()]) expect(verifySign("testKey", raw, sign)).toBe(false);
+    for (const sign of [undefined, "", VECTOR_SIGN.slice(0, -2), `${VECTOR_SIGN}=`, "x".repeat(44), VECTOR_SIGN.toLowerCase()])
+      expect(verifySign("testKey", raw, sign)).toBe(false);
     expect(verifySign("otherKey", raw, VECTOR_SIGN)).toBe(false);
   });
 });
 
 describe("callback body", () => {
-  it("reads the vector as a 104 in string room \"696969\"", () => {
+  it('reads the vector as a 104 in string room "696969"', () => {
     expect(parseCallback(Buffer.from(VECTOR_BODY))).toEqual({
       groupId: 1,
       type: 104,
@@ -57,7 +58,10 @@ describe("callback body", () => {
     ["a CallbackTs past year 9999 (any group)", { EventGroupId: 3, EventType: 301, CallbackTs: 9e15, EventInfo: {} }],
     ["a 103 without UserId", { EventGroupId: 1, EventType: 103, CallbackTs: 1, EventInfo: { RoomId: 1, EventMsTs: 1, Role: 20 } }],
     ["a 103 with Role 22", { EventGroupId: 1, EventType: 103, CallbackTs: 1, EventInfo: { RoomId: 1, EventMsTs: 1, UserId: "a", Role: 22 } }],
-    ["a 105 with Role \"constructor\"", { EventGroupId: 1, EventType: 105, CallbackTs: 1, EventInfo: { RoomId: 1, EventMsTs: 1, UserId: "a", Role: "constructor" } }],
+    [
+      'a 105 with Role "constructor"',
+      { EventGroupId: 1, EventType: 105, CallbackTs: 1, EventInfo: { RoomId: 1, EventMsTs: 1, UserId: "a", Role: "constructor" } },
+    ],
     ["numeric room 0", { EventGroupId: 1, EventType: 101, CallbackTs: 1, EventInfo: { RoomId: 0, EventMsTs: 1 } }],
     ["numeric room 1.5", { EventGroupId: 1, EventType: 101, CallbackTs: 1, EventInfo: { RoomId: 1.5, EventMsTs: 1 } }],
     ["a string room over 64 bytes", { EventGroupId: 1, EventType: 101, CallbackTs: 1, EventInfo: { RoomId: "r".repeat(65), EventMsTs: 1 } }],

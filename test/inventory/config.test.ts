@@ -4,7 +4,10 @@ import type { LoadedConfig } from "../../src/config/load.js";
 import { validateConfig } from "../../src/config/schema.js";
 
 const loaded = (raw: unknown, path = "/etc/trtc/.trtcrc"): LoadedConfig => ({ path, config: validateConfig(path, raw) });
-const profiles = loaded({ defaultProfile: "prod", profiles: { prod: { callbackKey: "${PROD_KEY}", inventory: "inv/prod.db" }, dev: { inventory: "postgres://u:p@db/trtc" } } });
+const profiles = loaded({
+  defaultProfile: "prod",
+  profiles: { prod: { callbackKey: "${PROD_KEY}", inventory: "inv/prod.db" }, dev: { inventory: "postgres://u:p@db/trtc" } },
+});
 
 describe("callback key", () => {
   it("the environment wins over the default profile; an explicitly chosen profile keeps its own", () => {

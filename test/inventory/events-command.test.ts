@@ -4,7 +4,7 @@ import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { main } from "../../src/commands/program.js";
 import { openStore } from "../../src/store/open.js";
-import { APP, callbackBody, fakeIo, get, KEY, post, signedHeaders, STORES } from "./helpers.js";
+import { APP, callbackBody, fakeIo, get, KEY, post, STORES, signedHeaders } from "./helpers.js";
 
 const T = 1_763_600_000_000;
 const line = (raw: Buffer, headers: Record<string, string> = signedHeaders(raw)) => JSON.stringify({ headers, body: raw.toString("utf8") });
@@ -26,7 +26,12 @@ describe("events ingest", () => {
     const bob = callbackBody({ type: 103, room: 42, user: "bob", ms: T + 1 });
     const { code, stdout, stderr, rooms } = await ingest([leave, enter, bob, enter].map((b) => line(b)).join("\n") + "\n\n", {}, ["-o", "ndjson"]);
     expect(code).toBe(0);
-    expect(stdout.trimEnd().split("\n").map((l) => JSON.parse(l).status)).toEqual(["stored", "stored", "stored", "duplicate"]);
+    expect(
+      stdout
+        .trimEnd()
+        .split("\n")
+        .map((l) => JSON.parse(l).status),
+    ).toEqual(["stored", "stored", "stored", "duplicate"]);
     expect(rooms).toHaveLength(1);
     expect(rooms[0]!.members.map((m) => m.userId)).toEqual(["alice"]);
     expect(stderr).toContain("3 stored, 1 duplicate, 0 bad lines skipped");

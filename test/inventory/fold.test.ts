@@ -1,8 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { applyEvent, emptyRoom, foldEvents, isInOrder, type FoldEvent, type RoomState } from "../../src/events/fold.js";
+import { applyEvent, emptyRoom, type FoldEvent, foldEvents, isInOrder, type RoomState } from "../../src/events/fold.js";
 import { prng, roomLife, shuffledWithDuplicates } from "./sequences.js";
 
-const ev = (type: FoldEvent["type"], eventMs: number, userId = "", role: FoldEvent["role"] = type === 103 || type === 105 ? "anchor" : null): FoldEvent => ({ type, userId, eventMs, role });
+const ev = (type: FoldEvent["type"], eventMs: number, userId = "", role: FoldEvent["role"] = type === 103 || type === 105 ? "anchor" : null): FoldEvent => ({
+  type,
+  userId,
+  eventMs,
+  role,
+});
 const members = (s: RoomState) => Object.fromEntries([...s.members].sort(([a], [b]) => (a < b ? -1 : 1)));
 const snapshot = (s: RoomState) => ({ ...s, members: members(s) });
 const keyOf = (e: FoldEvent) => `${e.type}|${e.userId}|${e.eventMs}`;

@@ -3,10 +3,10 @@ import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
+import type { Io } from "../../src/commands/context.js";
 import { signBody } from "../../src/events/sign.js";
 import { openStore } from "../../src/store/open.js";
 import type { InventoryStore } from "../../src/store/types.js";
-import type { Io } from "../../src/commands/context.js";
 
 export const APP = 1400000001;
 export const KEY = "testKey";

@@ -1,6 +1,6 @@
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startReceiver, type Receiver } from "../../src/events/receiver.js";
+import { type Receiver, startReceiver } from "../../src/events/receiver.js";
 import { signBody } from "../../src/events/sign.js";
 import { openStore } from "../../src/store/open.js";
 import type { InventoryStore } from "../../src/store/types.js";
@@ -15,7 +15,16 @@ beforeAll(async () => {
   const fresh = await STORES[0]!.fresh();
   cleanup = fresh.cleanup;
   store = await openStore(fresh.url);
-  receiver = await startReceiver({ host: "127.0.0.1", port: 0, path: "/", expected: { key: KEY, sdkAppId: APP }, sink: store, onEvent: () => undefined, onReject: () => undefined, onStoreError: () => undefined });
+  receiver = await startReceiver({
+    host: "127.0.0.1",
+    port: 0,
+    path: "/",
+    expected: { key: KEY, sdkAppId: APP },
+    sink: store,
+    onEvent: () => undefined,
+    onReject: () => undefined,
+    onStoreError: () => undefined,
+  });
 });
 afterAll(async () => {
   await receiver.close(100);

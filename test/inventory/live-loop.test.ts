@@ -25,7 +25,13 @@ describe.each(STORES.filter((s) => !s.skip))("the whole loop on the %s store", (
   it("clients enter, the receiver sees them, rooms list shows them, dismiss --live --match clears exactly those, the callbacks close them", async () => {
     const { url: inventory, cleanup } = await factory.fresh();
     try {
-      const env = { TRTC_SDK_APP_ID: String(APP), TRTC_CALLBACK_KEY: KEY, TRTC_INVENTORY: inventory, TENCENTCLOUD_SECRET_ID: DEFAULT_SECRET_ID, TENCENTCLOUD_SECRET_KEY: DEFAULT_SECRET_KEY };
+      const env = {
+        TRTC_SDK_APP_ID: String(APP),
+        TRTC_CALLBACK_KEY: KEY,
+        TRTC_INVENTORY: inventory,
+        TENCENTCLOUD_SECRET_ID: DEFAULT_SECRET_ID,
+        TENCENTCLOUD_SECRET_KEY: DEFAULT_SECRET_KEY,
+      };
       const receiver = fakeIo(env);
       const serving = main(["events", "serve", "--port", "0", "--output", "ndjson"], receiver.io);
       stopReceiver = () => (receiver.abort.abort(), serving);
@@ -33,7 +39,11 @@ describe.each(STORES.filter((s) => !s.skip))("the whole loop on the %s store", (
       const callbackUrl = / on (http:\/\/\S+)/.exec(receiver.stderr())![1]!;
       emu = await emulator({ seed: { apps: [{ sdkAppId: APP }] }, callbackUrl, callbackKey: KEY });
       const enter = (roomId: number | string, userId: string) =>
-        fetch(`${emu!.url}/_emulator/clients`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ sdkAppId: APP, roomId, userId, action: "enter" }) }).then((r) => expect(r.status).toBe(200));
+        fetch(`${emu!.url}/_emulator/clients`, {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ sdkAppId: APP, roomId, userId, action: "enter" }),
+        }).then((r) => expect(r.status).toBe(200));
       await enter("ci-1", "alice");
       await enter("ci-2", "bob");
       await enter(1234, "carol");
@@ -64,7 +74,12 @@ describe.each(STORES.filter((s) => !s.skip))("the whole loop on the %s store", (
         ["ci-1", false],
         ["ci-2", false],
       ]);
-      const closes = () => receiver.stdout().split("\n").filter((line) => line.includes('"eventType":102')).map((line) => JSON.parse(line).roomId);
+      const closes = () =>
+        receiver
+          .stdout()
+          .split("\n")
+          .filter((line) => line.includes('"eventType":102'))
+          .map((line) => JSON.parse(line).roomId);
       await until(() => closes().length === 2, "the two 102 callbacks");
       expect(closes().sort()).toEqual(["ci-1", "ci-2"]);
 

@@ -28,7 +28,9 @@ class Connection {
   }
 
   send(path: string, raw: Buffer, headers: Record<string, string>): Promise<number> {
-    const lines = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join("");
+    const lines = Object.entries(headers)
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join("");
     return new Promise((resolve) => {
       this.waiting = resolve;
       this.socket.write(Buffer.concat([Buffer.from(`POST ${path} HTTP/1.1\r\nHost: x\r\n${lines}Content-Length: ${raw.length}\r\n\r\n`), raw]));
@@ -47,7 +49,12 @@ export interface Load {
 }
 
 /** Posts from `concurrency` connections for `seconds`; `make(i)` builds the i-th request. */
-export async function blast(url: string, make: (i: number) => { raw: Buffer; headers: Record<string, string> }, concurrency: number, seconds: number): Promise<Load> {
+export async function blast(
+  url: string,
+  make: (i: number) => { raw: Buffer; headers: Record<string, string> },
+  concurrency: number,
+  seconds: number,
+): Promise<Load> {
   const { port, pathname } = new URL(url);
   const connections = await Promise.all(Array.from({ length: concurrency }, () => Connection.open(Number(port))));
   const statuses: Record<number, number> = {};

@@ -2,11 +2,11 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { Forwarder } from "../../src/events/forward.js";
-import { startReceiver, type Receiver, type ReceiverOptions } from "../../src/events/receiver.js";
+import { type Receiver, type ReceiverOptions, startReceiver } from "../../src/events/receiver.js";
 import type { AppendOutcome, EventSink, IncomingEvent } from "../../src/events/types.js";
 import { openStore } from "../../src/store/open.js";
 import type { InventoryStore } from "../../src/store/types.js";
-import { APP, callbackBody, get, KEY, post, signedHeaders, STORES } from "./helpers.js";
+import { APP, callbackBody, get, KEY, post, STORES, signedHeaders } from "./helpers.js";
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -36,7 +36,11 @@ async function start(options: Partial<ReceiverOptions> = {}): Promise<Started> {
     onStoreError: () => undefined,
     ...options,
   });
-  cleanups.push(cleanup, () => store.close(), () => receiver.close(100));
+  cleanups.push(
+    cleanup,
+    () => store.close(),
+    () => receiver.close(100),
+  );
   return { receiver, store, events, refused };
 }
 
@@ -48,7 +52,7 @@ async function nothingStored(store: InventoryStore): Promise<void> {
 }
 
 describe("events serve: answers", () => {
-  it("200 {\"code\":0} once stored; a duplicate is 200 too and applied once", async () => {
+  it('200 {"code":0} once stored; a duplicate is 200 too and applied once', async () => {
     const { receiver, store, events } = await start();
     expect(await post(receiver.url, body, signedHeaders(body))).toEqual({ status: 200, text: '{"code":0}' });
     expect(await post(receiver.url, body, signedHeaders(body))).toEqual({ status: 200, text: '{"code":0}' });
@@ -116,7 +120,9 @@ function captureServer(statuses: number[]): Promise<{ url: string; got: { raw: B
     });
   });
   cleanups.push(() => new Promise((r) => (server.closeAllConnections(), server.close(r))));
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/app/cb`, got, server })));
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/app/cb`, got, server })),
+  );
 }
 
 describe("events serve --forward", () => {
@@ -185,7 +191,10 @@ describe("events serve: shutdown on a kept-alive connection", () => {
     const closed = receiver.close();
     const other = callbackBody({ type: 103, room: 1234, user: "bob", ms: 1_700_000_000_001 });
     // Queued behind the first on the same socket: it reaches the receiver only after shutdown began.
-    const second = post(receiver.url, other, signedHeaders(other), agent).then((r) => r.status, () => 0);
+    const second = post(receiver.url, other, signedHeaders(other), agent).then(
+      (r) => r.status,
+      () => 0,
+    );
     expect((await first).status).toBe(200);
     await closed;
     expect([503, 0]).toContain(await second);

@@ -59,13 +59,21 @@ describe("rooms list", () => {
     const url = await seeded();
     const { code, stdout } = await cli(["rooms", "list", "-o", "ndjson", "--match", "ci-*", "--older-than", "1h"], { TRTC_INVENTORY: url });
     expect(code).toBe(0);
-    const lines = stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
+    const lines = stdout
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.roomId ?? l)).toEqual(["ci-7-b", { summary: { count: 1 } }]);
   });
 
   it("--all shows closed rooms; --empty and --idle-for filter", async () => {
     const url = await seeded();
-    const ids = async (...args: string[]) => (await cli(["rooms", "list", "-o", "ndjson", "--inventory", url, ...args])).stdout.trimEnd().split("\n").slice(0, -1).map((l) => JSON.parse(l).roomId);
+    const ids = async (...args: string[]) =>
+      (await cli(["rooms", "list", "-o", "ndjson", "--inventory", url, ...args])).stdout
+        .trimEnd()
+        .split("\n")
+        .slice(0, -1)
+        .map((l) => JSON.parse(l).roomId);
     expect(await ids("--all")).toEqual([1234, "ci-7-a", "ci-7-b", "done"]);
     expect(await ids("--empty")).toEqual(["ci-7-b"]);
     expect(await ids("--idle-for", "30m")).toEqual([1234, "ci-7-b"]);
@@ -148,10 +156,13 @@ describe("rooms show", () => {
 });
 
 describe("help", () => {
-  it.each([[["events"]], [["events", "serve"]], [["events", "ingest"]], [["rooms"]], [["rooms", "list"]], [["rooms", "show"]]])("trtc-admin %j --help shows usage with examples", async (args) => {
-    const run = fakeIo();
-    expect(await main([...args, "--help"], run.io)).toBe(0);
-    expect(run.stdout()).toMatch(/^Usage: trtc-admin/);
-    expect(run.stdout()).toMatch(/Examples?:\n {2}\$ trtc-admin/);
-  });
+  it.each([[["events"]], [["events", "serve"]], [["events", "ingest"]], [["rooms"]], [["rooms", "list"]], [["rooms", "show"]]])(
+    "trtc-admin %j --help shows usage with examples",
+    async (args) => {
+      const run = fakeIo();
+      expect(await main([...args, "--help"], run.io)).toBe(0);
+      expect(run.stdout()).toMatch(/^Usage: trtc-admin/);
+      expect(run.stdout()).toMatch(/Examples?:\n {2}\$ trtc-admin/);
+    },
+  );
 });

@@ -1,4 +1,4 @@
-import { rankOf, type FoldEvent } from "../../src/events/fold.js";
+import { type FoldEvent, rankOf } from "../../src/events/fold.js";
 import type { RoomEventType } from "../../src/events/types.js";
 
 /** mulberry32: a small seeded PRNG, so a failing case can be replayed from its seed. */
@@ -45,9 +45,9 @@ export function roomLife(rand: () => number, steps: number, start = 1_700_000_00
       continue;
     }
     const r = rand();
-    if (r < 0.4 && !inRoom.has(user)) (add(103, user, role), inRoom.add(user));
+    if (r < 0.4 && !inRoom.has(user)) add(103, user, role), inRoom.add(user);
     else if (r < 0.6 && inRoom.has(user)) add(105, user, role);
-    else if (r < 0.85 && inRoom.has(user)) (add(104, user), inRoom.delete(user));
+    else if (r < 0.85 && inRoom.has(user)) add(104, user), inRoom.delete(user);
     else if (r >= 0.92) {
       if (rand() < 0.5) for (const u of inRoom) add(104, u);
       add(102);

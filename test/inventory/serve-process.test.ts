@@ -1,8 +1,8 @@
 import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { BIN, baseEnv, run } from "../helpers/cli.js";
 import { openStore } from "../../src/store/open.js";
-import { APP, callbackBody, KEY, post, signedHeaders, STORES } from "./helpers.js";
+import { BIN, baseEnv, run } from "../helpers/cli.js";
+import { APP, callbackBody, KEY, post, STORES, signedHeaders } from "./helpers.js";
 import { event } from "./store-events.js";
 
 /** The built binary as a real process: signals only exist there. */
@@ -19,7 +19,9 @@ function serveProcess(env: NodeJS.ProcessEnv) {
     });
     child.on("exit", () => reject(new Error(`exited early: ${stderr}`)));
   });
-  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
+  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on("close", (code) => resolve({ code, stdout, stderr })),
+  );
   return { child, url, exited };
 }
 
@@ -34,7 +36,10 @@ describe("events serve as a process", () => {
     // The signal lands while these are in flight: each is either answered 200 and stored, or never accepted.
     const posts = Array.from({ length: 40 }, (_, i) => {
       const raw = callbackBody({ type: 103, room: 5150, user: `u${i}`, ms: 1_763_600_000_001 + i });
-      return post(url, raw, signedHeaders(raw)).then((a) => a.status, () => 0);
+      return post(url, raw, signedHeaders(raw)).then(
+        (a) => a.status,
+        () => 0,
+      );
     });
     serve.child.kill(signal);
     const statuses = await Promise.all(posts);

@@ -1,6 +1,6 @@
 import type { FoldEvent } from "../../src/events/fold.js";
-import type { IncomingEvent } from "../../src/events/types.js";
 import { parseCallback } from "../../src/events/parse.js";
+import type { IncomingEvent } from "../../src/events/types.js";
 import { APP, callbackBody } from "./helpers.js";
 
 const ROLE_CODE = { anchor: 20, audience: 21 } as const;
@@ -11,6 +11,12 @@ export function incoming(room: number | string, e: FoldEvent, sdkAppId = APP): I
   return { sdkAppId, event: parseCallback(raw), raw, source: "trtc" };
 }
 
-export function event(type: FoldEvent["type"], room: number | string, eventMs: number, userId = "", role: FoldEvent["role"] = type === 103 || type === 105 ? "anchor" : null): IncomingEvent {
+export function event(
+  type: FoldEvent["type"],
+  room: number | string,
+  eventMs: number,
+  userId = "",
+  role: FoldEvent["role"] = type === 103 || type === 105 ? "anchor" : null,
+): IncomingEvent {
   return incoming(room, { type, userId, eventMs, role });
 }

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { foldEvents } from "../../src/events/fold.js";
+import type { IncomingEvent } from "../../src/events/types.js";
 import { closeRooms, liveRoomsFor } from "../../src/store/live.js";
 import { openStore } from "../../src/store/open.js";
-import type { IncomingEvent } from "../../src/events/types.js";
 import type { Room, RoomKey } from "../../src/store/types.js";
 import { APP, notePostgresSkipped, STORES, withStore } from "./helpers.js";
-import { event, incoming } from "./store-events.js";
 import { prng, roomLife, shuffledWithDuplicates } from "./sequences.js";
+import { event, incoming } from "./store-events.js";
 
 notePostgresSkipped();
 const T = Date.parse("2026-11-20T10:00:00.000Z");
@@ -26,7 +26,12 @@ describe.each(STORES)("inventory store: $name", (factory) => {
 
     it("returns rooms in the contract's shape, times as ISO 8601 UTC with milliseconds", async () => {
       await withStore(factory, async (store) => {
-        await store.append([event(101, "standup", T, "owner"), event(103, "standup", T + 1, "carol", "audience"), event(103, "standup", T + 2, "dave"), event(105, "standup", T + 3, "carol", "anchor")]);
+        await store.append([
+          event(101, "standup", T, "owner"),
+          event(103, "standup", T + 1, "carol", "audience"),
+          event(103, "standup", T + 2, "dave"),
+          event(105, "standup", T + 3, "carol", "anchor"),
+        ]);
         const room: Room = {
           sdkAppId: APP,
           roomId: "standup",
@@ -45,7 +50,7 @@ describe.each(STORES)("inventory store: $name", (factory) => {
       });
     });
 
-    it("keeps numeric room 7 and string room \"7\" apart, and other SdkAppIds out", async () => {
+    it('keeps numeric room 7 and string room "7" apart, and other SdkAppIds out', async () => {
       await withStore(factory, async (store) => {
         await store.append([event(103, 7, T, "a"), event(103, "7", T, "b"), incoming(7, { type: 103, userId: "c", eventMs: T, role: "anchor" }, 1400000002)]);
         const rooms = await store.listRooms(APP, {});
@@ -84,7 +89,9 @@ describe.each(STORES)("inventory store: $name", (factory) => {
           for (const { room, life } of lives) {
             const want = foldEvents(life);
             const got = (await store.getRoom(APP, { roomIdType: typeof room === "number" ? "numeric" : "string", roomId: room }))!;
-            const members = [...want.members].map(([userId, m]) => ({ userId, role: m.role, since: iso(m.sinceMs) })).sort((a, b) => (a.since < b.since ? -1 : a.since > b.since ? 1 : a.userId < b.userId ? -1 : 1));
+            const members = [...want.members]
+              .map(([userId, m]) => ({ userId, role: m.role, since: iso(m.sinceMs) }))
+              .sort((a, b) => (a.since < b.since ? -1 : a.since > b.since ? 1 : a.userId < b.userId ? -1 : 1));
             expect(got, `seed ${seed} room ${JSON.stringify(room)}`).toEqual({
               sdkAppId: APP,
               roomId: room,

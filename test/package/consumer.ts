@@ -1,5 +1,5 @@
 // A program that uses the installed package; type-checked with tsc, then run against the emulator.
-import { dismiss, kick, plan, UsageError, type Result } from "trtc-admin";
+import { dismiss, kick, plan, type Result, UsageError } from "trtc-admin";
 
 const options = {
   sdkAppId: Number(process.env.APP),

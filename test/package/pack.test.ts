@@ -1,11 +1,11 @@
 import { execFile, execFileSync, spawnSync } from "node:child_process";
-import { promisify } from "node:util";
 import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
-import { APP, emulator, seedApp } from "../helpers/cli.js";
 import { DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY } from "../../src/emulator/server.js";
+import { APP, emulator, seedApp } from "../helpers/cli.js";
 
 const execFileAsync = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -13,7 +13,8 @@ const work = mkdtempSync(join(tmpdir(), "trtc-pack-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 // The drivers come from npm's cache when `npm ci` has already fetched them, else from the registry.
-const npm = (args: string[], cwd: string) => spawnSync("npm", [...args, "--no-audit", "--no-fund", "--prefer-offline", "--loglevel", "warn"], { cwd, encoding: "utf8" });
+const npm = (args: string[], cwd: string) =>
+  spawnSync("npm", [...args, "--no-audit", "--no-fund", "--prefer-offline", "--loglevel", "warn"], { cwd, encoding: "utf8" });
 
 describe("the packed package", () => {
   it("installs alone and without warnings, type-checks with its .d.ts files, and runs against the emulator", async () => {
@@ -28,13 +29,37 @@ describe("the packed package", () => {
     expect(installed.status, installed.stderr).toBe(0);
     expect(`${installed.stdout}${installed.stderr}`).not.toMatch(/warn/i);
     // Everything else is bundled: only the inventory's database drivers (and theirs) are installed.
-    const tree = npm(["ls", "--all", "--parseable"], project).stdout.split("\n").filter(Boolean).map((path) => path.split("node_modules/").at(-1));
+    const tree = npm(["ls", "--all", "--parseable"], project)
+      .stdout.split("\n")
+      .filter(Boolean)
+      .map((path) => path.split("node_modules/").at(-1));
     expect(tree).toContain("trtc-admin");
     expect(tree).toEqual(expect.arrayContaining(["@libsql/client", "pg"]));
-    for (const bundled of ["commander", "chalk", "ora", "p-queue", "js-yaml", "https-proxy-agent", "tencentcloud-sdk-nodejs-common", "cosmiconfig"]) expect(tree).not.toContain(bundled);
+    for (const bundled of ["commander", "chalk", "ora", "p-queue", "js-yaml", "https-proxy-agent", "tencentcloud-sdk-nodejs-common", "cosmiconfig"])
+      expect(tree).not.toContain(bundled);
 
     copyFileSync(join(ROOT, "test/package/consumer.ts"), join(project, "consumer.ts"));
-    const tsc = spawnSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "--strict", "--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2022", "--types", "node", "--typeRoots", join(ROOT, "node_modules/@types"), "--outDir", join(project, "out"), "consumer.ts"], { cwd: project, encoding: "utf8" });
+    const tsc = spawnSync(
+      process.execPath,
+      [
+        join(ROOT, "node_modules/typescript/bin/tsc"),
+        "--strict",
+        "--module",
+        "nodenext",
+        "--moduleResolution",
+        "nodenext",
+        "--target",
+        "es2022",
+        "--types",
+        "node",
+        "--typeRoots",
+        join(ROOT, "node_modules/@types"),
+        "--outDir",
+        join(project, "out"),
+        "consumer.ts",
+      ],
+      { cwd: project, encoding: "utf8" },
+    );
     expect(tsc.status, tsc.stdout).toBe(0);
 
     const emu = await emulator({ seed: seedApp({ "1234": ["alice", "bob"] }, { standup: ["carol"] }) });
@@ -44,12 +69,23 @@ describe("the packed package", () => {
         cwd: project,
         encoding: "utf8",
         env: { PATH: process.env.PATH, APP: String(APP), ENDPOINT: emu.url, SECRET_ID: DEFAULT_SECRET_ID, SECRET_KEY: DEFAULT_SECRET_KEY },
-      }).then((r) => ({ status: 0, ...r }), (err: { code: number; stdout: string; stderr: string }) => ({ status: err.code, stdout: err.stdout, stderr: err.stderr }));
+      }).then(
+        (r) => ({ status: 0, ...r }),
+        (err: { code: number; stdout: string; stderr: string }) => ({ status: err.code, stdout: err.stdout, stderr: err.stderr }),
+      );
       expect(child.status, child.stderr).toBe(0);
       const out = JSON.parse(child.stdout);
       expect(out.planned).toEqual([{ action: "RemoveUser", sdkAppId: APP, room: { id: 1234, type: "numeric" }, userIds: ["alice", "bob"] }]);
-      expect(out.kicked).toMatchObject({ ok: true, exitCode: 0, summary: { total: 1, done: 1 }, results: [{ action: "RemoveUser", roomId: 1234, userIds: ["alice"], status: "done" }] });
-      expect(out.dismissed.results.map((r: { action: string; status: string }) => [r.action, r.status])).toEqual([["DismissRoomByStrRoomId", "done"], ["DismissRoom", "done"]]);
+      expect(out.kicked).toMatchObject({
+        ok: true,
+        exitCode: 0,
+        summary: { total: 1, done: 1 },
+        results: [{ action: "RemoveUser", roomId: 1234, userIds: ["alice"], status: "done" }],
+      });
+      expect(out.dismissed.results.map((r: { action: string; status: string }) => [r.action, r.status])).toEqual([
+        ["DismissRoomByStrRoomId", "done"],
+        ["DismissRoom", "done"],
+      ]);
       expect(out.streamed).toBe(1);
       expect(out.usage).toBe(2);
       expect(emu.requests.map((q) => q.action)).toEqual(["RemoveUser", "DismissRoomByStrRoomId", "DismissRoom"]);

@@ -1,10 +1,10 @@
 import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import type { IncomingEvent } from "../../src/events/types.js";
 import { main } from "../../src/commands/program.js";
+import type { IncomingEvent } from "../../src/events/types.js";
 import { openStore } from "../../src/store/open.js";
-import { baseEnv, BIN } from "../helpers/cli.js";
-import { APP, callbackBody, fakeIo, KEY, signedHeaders, STORES } from "../inventory/helpers.js";
+import { BIN, baseEnv } from "../helpers/cli.js";
+import { APP, callbackBody, fakeIo, KEY, STORES, signedHeaders } from "../inventory/helpers.js";
 import { blast } from "../inventory/load.js";
 
 // The two performance goals, in one file so they never run at the same time as each other.
@@ -67,7 +67,15 @@ describe("rooms list at scale (embedded store)", () => {
     for (let i = 0; i < ROOMS; i += 2000) {
       const batch: IncomingEvent[] = [];
       for (let r = i; r < i + 2000; r++) {
-        const room = { type: 103 as const, roomId: r % 2 ? r + 1 : `ci-${r}`, roomIdType: r % 2 ? ("numeric" as const) : ("string" as const), userId: `u${r}`, eventMs: t0 + r, role: "anchor" as const, reason: null };
+        const room = {
+          type: 103 as const,
+          roomId: r % 2 ? r + 1 : `ci-${r}`,
+          roomIdType: r % 2 ? ("numeric" as const) : ("string" as const),
+          userId: `u${r}`,
+          eventMs: t0 + r,
+          role: "anchor" as const,
+          reason: null,
+        };
         batch.push({ sdkAppId: APP, event: { groupId: 1, type: 103, callbackMs: t0 + r, room }, raw: Buffer.from("{}"), source: "trtc" });
       }
       await store.append(batch);

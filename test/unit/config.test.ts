@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/load.js";
-import { resolveSettings, type GlobalFlags } from "../../src/config/resolve.js";
+import { type GlobalFlags, resolveSettings } from "../../src/config/resolve.js";
 import { validateConfig } from "../../src/config/schema.js";
 import { ConfigError, UsageError } from "../../src/errors.js";
 
@@ -14,7 +14,13 @@ const FILE = {
     defaultProfile: "production",
     profiles: {
       production: { sdkAppId: 1400000001, region: "ap-guangzhou", roomIdType: "numeric", secretId: "${PROD_ID}", secretKey: "${PROD_KEY}" },
-      staging: { sdkAppId: 1400000002, endpoint: "trtc.intl.tencentcloudapi.com", region: "ap-singapore", roomIdType: "string", credentialCommand: "pass show trtc/staging" },
+      staging: {
+        sdkAppId: 1400000002,
+        endpoint: "trtc.intl.tencentcloudapi.com",
+        region: "ap-singapore",
+        roomIdType: "string",
+        credentialCommand: "pass show trtc/staging",
+      },
       bare: { sdkAppId: 1400000003 },
     },
   }),
@@ -36,7 +42,12 @@ describe("profile and credential precedence", () => {
   it("an explicit --profile keeps its own credentials over the environment", () => {
     const s = resolve({ profile: "staging" }, ENV_CREDS);
     expect(s.credentials).toEqual({ kind: "command", command: "pass show trtc/staging" });
-    expect(s).toMatchObject({ sdkAppId: 1400000002, region: "ap-singapore", roomIdMode: "string", endpoint: { url: "https://trtc.intl.tencentcloudapi.com/" } });
+    expect(s).toMatchObject({
+      sdkAppId: 1400000002,
+      region: "ap-singapore",
+      roomIdMode: "string",
+      endpoint: { url: "https://trtc.intl.tencentcloudapi.com/" },
+    });
   });
   it("TRTC_PROFILE counts as explicit too", () => {
     expect(resolve({}, { ...ENV_CREDS, ...PROD_ENV, TRTC_PROFILE: "production" }).credentials.kind).toBe("profile");
@@ -47,7 +58,11 @@ describe("profile and credential precedence", () => {
   it("flags beat env beat profile for SdkAppId, region and endpoint", () => {
     const env = { ...PROD_ENV, TRTC_SDK_APP_ID: "1400000009", TENCENTCLOUD_REGION: "ap-beijing", TRTC_ENDPOINT: "http://127.0.0.1:1" };
     expect(resolve({}, env)).toMatchObject({ sdkAppId: 1400000009, sdkAppIdSource: "env", region: "ap-beijing", endpointSource: "env" });
-    expect(resolve({ sdkAppId: "7", region: "ap-singapore", endpoint: "trtc.intl.tencentcloudapi.com" }, env)).toMatchObject({ sdkAppId: 7, region: "ap-singapore", endpointSource: "flag" });
+    expect(resolve({ sdkAppId: "7", region: "ap-singapore", endpoint: "trtc.intl.tencentcloudapi.com" }, env)).toMatchObject({
+      sdkAppId: 7,
+      region: "ap-singapore",
+      endpointSource: "flag",
+    });
   });
   it("defaults without any config", () => {
     const s = resolveSettings(undefined, {}, {});
@@ -171,18 +186,21 @@ describe("secrets stay out of messages (audit #7.9)", () => {
     expect(() => validateConfig("f", { roomIdType: "text" })).toThrow('(got "text")');
     expect(() => validateConfig("f", { region: "x".repeat(100) })).toThrow(/\(got "x{36}\.\.\."\)$/);
   });
-  it.each(["https://alice:pa55@example.com", "alice:pa55@example.com", "http://alice:pa55@127.0.0.1:9000", "https://alice:pa55@example.com/path", "https://alice:pa55@exa mple.com"])(
-    "an endpoint with user:password (%s) is refused without echoing them",
-    (value) => {
-      expect(() => resolveSettings(undefined, { endpoint: value }, {})).toThrow(UsageError);
-      try {
-        resolveSettings(undefined, { endpoint: value }, {});
-      } catch (err) {
-        expect((err as Error).message).not.toMatch(/alice|pa55/);
-        expect((err as Error).message).toContain("***@");
-      }
-    },
-  );
+  it.each([
+    "https://alice:pa55@example.com",
+    "alice:pa55@example.com",
+    "http://alice:pa55@127.0.0.1:9000",
+    "https://alice:pa55@example.com/path",
+    "https://alice:pa55@exa mple.com",
+  ])("an endpoint with user:password (%s) is refused without echoing them", (value) => {
+    expect(() => resolveSettings(undefined, { endpoint: value }, {})).toThrow(UsageError);
+    try {
+      resolveSettings(undefined, { endpoint: value }, {});
+    } catch (err) {
+      expect((err as Error).message).not.toMatch(/alice|pa55/);
+      expect((err as Error).message).toContain("***@");
+    }
+  });
 });
 
 /** A classic nine-level "billion laughs": nine aliases per level, about 9^9 strings once expanded. */
@@ -196,15 +214,22 @@ describe("loading: hostile or broken files (audit #7.8, #7.15)", () => {
   };
   it("a YAML alias bomb is refused quickly as a config error", async () => {
     const started = Date.now();
-    await expect(loadConfig(undefined, dirWith({ ".trtcrc": LOL_BOMB }))).rejects.toThrow(/\.trtcrc: cannot be parsed: YAML aliases expand it to more than 10000 values/);
+    await expect(loadConfig(undefined, dirWith({ ".trtcrc": LOL_BOMB }))).rejects.toThrow(
+      /\.trtcrc: cannot be parsed: YAML aliases expand it to more than 10000 values/,
+    );
     expect(Date.now() - started).toBeLessThan(2000);
   });
   it("a YAML value that contains itself is refused", async () => {
-    await expect(loadConfig(undefined, dirWith({ ".trtcrc": "sdkAppId: &a [*a]\n" }))).rejects.toThrow(/cannot be parsed: a YAML alias refers to a value that contains it/);
+    await expect(loadConfig(undefined, dirWith({ ".trtcrc": "sdkAppId: &a [*a]\n" }))).rejects.toThrow(
+      /cannot be parsed: a YAML alias refers to a value that contains it/,
+    );
   });
   it("anchors and merge keys that share settings still work", async () => {
     const text = "base: &base {sdkAppId: 1400000001, region: ap-beijing}\n";
-    const loaded = await loadConfig(undefined, dirWith({ ".trtcrc": `profiles:\n  a:\n    <<: {sdkAppId: 1400000001, region: ap-beijing}\n  b: &b {sdkAppId: 2}\n  c: *b\n` }));
+    const loaded = await loadConfig(
+      undefined,
+      dirWith({ ".trtcrc": `profiles:\n  a:\n    <<: {sdkAppId: 1400000001, region: ap-beijing}\n  b: &b {sdkAppId: 2}\n  c: *b\n` }),
+    );
     expect(loaded?.config.profiles.a).toEqual({ sdkAppId: 1400000001, region: "ap-beijing" });
     expect(loaded?.config.profiles.c).toEqual({ sdkAppId: 2 });
     await expect(loadConfig(undefined, dirWith({ ".trtcrc": text }))).rejects.toThrow(/base: unknown key/);
@@ -224,7 +249,9 @@ describe("loading: hostile or broken files (audit #7.8, #7.15)", () => {
     await expect(loadConfig(join(root, ".trtcrc"), "/")).rejects.toThrow(`${join(root, ".trtcrc")}: cannot be read: EISDIR`);
   });
   it("a config over 1 MiB is refused unread", async () => {
-    await expect(loadConfig(undefined, dirWith({ ".trtcrc": `sdkAppId: 1\n#${"x".repeat(1024 * 1024)}\n` }))).rejects.toThrow(/\.trtcrc: cannot be read: it is larger than 1 MiB/);
+    await expect(loadConfig(undefined, dirWith({ ".trtcrc": `sdkAppId: 1\n#${"x".repeat(1024 * 1024)}\n` }))).rejects.toThrow(
+      /\.trtcrc: cannot be read: it is larger than 1 MiB/,
+    );
   });
   it("a FIFO named .trtcrc is refused, not waited on", async () => {
     const root = dirWith({});
@@ -238,13 +265,19 @@ describe("loading: hostile or broken files (audit #7.8, #7.15)", () => {
     writeFileSync(join(sub, "package.json"), "{");
     expect((await loadConfig(undefined, sub))?.path).toBe(join(root, ".trtcrc"));
     writeFileSync(join(sub, "package.json"), '{"name": "x", "trtc": {"sdkAppId": 1,}}');
-    await expect(loadConfig(undefined, sub)).rejects.toThrow(`${join(sub, "package.json")}: cannot be parsed: Expected double-quoted property name (line 1, column 38)`);
+    await expect(loadConfig(undefined, sub)).rejects.toThrow(
+      `${join(sub, "package.json")}: cannot be parsed: Expected double-quoted property name (line 1, column 38)`,
+    );
     writeFileSync(join(sub, "package.json"), '{"name": "x", "trtc": {"sdkAppId": 1400000006}}');
     expect((await loadConfig(undefined, sub))?.config.profiles.default).toEqual({ sdkAppId: 1400000006 });
   });
   it("JavaScript configs load, and one that throws is a config error with its message", async () => {
-    expect((await loadConfig(undefined, dirWith({ ".trtcrc.cjs": "module.exports = { sdkAppId: 1400000009 };" })))?.config.profiles.default).toEqual({ sdkAppId: 1400000009 });
-    await expect(loadConfig(undefined, dirWith({ "trtc.config.mjs": 'throw new Error("boom");' }))).rejects.toThrow(/trtc\.config\.mjs: cannot be loaded: boom$/);
+    expect((await loadConfig(undefined, dirWith({ ".trtcrc.cjs": "module.exports = { sdkAppId: 1400000009 };" })))?.config.profiles.default).toEqual({
+      sdkAppId: 1400000009,
+    });
+    await expect(loadConfig(undefined, dirWith({ "trtc.config.mjs": 'throw new Error("boom");' }))).rejects.toThrow(
+      /trtc\.config\.mjs: cannot be loaded: boom$/,
+    );
   });
   it.each([
     [".trtcrc", "profiles:\n  a:\n    sdkAppId: 1\n   region: x\n", "cannot be parsed: bad indentation of a mapping entry (line 4, column 4)"],

@@ -87,11 +87,14 @@ describe("credentialCommand", () => {
     expect(await gone(Number(readFileSync(pidFile, "utf8")))).toBe(true);
   });
 
-  it.each(["null", "[1]", "5", '"text"', "true", '{"secretId":1,"secretKey":"k"}', '{"secretId":"i"}'])("output %s is a config error, not a crash", async (output) => {
-    const err = await run(`echo '${output}'`).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ConfigError);
-    expect((err as Error).message).toBe('credentialCommand of profile "default" failed: it must print a JSON object with string secretId and secretKey');
-  });
+  it.each(["null", "[1]", "5", '"text"', "true", '{"secretId":1,"secretKey":"k"}', '{"secretId":"i"}'])(
+    "output %s is a config error, not a crash",
+    async (output) => {
+      const err = await run(`echo '${output}'`).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as Error).message).toBe('credentialCommand of profile "default" failed: it must print a JSON object with string secretId and secretKey');
+    },
+  );
 
   it("output that is not JSON is a config error that does not quote it", async () => {
     const err = await run("echo s3cr3t-value").catch((e: unknown) => e);

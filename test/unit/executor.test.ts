@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { PlannedRequest, Result } from "../../src/plan/types.js";
-import { execute, type ExecuteOptions } from "../../src/run/executor.js";
+import { type ExecuteOptions, execute } from "../../src/run/executor.js";
 import { TrtcError } from "../../src/trtc/errors.js";
 
 async function* plan(n: number): AsyncIterable<PlannedRequest> {

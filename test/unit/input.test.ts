@@ -18,7 +18,9 @@ describe("input snapshots", () => {
     expect(INPUT_LIMITS.maxBytes).toBe(2 ** 30);
     const tmp = mkdtempSync(join(tmpdir(), "trtc-input-"));
     const stdin = Readable.from([Buffer.from("1\n".repeat(600))]);
-    await expect(openInput([], "-", stdin, signal, tmp, { maxBytes: 1000, maxLineBytes: 100 })).rejects.toThrow(new UsageError("stdin is over 1000 bytes; refusing it", "split the input into smaller runs"));
+    await expect(openInput([], "-", stdin, signal, tmp, { maxBytes: 1000, maxLineBytes: 100 })).rejects.toThrow(
+      new UsageError("stdin is over 1000 bytes; refusing it", "split the input into smaller runs"),
+    );
     expect(readdirSync(tmp)).toEqual([]);
   });
 
@@ -42,7 +44,11 @@ describe("input snapshots", () => {
   it("an interrupt while reading stops at once and leaves no spool", async () => {
     const tmp = mkdtempSync(join(tmpdir(), "trtc-input-"));
     const abort = new AbortController();
-    const endless = new Readable({ read() { this.push("1\n"); } });
+    const endless = new Readable({
+      read() {
+        this.push("1\n");
+      },
+    });
     setTimeout(() => abort.abort(), 50);
     await expect(openInput([], "-", endless, abort.signal, tmp)).rejects.toMatchObject({ exitCode: 130 });
     expect(readdirSync(tmp)).toEqual([]);

@@ -53,6 +53,7 @@ describe("layering", () => {
       expect(file.text, file.path).not.toMatch(/^import [^t].*from "\.\.\/(trtc\/client|emulator\/server|run\/executor)\.js"/m);
     }
     // The client module itself holds the signer and is only ever imported lazily (checked above).
-    for (const file of files.filter((f) => f.path !== "trtc/client.ts")) expect(file.text, file.path).not.toMatch(/^import (?!type ).*from "(ora|tencentcloud-sdk-nodejs-common\/tencentcloud\/common\/sign\.js)"/m);
+    for (const file of files.filter((f) => f.path !== "trtc/client.ts"))
+      expect(file.text, file.path).not.toMatch(/^import (?!type ).*from "(ora|tencentcloud-sdk-nodejs-common\/tencentcloud\/common\/sign\.js)"/m);
   });
 });

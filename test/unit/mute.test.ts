@@ -34,10 +34,22 @@ describe("mute planning", () => {
   });
 
   it.each<[PlannedRequest, object]>([
-    [{ action: "SetUserBlocked", sdkAppId: 1, room: { id: 7, type: "numeric" }, userIds: ["a"], isMute: 1 }, { SdkAppId: 1, RoomId: 7, UserId: "a", IsMute: 1 }],
-    [{ action: "SetUserBlockedByStrRoomId", sdkAppId: 1, room: { id: "7", type: "string" }, userIds: ["a"], isMute: 0 }, { SdkAppId: 1, StrRoomId: "7", UserId: "a", IsMute: 0 }],
-    [{ action: "RemoveUserByStrRoomId", sdkAppId: 1, room: { id: "7", type: "string" }, userIds: ["a", "b"] }, { SdkAppId: 1, RoomId: "7", UserIds: ["a", "b"] }],
-    [{ action: "DismissRoom", sdkAppId: 1, room: { id: 7, type: "numeric" } }, { SdkAppId: 1, RoomId: 7 }],
+    [
+      { action: "SetUserBlocked", sdkAppId: 1, room: { id: 7, type: "numeric" }, userIds: ["a"], isMute: 1 },
+      { SdkAppId: 1, RoomId: 7, UserId: "a", IsMute: 1 },
+    ],
+    [
+      { action: "SetUserBlockedByStrRoomId", sdkAppId: 1, room: { id: "7", type: "string" }, userIds: ["a"], isMute: 0 },
+      { SdkAppId: 1, StrRoomId: "7", UserId: "a", IsMute: 0 },
+    ],
+    [
+      { action: "RemoveUserByStrRoomId", sdkAppId: 1, room: { id: "7", type: "string" }, userIds: ["a", "b"] },
+      { SdkAppId: 1, RoomId: "7", UserIds: ["a", "b"] },
+    ],
+    [
+      { action: "DismissRoom", sdkAppId: 1, room: { id: 7, type: "numeric" } },
+      { SdkAppId: 1, RoomId: 7 },
+    ],
   ])("%o is sent as exactly %o (the string mute names its room StrRoomId)", (request, params) => {
     expect(toApiCall(request)).toEqual({ action: request.action, params });
   });
@@ -87,7 +99,7 @@ describe("repeats are found once and replayed", () => {
     expect(first.map((r) => r.room.id)).toEqual([1, "a", "b", 2]);
     expect(second).toEqual(first);
   });
-  it("numeric room 1 and string room \"1\" are not repeats of each other", () => {
+  it('numeric room 1 and string room "1" are not repeats of each other', () => {
     const repeats = new Repeats();
     repeats.startPass();
     expect([1, "1", 1, "1"].map((id) => repeats.isRepeat(id))).toEqual([false, false, true, true]);

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { collect, items } from "../helpers/bulk.js";
 import { planDismiss, planKick } from "../../src/plan/plan.js";
-
+import { collect, items } from "../helpers/bulk.js";
 
 const users = (n: number) => Array.from({ length: n }, (_, i) => `u${i + 1}`);
 
@@ -30,7 +29,7 @@ describe("kick batching", () => {
 });
 
 describe("dismiss planning", () => {
-  it("types each room and picks its action; 123 and \"123\" stay distinct", async () => {
+  it('types each room and picks its action; 123 and "123" stay distinct', async () => {
     const plan = await collect(planDismiss(1, items(["123", "abc", "0123", "123"]), "auto"));
     expect(plan.map((p) => [p.action, p.room.id])).toEqual([
       ["DismissRoom", 123],

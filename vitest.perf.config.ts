@@ -4,7 +4,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/perf/**/*.test.ts"],
-    // Runs after the main suite in `npm test`, which builds dist/; alone, run `npm run build` first.
+    // `npm run test:perf` builds dist/ first (the tests spawn the CLI).
     testTimeout: 120_000,
     hookTimeout: 30_000,
     maxWorkers: 1,

@@ -185,7 +185,9 @@ describe("retries, as TRTC's", () => {
     await until(() => fast.callbacks!.log.every((r) => r.outcome === "delivered"), 3000);
     const tries = receiver.received.filter((r) => r.body.EventType === 101).map((r) => r.at);
     expect(tries).toHaveLength(2);
-    expect(tries[1]! - tries[0]!).toBeGreaterThanOrEqual(380);
+    // The retry starts timeoutMs (400) after the first attempt started; measured between arrivals, the
+    // first can trail its start by a loaded machine's connection set-up (seen: 27 ms), so allow 100.
+    expect(tries[1]! - tries[0]!).toBeGreaterThanOrEqual(300);
     expect(fast.callbacks!.log[0]).toMatchObject({ attempts: 2, outcome: "delivered" });
   });
 

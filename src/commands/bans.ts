@@ -1,7 +1,7 @@
 import { Command, Option } from "commander";
 import type { BanOptions } from "./ban-args.js";
 import { buildContext, type Io } from "./context.js";
-import { safetyOptions } from "./options.js";
+import { roomTypeOptions, safetyOptions } from "./options.js";
 
 const banActions = () => import("./ban-actions.js");
 const bansActions = () => import("./bans-actions.js");
@@ -66,13 +66,12 @@ export function banCommands(io: Io, done: Done): Command[] {
     .argument("[room]", "room id (omit with --all-rooms)")
     .argument("[userId...]", "user ids")
     .addOption(allRoomsOption("every ban of these users, all-rooms and per-room"))
-    .addOption(new Option("--str-room", "a string room").conflicts("numericRoom"))
-    .addOption(new Option("--numeric-room", "a numeric room"))
     .addHelpText("after", UNBAN_HELP)
     .action(async (room: string | undefined, users: string[], opts: BanOptions, self: Command) =>
       done(await (await bansActions()).unban(buildContext(self, io), self, room, users, opts)),
     );
 
+  for (const option of roomTypeOptions()) unban.addOption(option);
   const bans = new Command("bans").description("list or export the bans kept in the inventory").addHelpText("after", BANS_HELP);
   bans.addCommand(
     new Command("list")

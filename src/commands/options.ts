@@ -47,9 +47,12 @@ export function safetyOptions(withRoomType: boolean): Option[] {
     new Option("--ignore-missing", "a room that does not exist counts as already gone (exit 0)"),
     new Option("--from-file <path|->", "read one id per line from a file or - for stdin (# comments and blank lines skipped)"),
   ];
-  if (!withRoomType) return options;
+  return withRoomType ? [...options, ...roomTypeOptions()] : options;
+}
+
+/** How a room argument is typed when its text alone would not say (numeric 123 vs string "123"). */
+export function roomTypeOptions(): Option[] {
   return [
-    ...options,
     new Option("--str-room", "treat room ids as string rooms (…ByStrRoomId actions)").conflicts("numericRoom"),
     new Option("--numeric-room", "treat room ids as numeric rooms"),
   ];

@@ -1,6 +1,6 @@
 import { Command } from "commander";
-import { UsageError } from "../errors.js";
 import { buildContext, type Io } from "./context.js";
+import { roomTypeOptions } from "./options.js";
 import { addRoomFilterOptions } from "./room-filters.js";
 import type { ListOptions } from "./rooms-actions.js";
 
@@ -25,16 +25,14 @@ export function roomsCommand(io: Io, done: (code: number) => void): Command {
   const showCmd = new Command("show")
     .description("one room and its members")
     .argument("<room>", "room id: a canonical decimal is a numeric room, anything else a string room")
-    .option("--str-room", "a string room")
-    .option("--numeric-room", "a numeric room")
     .addHelpText(
       "after",
       "\nExit 1 when the inventory has never seen the room.\n\nExamples:\n  $ trtc-admin rooms show 1234\n  $ trtc-admin rooms show --str-room 1234 --json",
     )
     .action(async (room: string, opts: { strRoom?: boolean; numericRoom?: boolean }, self: Command) => {
-      if (opts.strRoom && opts.numericRoom) throw new UsageError("--str-room and --numeric-room cannot be used together");
       done(await (await actions()).show(buildContext(self, io), self, room, opts.strRoom ? "string" : opts.numericRoom ? "numeric" : undefined));
     });
+  for (const option of roomTypeOptions()) showCmd.addOption(option);
   rooms.addHelpText("after", "\nExamples:\n  $ trtc-admin rooms list --match 'ci-*' --json\n  $ trtc-admin rooms show 1234");
   return rooms.addCommand(listCmd).addCommand(showCmd);
 }

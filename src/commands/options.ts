@@ -53,7 +53,7 @@ export function safetyOptions(withRoomType: boolean): Option[] {
 /** How a room argument is typed when its text alone would not say (numeric 123 vs string "123"). */
 export function roomTypeOptions(): Option[] {
   return [
-    new Option("--str-room", "treat room ids as string rooms: \"123\" is not numeric room 123").conflicts("numericRoom"),
+    new Option("--str-room", 'treat room ids as string rooms: "123" is not numeric room 123').conflicts("numericRoom"),
     new Option("--numeric-room", "treat room ids as numeric rooms"),
   ];
 }

@@ -4,12 +4,13 @@ import { GroupCommit } from "../events/group-commit.js";
 import type { IncomingEvent } from "../events/types.js";
 import { AuditLog } from "../output/audit.js";
 import { type EnforcedResult, printEnforced } from "../output/bans.js";
-import { printRetry, printTrace, printWarning } from "../output/messages.js";
+import { printWarning } from "../output/messages.js";
 import { actionFor } from "../plan/types.js";
 import type { Enforcer } from "../run/enforcer.js";
 import type { Ban, InventoryStore } from "../store/types.js";
 import { redactUrl } from "../store/url.js";
 import type { Context } from "./context.js";
+import { sendSettings } from "./send-run.js";
 
 export interface BanEnforcement {
   /** An event just stored durably (never a duplicate): a banned user's 103 is kicked at once. */
@@ -60,22 +61,8 @@ export function startBanEnforcement(ctx: Context, settings: Settings, store: Inv
     };
     const audit = settings.auditLog ? await AuditLog.open(settings.auditLog, settings.profile, onAuditFailure) : undefined;
     const { startEnforcer } = await import("../run/enforcer.js");
-    const debug = run.debug ? { trace: (event: Parameters<typeof printTrace>[1]) => printTrace(term, event), onRetry: printRetry.bind(null, term) } : {};
-    const { concurrency, rate, maxAttempts, timeoutMs } = run;
     // Not the interrupt signal: a kick queued for an answered 103 is still sent during shutdown.
-    const send = {
-      endpoint: settings.endpoint,
-      region: settings.region,
-      credential,
-      env: io.env,
-      concurrency,
-      rate,
-      maxAttempts,
-      timeoutMs,
-      ignoreMissing: true,
-      signal: stop.signal,
-      ...debug,
-    };
+    const send = sendSettings(ctx, settings, credential, true, stop.signal);
     const enforcer = startEnforcer(send, (result) => {
       const enforced: EnforcedResult = { ...result, cause: "ban-enforced" };
       audit?.record(enforced);

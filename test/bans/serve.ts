@@ -11,17 +11,21 @@ export interface Serving {
   stop(): Promise<number>;
 }
 
-/** `events serve` in this process, kicking through the emulator, its inventory at `inventory`. */
-export async function serve(emu: Emulator, inventory: string, env: Record<string, string> = {}, args: string[] = []): Promise<Serving> {
-  const run = fakeIo({
+/** What a receiver that kicks through the emulator needs: app, callback key, inventory and credentials. */
+export function receiverEnv(emu: Emulator, inventory: string): Record<string, string> {
+  return {
     TRTC_SDK_APP_ID: String(APP),
     TRTC_CALLBACK_KEY: KEY,
     TRTC_INVENTORY: inventory,
     TRTC_ENDPOINT: emu.url,
     TENCENTCLOUD_SECRET_ID: DEFAULT_SECRET_ID,
     TENCENTCLOUD_SECRET_KEY: DEFAULT_SECRET_KEY,
-    ...env,
-  });
+  };
+}
+
+/** `events serve` in this process, kicking through the emulator, its inventory at `inventory`. */
+export async function serve(emu: Emulator, inventory: string, env: Record<string, string> = {}, args: string[] = []): Promise<Serving> {
+  const run = fakeIo({ ...receiverEnv(emu, inventory), ...env });
   const exited = main(["events", "serve", "--port", "0", "-o", "ndjson", ...args], run.io);
   let url: string | undefined;
   for (let i = 0; i < 500 && !url; i++) {

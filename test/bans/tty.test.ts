@@ -1,8 +1,8 @@
-import { spawn } from "node:child_process";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Emulator } from "../../src/emulator/server.js";
 import { openStore } from "../../src/store/open.js";
-import { APP, BIN, emulator, emulatorEnv, seedApp } from "../helpers/cli.js";
+import { APP, emulator, emulatorEnv, seedApp } from "../helpers/cli.js";
+import { onTerminal } from "../helpers/terminal.js";
 import { STORES } from "../inventory/helpers.js";
 
 let emu: Emulator;
@@ -17,21 +17,9 @@ afterEach(async () => {
   await cleanup();
 });
 
-/** `ban` on a pseudo-terminal (util-linux `script`), answering the prompt with `keys`. */
+/** `ban` on a pseudo-terminal, answering the prompt with `keys`. */
 function banOnTerminal(keys: string): Promise<{ code: number | null; screen: string }> {
-  const command = `exec ${[process.execPath, BIN, "ban", "1234", "troll", "--for", "2h"].map((a) => `'${a}'`).join(" ")}`;
-  const child = spawn("script", ["-qfec", command, "/dev/null"], { env: { ...emulatorEnv(emu, { TRTC_INVENTORY: inventory }), TERM: "xterm" } });
-  let screen = "";
-  child.stdout.setEncoding("utf8").on("data", (d: string) => (screen += d));
-  const timer = setTimeout(() => child.stdin.write(keys), 800);
-  const deadline = setTimeout(() => child.kill("SIGKILL"), 20_000);
-  return new Promise((resolve) =>
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      clearTimeout(deadline);
-      resolve({ code, screen });
-    }),
-  );
+  return onTerminal(["ban", "1234", "troll", "--for", "2h"], emulatorEnv(emu, { TRTC_INVENTORY: inventory }), keys, 800);
 }
 
 const bans = async () => {

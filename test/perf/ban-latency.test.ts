@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY } from "../../src/emulator/server.js";
 import { latencies, Relay, until } from "../bans/relay.js";
+import { receiverEnv } from "../bans/serve.js";
 import { control } from "../emulator/control-client.js";
 import { BIN, baseEnv, emulator, emulatorEnv, seedApp } from "../helpers/cli.js";
 import { run } from "../helpers/inproc.js";
@@ -15,14 +15,7 @@ describe("ban enforcement latency", () => {
     const relay = await new Relay().start();
     const emu = await emulator({ seed: seedApp(), callbackUrl: relay.url, callbackKey: KEY });
     // The receiver as deployed, in its own process; the emulator and the relay that times arrivals are in this one.
-    const env = baseEnv({
-      TRTC_SDK_APP_ID: String(APP),
-      TRTC_CALLBACK_KEY: KEY,
-      TRTC_INVENTORY: inventory,
-      TRTC_ENDPOINT: emu.url,
-      TENCENTCLOUD_SECRET_ID: DEFAULT_SECRET_ID,
-      TENCENTCLOUD_SECRET_KEY: DEFAULT_SECRET_KEY,
-    });
+    const env = baseEnv(receiverEnv(emu, inventory));
     const child = spawn(process.execPath, [BIN, "events", "serve", "--port", "0", "--output", "ndjson"], { env, stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
     relay.target = await new Promise<string>((resolve, reject) => {

@@ -1,0 +1,104 @@
+import { describeCredentialSource } from "../config/credentials.js";
+import type { Settings } from "../config/resolve.js";
+import { ExitCode } from "../errors.js";
+import { AuditLog } from "../output/audit.js";
+import { printBreadcrumb, printRetry, printTrace, printWarning } from "../output/messages.js";
+import { createProgress } from "../output/progress.js";
+import { Reporter } from "../output/reporter.js";
+import { type PlannedRequest, plannedResult, type Result } from "../plan/types.js";
+import type { SendSettings } from "../run/send.js";
+import type { TrtcCredential } from "../trtc/client.js";
+import type { Context } from "./context.js";
+import { throwIfInterrupted } from "./prepare.js";
+
+/** The engine's settings for a command: where to send from the config, how fast from the options. */
+export function sendSettings(ctx: Context, settings: Settings, credential: TrtcCredential, ignoreMissing: boolean, signal: AbortSignal): SendSettings {
+  const { io, term, run } = ctx;
+  const debug = run.debug ? { trace: (event: Parameters<typeof printTrace>[1]) => printTrace(term, event), onRetry: printRetry.bind(null, term) } : {};
+  const { concurrency, rate, maxAttempts, timeoutMs } = run;
+  return {
+    endpoint: settings.endpoint,
+    region: settings.region,
+    credential,
+    env: io.env,
+    concurrency,
+    rate,
+    maxAttempts,
+    timeoutMs,
+    ignoreMissing,
+    signal,
+    ...debug,
+  };
+}
+
+/** The one-line breadcrumb of what a run talks to, in pretty mode. */
+export function printRunBreadcrumb(ctx: Context, settings: Settings, sdkAppId: number, dryRun: boolean): void {
+  if (ctx.run.format !== "pretty" || ctx.run.quiet) return;
+  const credentials = dryRun ? "not needed for --dry-run" : describeCredentialSource(settings);
+  printBreadcrumb(ctx.term, { profile: settings.profile, sdkAppId, region: settings.region, endpoint: settings.endpoint.url, credentials });
+}
+
+/** A dry run: every request as a planned result, then the summary. */
+export async function reportPlanned(ctx: Context, total: number, requests: AsyncIterable<PlannedRequest> | Iterable<PlannedRequest>): Promise<number> {
+  const { run, term, io } = ctx;
+  const reporter = new Reporter(run.format, term, await createProgress(term, total, false), run.quiet);
+  for await (const request of requests) {
+    throwIfInterrupted(io.signal);
+    await reporter.result(plannedResult(request));
+  }
+  reporter.finish();
+  return ExitCode.ok;
+}
+
+export interface Audit {
+  log: AuditLog | undefined;
+  /** Aborts when a write fails: no new request is sent after it. */
+  failed: AbortSignal;
+}
+
+/** Opened before anything is sent, failing closed: a run that cannot be audited does not start. */
+export async function openAudit(settings: Settings): Promise<Audit> {
+  const failed = new AbortController();
+  const log = settings.auditLog ? await AuditLog.open(settings.auditLog, settings.profile, () => failed.abort()) : undefined;
+  return { log, failed: failed.signal };
+}
+
+export interface SendOptions {
+  ignoreMissing: boolean;
+  audit: Audit;
+  /** Sees each result as it finishes. */
+  onResult?: (result: Result) => void;
+  /** Runs once everything is sent, before the summary. */
+  afterSend?: () => Promise<void>;
+}
+
+/** Sends, audits and prints every result and the summary; returns the exit code. kick, dismiss, mute and ban share it. */
+export async function sendReported(
+  ctx: Context,
+  settings: Settings,
+  credential: TrtcCredential,
+  requests: AsyncIterable<PlannedRequest>,
+  total: number,
+  options: SendOptions,
+): Promise<number> {
+  const { io, term, run } = ctx;
+  const { log } = options.audit;
+  const { sendAll, exitCodeFor } = await import("../run/send.js");
+  const reporter = new Reporter(run.format, term, await createProgress(term, total, !run.quiet), run.quiet);
+  const signal = AbortSignal.any([io.signal, options.audit.failed]);
+  const report = await sendAll(requests, sendSettings(ctx, settings, credential, options.ignoreMissing, signal), (result) => {
+    log?.record(result);
+    options.onResult?.(result);
+    return reporter.result(result);
+  });
+  await options.afterSend?.();
+  const code = exitCodeFor(reporter.finish(), report, io.signal.aborted);
+  const auditError = await log?.close().then(
+    () => undefined,
+    (err: Error) => err,
+  );
+  if (!auditError) return code;
+  const why = (auditError as NodeJS.ErrnoException).code ?? auditError.message;
+  printWarning(term, `could not write the audit log ${settings.auditLog}: ${why}; no request was sent after the failure`);
+  return code === ExitCode.ok ? ExitCode.failed : code;
+}

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs the CLI bundle with the V8 code cache built beside it, so start-up skips compiling it.
 // A cache from another Node or V8 version is rejected by V8 and the bundle compiles as usual.
-const { readFileSync, writeFileSync } = require("node:fs");
+const { readFileSync } = require("node:fs");
 const { createRequire, wrap } = require("node:module");
 const { join } = require("node:path");
 const { Script } = require("node:vm");
@@ -12,8 +12,5 @@ try {
   cachedData = readFileSync(`${file}.cache`);
 } catch {}
 const script = new Script(wrap(readFileSync(file, "utf8")), { filename: file, cachedData });
-// The build runs a command with this set to write the cache of what that run compiled.
-const out = process.env.TRTC_ADMIN_WRITE_CODE_CACHE;
-if (out) process.once("exit", () => writeFileSync(out, script.createCachedData()));
 const cli = { exports: {} };
 script.runInThisContext().call(cli.exports, cli.exports, createRequire(file), cli, file, join(__dirname, "../dist"));

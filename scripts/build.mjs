@@ -48,7 +48,7 @@ const shared = {
 
 await build({
   ...shared,
-  entryPoints: { index: "src/index.ts", emulator: "src/emulator/server.ts" },
+  entryPoints: { index: "src/index.ts" },
   outdir: "dist",
   splitting: true,
   format: "esm",

@@ -10,7 +10,7 @@ import { countResult, emptySummary, type IsMute, type OperationKind, type Planne
 import { DEFAULTS, describeRange, inRange, LIMITS, type Range } from "./run/limits.js";
 import { exitCodeFor, sendAll } from "./run/send.js";
 import type { TrtcCredential } from "./trtc/client.js";
-import { DEFAULT_ENDPOINT, parseEndpoint, REGIONS } from "./trtc/endpoint.js";
+import { DEFAULT_ENDPOINT, DEFAULT_REGION, parseEndpoint, REGIONS } from "./trtc/endpoint.js";
 
 export interface AdminOptions {
   sdkAppId: number;
@@ -90,7 +90,7 @@ export async function plan(action: OperationKind, target: Target, options: Pick<
 }
 
 async function run(planned: PlannedRequest[], options: AdminOptions): Promise<Report> {
-  const region = options.region ?? "ap-guangzhou";
+  const region = options.region ?? DEFAULT_REGION;
   if (!REGIONS.includes(region)) throw new UsageError(`unsupported region "${region}": TRTC room actions accept ${REGIONS.join(", ")}`);
   const { secretId, secretKey, sessionToken } = options.credential;
   const credential: TrtcCredential = sessionToken ? { secretId, secretKey, token: sessionToken } : { secretId, secretKey };

@@ -46,6 +46,7 @@ export function startBanEnforcement(ctx: Context, settings: Settings, store: Inv
   const pending = new Set<Promise<void>>();
   const engines: Promise<Engine>[] = [];
   let current: Promise<Engine> | undefined;
+  let closing: Promise<void> | undefined;
 
   async function start(): Promise<Engine> {
     const credential = await loadCredential(settings, io.env, io.signal);
@@ -106,13 +107,17 @@ export function startBanEnforcement(ctx: Context, settings: Settings, store: Inv
         .finally(() => pending.delete(done));
       pending.add(done);
     },
-    async close() {
-      while (pending.size > 0) await Promise.all([...pending]);
-      for (const starting of engines) {
-        const started = await starting.catch(() => undefined);
-        await started?.enforcer.close();
-        await started?.audit?.close().catch(() => undefined);
-      }
+    // Once: the commands close it before their last output and again on their way out.
+    close() {
+      closing ??= (async () => {
+        while (pending.size > 0) await Promise.all([...pending]);
+        for (const starting of engines) {
+          const started = await starting.catch(() => undefined);
+          await started?.enforcer.close();
+          await started?.audit?.close().catch(() => undefined);
+        }
+      })();
+      return closing;
     },
   };
 }

@@ -1,9 +1,8 @@
 import { Command, Option } from "commander";
 import { UsageError } from "../errors.js";
 import { buildContext, type Io } from "./context.js";
-import { numberIn } from "./options.js";
+import { numberIn, portNumber } from "./options.js";
 
-const port = numberIn({ min: 0, max: 65_535, integer: true });
 const perSecond = numberIn({ min: 0, max: 100_000, integer: true });
 const latency = numberIn({ min: 0, max: 600_000, integer: true });
 
@@ -11,7 +10,7 @@ export function emulatorCommand(io: Io, done: (code: number) => void): Command {
   return new Command("emulator")
     .description("run the local TRTC API emulator (signature checks, error codes, rate limits, room state)")
     .option("--host <host>", "loopback address to listen on", "127.0.0.1")
-    .addOption(new Option("--port <port>", "port; 0 picks a free one").argParser(port).default(9000))
+    .addOption(new Option("--port <port>", "port; 0 picks a free one").argParser(portNumber).default(9000))
     .option("--seed <file>", "JSON or YAML file of apps and rooms")
     .option("--secret-id <id>", "test SecretId it accepts (env TRTC_EMULATOR_SECRET_ID)")
     .option("--secret-key <key>", "test SecretKey it accepts (env TRTC_EMULATOR_SECRET_KEY)")

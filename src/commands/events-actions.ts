@@ -12,14 +12,12 @@ import { inventorySetup, openInventory } from "./inventory.js";
 
 export interface ServeOptions {
   host: string;
-  port: string;
+  port: number;
   path: string;
   forward?: string[];
 }
 
 function checkServeOptions(opts: ServeOptions): { port: number; forward: string[] } {
-  if (!/^[0-9]{1,5}$/.test(opts.port) || Number(opts.port) > 65535)
-    throw new UsageError(`invalid --port "${opts.port}": expected 0..65535 (0 picks a free port)`);
   if (!opts.path.startsWith("/") || /[?#\s]/.test(opts.path))
     throw new UsageError(`invalid --path "${opts.path}": expected an absolute path such as /trtc/callback`);
   const forward = opts.forward ?? [];
@@ -27,7 +25,7 @@ function checkServeOptions(opts: ServeOptions): { port: number; forward: string[
     if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol))
       throw new UsageError(`invalid --forward "${redactUrl(url)}": expected an http:// or https:// URL`);
   }
-  return { port: Number(opts.port), forward };
+  return { port: opts.port, forward };
 }
 
 export async function serve(ctx: Context, cmd: Command, opts: ServeOptions): Promise<number> {

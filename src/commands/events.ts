@@ -1,6 +1,7 @@
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import { buildContext, type Io } from "./context.js";
 import type { ServeOptions } from "./events-actions.js";
+import { portNumber } from "./options.js";
 
 const actions = () => import("./events-actions.js");
 
@@ -20,7 +21,7 @@ export function eventsCommand(io: Io, done: (code: number) => void): Command {
   const serveCmd = new Command("serve")
     .description("HTTP receiver for TRTC room callbacks (point the console's callback URL here)")
     .option("--host <host>", "address to listen on", "127.0.0.1")
-    .option("--port <port>", "port; 0 picks a free one", "8787")
+    .addOption(new Option("--port <port>", "port; 0 picks a free one").argParser(portNumber).default(8787))
     .option("--path <path>", "callback path", "/")
     .option("--forward <url>", "after storing, re-post each callback byte for byte to this URL (repeatable)", (v: string, all: string[] | undefined) => [
       ...(all ?? []),

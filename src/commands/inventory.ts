@@ -12,12 +12,16 @@ export interface InventorySetup {
   url: string;
 }
 
-/** Config, SdkAppId and the inventory URL (--inventory, TRTC_INVENTORY, profile, embedded default). */
+/** The inventory URL: --inventory (`flag`), TRTC_INVENTORY, the profile's, else the embedded file. */
+export function inventoryUrl(ctx: Context, loaded: LoadedConfig | undefined, flag: string | undefined): string {
+  return resolveInventoryUrl(loaded, { ...ctx.flags, ...(flag !== undefined ? { inventory: flag } : {}) }, ctx.io.env, ctx.io.cwd);
+}
+
+/** Config, SdkAppId and the inventory URL. */
 export async function inventorySetup(ctx: Context, cmd: Command): Promise<InventorySetup> {
-  const loaded = await loadConfig(ctx.flags.config, ctx.io.cwd);
+  const loaded = await loadConfig(ctx.flags.config, ctx.io.cwd, ctx.io.env);
   const settings = resolveSettings(loaded, ctx.flags, ctx.io.env);
-  const inventory = cmd.optsWithGlobals<{ inventory?: string }>().inventory;
-  const url = resolveInventoryUrl(loaded, { ...ctx.flags, ...(inventory !== undefined ? { inventory } : {}) }, ctx.io.env, ctx.io.cwd);
+  const url = inventoryUrl(ctx, loaded, cmd.optsWithGlobals<{ inventory?: string }>().inventory);
   return { loaded, settings, sdkAppId: requireSdkAppId(settings), url };
 }
 

@@ -1,4 +1,3 @@
-import { resolveInventoryUrl } from "../config/inventory.js";
 import type { LoadedConfig } from "../config/load.js";
 import { requireSdkAppId, type Settings } from "../config/resolve.js";
 import { PREVIEW_SIZE } from "../output/dialogs.js";
@@ -6,7 +5,7 @@ import { parseRoom } from "../plan/ids.js";
 import { actionFor, type PlannedRequest } from "../plan/types.js";
 import { closeRooms, liveRoomsFor } from "../store/live.js";
 import type { Context } from "./context.js";
-import { openInventory } from "./inventory.js";
+import { inventoryUrl, openInventory } from "./inventory.js";
 import type { Prepared, RoomOperation } from "./prepare.js";
 
 /**
@@ -14,10 +13,8 @@ import type { Prepared, RoomOperation } from "./prepare.js";
  * inventory saw it. Rooms read from the store are checked like any input before anything is sent.
  */
 export async function prepareLive(ctx: Context, op: RoomOperation, loaded: LoadedConfig | undefined, settings: Settings): Promise<Prepared> {
-  const { io } = ctx;
   const sdkAppId = requireSdkAppId(settings);
-  const url = resolveInventoryUrl(loaded, { ...ctx.flags, ...(op.inventory !== undefined ? { inventory: op.inventory } : {}) }, io.env, io.cwd);
-  const store = await openInventory(url);
+  const store = await openInventory(inventoryUrl(ctx, loaded, op.inventory));
   try {
     const rooms = await liveRoomsFor(store, sdkAppId, op.live ?? {});
     const requests: PlannedRequest[] = rooms.map((r) => {

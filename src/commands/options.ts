@@ -14,6 +14,9 @@ export function numberIn(range: Range): (value: string) => number {
   };
 }
 
+/** A TCP port; 0 asks the system for a free one. */
+export const portNumber = numberIn({ min: 0, max: 65_535, integer: true });
+
 const env = (text: string, name: keyof typeof OPTION_ENV) => `${text} (env ${OPTION_ENV[name]})`;
 
 /** Declared once, on the program: commander accepts them before or after the command name. */

@@ -2,12 +2,10 @@ import { homedir } from "node:os";
 import { dirname, resolve } from "node:path";
 import { ConfigError, UsageError } from "../errors.js";
 import type { RoomIdMode } from "../plan/types.js";
-import { DEFAULT_ENDPOINT, type Endpoint, parseEndpoint, REGIONS } from "../trtc/endpoint.js";
+import { DEFAULT_ENDPOINT, DEFAULT_REGION, type Endpoint, parseEndpoint, REGIONS } from "../trtc/endpoint.js";
 import { optionFromEnv } from "./env.js";
 import type { LoadedConfig } from "./load.js";
 import type { ProfileConfig } from "./schema.js";
-
-export const DEFAULT_REGION = "ap-guangzhou";
 
 /** Global options as commander parsed them; undefined when not given. */
 export interface GlobalFlags {
@@ -40,7 +38,8 @@ export interface Settings {
   auditLog?: string;
 }
 
-function expand(value: string, keyPath: string, file: string, env: NodeJS.ProcessEnv): string {
+/** `${VAR}` references in a config value, from the environment; an unset one is a configuration error. */
+export function expand(value: string, keyPath: string, file: string, env: NodeJS.ProcessEnv): string {
   return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
     const found = env[name];
     if (found === undefined || found === "") {
@@ -50,10 +49,45 @@ function expand(value: string, keyPath: string, file: string, env: NodeJS.Proces
   });
 }
 
+// Expanded by the commands that use them (events, rooms, bans), so a kick never needs their ${VAR}s.
+const EXPANDED_WHEN_USED: readonly string[] = ["callbackKey", "inventory"];
+
 function expandProfile(profile: ProfileConfig, path: string, file: string, env: NodeJS.ProcessEnv): ProfileConfig {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(profile)) out[key] = typeof value === "string" ? expand(value, `${path}.${key}`, file, env) : value;
+  for (const [key, value] of Object.entries(profile)) {
+    out[key] = typeof value === "string" && !EXPANDED_WHEN_USED.includes(key) ? expand(value, `${path}.${key}`, file, env) : value;
+  }
   return out as ProfileConfig;
+}
+
+export interface SelectedProfile {
+  name: string;
+  /** Chosen with --profile or TRTC_PROFILE, so it keeps its own credentials and callback key. */
+  explicit: boolean;
+  /** The profile as written, ${VAR}s unexpanded; undefined when the config has no such profile. */
+  raw: ProfileConfig | undefined;
+  /** "profiles.<name>", or "(top level)" for a file without profiles. */
+  path: string;
+  /** The config file, for messages. */
+  file: string;
+}
+
+/** The profile in use: --profile, TRTC_PROFILE, defaultProfile, "default". An unknown explicit one is exit 3. */
+export function selectProfile(loaded: LoadedConfig | undefined, flags: GlobalFlags, env: NodeJS.ProcessEnv): SelectedProfile {
+  const file = loaded?.path ?? "(no config file)";
+  const config = loaded?.config ?? { profiles: {} };
+  const explicit = flags.profile ?? optionFromEnv(env, "profile");
+  const name = explicit ?? config.defaultProfile ?? "default";
+  // Own keys only: "constructor" or "toString" must not find Object.prototype members.
+  const raw = Object.hasOwn(config.profiles, name) ? config.profiles[name] : undefined;
+  if (explicit !== undefined && !raw) {
+    const known = Object.keys(config.profiles);
+    throw new ConfigError(
+      `unknown profile "${explicit}"${loaded ? ` in ${file}` : " (no config file found)"}`,
+      known.length ? `choose one of: ${known.join(", ")}` : "create one with `trtc-admin config init`",
+    );
+  }
+  return { name, explicit: explicit !== undefined, raw, path: config.flat ? "(top level)" : `profiles.${name}`, file };
 }
 
 function pick<T>(flag: T | undefined, envValue: T | undefined, profileValue: T | undefined): [T | undefined, Source] {
@@ -99,20 +133,8 @@ function profileCredentials(profile: ProfileConfig): CredentialPlan | undefined 
  * environment's credentials win over the default profile's.
  */
 export function resolveSettings(loaded: LoadedConfig | undefined, flags: GlobalFlags, env: NodeJS.ProcessEnv): Settings {
-  const file = loaded?.path ?? "(no config file)";
   const config = loaded?.config ?? { profiles: {} };
-  const explicit = flags.profile ?? optionFromEnv(env, "profile");
-  const profileName = explicit ?? config.defaultProfile ?? "default";
-  // Own keys only: "constructor" or "toString" must not find Object.prototype members.
-  const rawProfile = Object.hasOwn(config.profiles, profileName) ? config.profiles[profileName] : undefined;
-  if (explicit !== undefined && !rawProfile) {
-    const known = Object.keys(config.profiles);
-    throw new ConfigError(
-      `unknown profile "${explicit}"${loaded ? ` in ${file}` : " (no config file found)"}`,
-      known.length ? `choose one of: ${known.join(", ")}` : "create one with `trtc-admin config init`",
-    );
-  }
-  const profilePath = config.flat ? "(top level)" : `profiles.${profileName}`;
+  const { name: profileName, explicit, raw: rawProfile, path: profilePath, file } = selectProfile(loaded, flags, env);
   const profile = rawProfile ? expandProfile(rawProfile, profilePath, file, env) : {};
 
   const [appIdValue, sdkAppIdSource] = pick<string | number>(flags.sdkAppId, optionFromEnv(env, "sdkAppId"), profile.sdkAppId);
@@ -126,7 +148,7 @@ export function resolveSettings(loaded: LoadedConfig | undefined, flags: GlobalF
 
   let credentials: CredentialPlan = { kind: "none" };
   const own = profileCredentials(profile);
-  if (explicit !== undefined) credentials = own ?? (envCredentialsPresent(env) ? { kind: "env" } : credentials);
+  if (explicit) credentials = own ?? (envCredentialsPresent(env) ? { kind: "env" } : credentials);
   else credentials = envCredentialsPresent(env) ? { kind: "env" } : (own ?? credentials);
 
   const settings: Settings = {

@@ -46,7 +46,7 @@ const PROFILE_KEYS: Record<keyof ProfileConfig, Check> = {
 
 const TOP_KEYS = ["defaultProfile", "profiles", "auditLog"];
 /** Keys whose value is never echoed, even when it has the wrong type. */
-const SECRET_KEYS: readonly string[] = ["secretId", "secretKey", "sessionToken", "credentialCommand"];
+const SECRET_KEYS: readonly string[] = ["secretId", "secretKey", "sessionToken", "credentialCommand", "callbackKey"];
 
 /**
  * What a wrong value was, for messages: short scalars as written, everything else by type,

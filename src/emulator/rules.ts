@@ -9,10 +9,6 @@
 export const MIN_NUMERIC_ROOM_ID = 1;
 export const MAX_NUMERIC_ROOM_ID = 4_294_967_294;
 
-/** String RoomId: at most 64 bytes; UserId: at most 32 bytes. */
-export const MAX_STRING_ROOM_ID_BYTES = 64;
-export const MAX_USER_ID_BYTES = 32;
-
 /** RemoveUser / RemoveUserByStrRoomId take 1 … 10 UserIds. */
 export const MAX_USER_IDS_PER_REQUEST = 10;
 

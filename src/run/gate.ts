@@ -1,5 +1,5 @@
 /** How long a rate slot stays taken after its attempt settled. */
-export const SLOT_HOLD_MS = 1000;
+const SLOT_HOLD_MS = 1000;
 
 /**
  * Admits attempts: at most `concurrency` in flight and, when `rate` > 0, at most `rate`

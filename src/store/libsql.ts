@@ -3,7 +3,7 @@ import { dirname, resolve } from "node:path";
 import type { Db, Query, Row } from "./db.js";
 
 /** The path of a `file:` URL (file:/abs, file:///abs or file:relative). */
-export function filePath(url: string): string {
+function filePath(url: string): string {
   const rest = url
     .replace(/^file:/i, "")
     .replace(/^\/\/(?=\/)/, "")

@@ -1,7 +1,7 @@
 import { ConfigError } from "../errors.js";
 import type { Db } from "./db.js";
 
-export const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 2;
 
 /** Fixed key for the PostgreSQL advisory lock that makes concurrent first starts safe. */
 const SCHEMA_LOCK = 7_261_870_901;

@@ -3,6 +3,8 @@ import { UsageError } from "../errors.js";
 
 export const DEFAULT_ENDPOINT = "trtc.tencentcloudapi.com";
 /** Regions the four room actions accept. */
+/** Where requests go when no region is configured. */
+export const DEFAULT_REGION = "ap-guangzhou";
 export const REGIONS: readonly string[] = ["ap-beijing", "ap-guangzhou", "ap-singapore"];
 
 export interface Endpoint {

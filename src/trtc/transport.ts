@@ -3,7 +3,7 @@ import type { Endpoint } from "./endpoint.js";
 import { CONNECT_ERRNOS, TrtcError } from "./errors.js";
 import { createProxyAgent, proxyUrlFor } from "./proxy.js";
 
-export const MAX_RESPONSE_BYTES = 1 << 20;
+const MAX_RESPONSE_BYTES = 1 << 20;
 
 export interface HttpResponse {
   status: number;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { defaultInventoryUrl, resolveCallbackKey, resolveInventoryUrl } from "../../src/config/inventory.js";
 import type { LoadedConfig } from "../../src/config/load.js";
+import { resolveSettings } from "../../src/config/resolve.js";
 import { validateConfig } from "../../src/config/schema.js";
 
 const loaded = (raw: unknown, path = "/etc/trtc/.trtcrc"): LoadedConfig => ({ path, config: validateConfig(path, raw) });
@@ -25,6 +26,16 @@ describe("callback key", () => {
 
   it("is a known profile key", () => {
     expect(() => loaded({ callbackKey: 5 })).toThrow(/callbackKey: must be a non-empty string/);
+  });
+
+  it("is a secret: a key of the wrong type is described by its type, never echoed", () => {
+    expect(() => loaded({ callbackKey: 87654321 })).toThrow(/callbackKey: must be a non-empty string \(got a number\)/);
+    expect(() => loaded({ callbackKey: 87654321 })).not.toThrow(/87654321/);
+  });
+
+  it("is expanded only where it is used: a kick never needs the key's ${VAR}", () => {
+    expect(resolveSettings(profiles, {}, { TENCENTCLOUD_SECRET_ID: "id", TENCENTCLOUD_SECRET_KEY: "key" }).profile).toBe("prod");
+    expect(resolveCallbackKey(profiles, {}, { TRTC_CALLBACK_KEY: "fromEnv" })).toBe("fromEnv");
   });
 });
 

@@ -1,17 +1,17 @@
 import type { Command } from "commander";
 import { loadCredential } from "../config/credentials.js";
 import type { Settings } from "../config/resolve.js";
-import { ConfigError, ExitCode, InterruptedError, UsageError } from "../errors.js";
+import { ExitCode, InterruptedError, UsageError } from "../errors.js";
 import { confirmBan, printBansStored } from "../output/bans.js";
 import { printInfo } from "../output/messages.js";
 import { parseRoom } from "../plan/ids.js";
 import { MAX_USERS_PER_KICK } from "../plan/plan.js";
 import { actionFor, type PlannedRequest, type Room } from "../plan/types.js";
 import type { NewBan, RoomKey } from "../store/types.js";
-import { proxyProblem } from "../trtc/proxy.js";
 import { type BanOptions, banDuration, banReason, banTargets } from "./ban-args.js";
 import type { Context } from "./context.js";
 import { inventorySetup, openInventory } from "./inventory.js";
+import { requireUsableProxy } from "./send-run.js";
 
 function kicks(sdkAppId: number, rooms: { room: RoomKey; userIds: string[] }[]): PlannedRequest[] {
   return rooms.flatMap(({ room, userIds }) => {
@@ -25,8 +25,7 @@ function kicks(sdkAppId: number, rooms: { room: RoomKey; userIds: string[] }[]):
 
 /** What would make the kick exit 3 after the bans were stored; a credentialCommand is left to the kick, which runs it once. */
 async function checkCanSend(settings: Settings, env: NodeJS.ProcessEnv): Promise<void> {
-  const proxy = proxyProblem(env);
-  if (proxy) throw new ConfigError(`HTTPS_PROXY: ${proxy}`, "set HTTPS_PROXY to a URL such as http://proxy.example:3128, or unset it");
+  requireUsableProxy(env);
   if (settings.credentials.kind !== "command") await loadCredential(settings, env);
 }
 

@@ -2,6 +2,7 @@ import { UsageError } from "../errors.js";
 import { checkArguments } from "../plan/plan.js";
 import type { RoomIdMode } from "../plan/types.js";
 import { parseDuration } from "../store/filters.js";
+import { roomTypeFrom } from "./options.js";
 
 export interface BanOptions {
   for?: string;
@@ -27,7 +28,7 @@ const MAX_REASON = 200;
 
 /** The room and users of ban/unban, checked before any configuration is read (exit 2 before 3). */
 export function banTargets(room: string | undefined, users: string[], opts: BanOptions): BanTargets {
-  const mode: RoomIdMode | undefined = opts.strRoom ? "string" : opts.numericRoom ? "numeric" : undefined;
+  const mode = roomTypeFrom(opts);
   const targets = opts.allRooms ? { room: undefined, users: room === undefined ? [] : [room, ...users], mode } : { room, users, mode };
   if (targets.room === undefined && !opts.allRooms) throw new UsageError("no room given", "name the room, or pass --all-rooms");
   if (targets.users.length === 0) throw new UsageError("no user ids given", "pass them as arguments after the room");

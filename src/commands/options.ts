@@ -1,6 +1,7 @@
 import { InvalidArgumentError, Option } from "commander";
 import { OPTION_ENV } from "../config/env.js";
 import { OUTPUT_FORMATS } from "../output/reporter.js";
+import type { RoomIdMode } from "../plan/types.js";
 import { DEFAULTS, describeRange, inRange, LIMITS, type Range } from "../run/limits.js";
 import { REGIONS } from "../trtc/endpoint.js";
 
@@ -51,6 +52,11 @@ export function safetyOptions(withRoomType: boolean): Option[] {
     new Option("--from-file <path|->", "read one id per line from a file or - for stdin (# comments and blank lines skipped)"),
   ];
   return withRoomType ? [...options, ...roomTypeOptions()] : options;
+}
+
+/** The room type --str-room or --numeric-room forces, if either was given. */
+export function roomTypeFrom(opts: { strRoom?: boolean; numericRoom?: boolean }): RoomIdMode | undefined {
+  return opts.strRoom ? "string" : opts.numericRoom ? "numeric" : undefined;
 }
 
 /** How a room argument is typed when its text alone would not say (numeric 123 vs string "123"). */

@@ -2,7 +2,7 @@ import { Command } from "commander";
 import { UsageError } from "../errors.js";
 import type { RoomIdMode } from "../plan/types.js";
 import { buildContext, type Io } from "./context.js";
-import { muteOptions, safetyOptions } from "./options.js";
+import { muteOptions, roomTypeFrom, safetyOptions } from "./options.js";
 import { addRoomFilterOptions, type FilterOptions, filtersFrom } from "./room-filters.js";
 import type { RoomOperation } from "./room-operation.js";
 
@@ -22,10 +22,6 @@ interface SafetyOptions {
 function addSafetyOptions(cmd: Command, withRoomType: boolean): Command {
   for (const option of safetyOptions(withRoomType)) cmd.addOption(option);
   return cmd;
-}
-
-function modeFrom(opts: SafetyOptions): RoomIdMode | undefined {
-  return opts.strRoom ? "string" : opts.numericRoom ? "numeric" : undefined;
 }
 
 /** The operation's code loads only when a command runs, not for --help or other commands. */
@@ -74,7 +70,7 @@ export function roomCommands(io: Io, done: Run): Command[] {
           room,
           items: users,
           fromFile: opts.fromFile,
-          roomIdMode: mode ?? modeFrom(opts),
+          roomIdMode: mode ?? roomTypeFrom(opts),
           yes: Boolean(opts.yes),
           dryRun: Boolean(opts.dryRun),
           ignoreMissing: Boolean(opts.ignoreMissing),
@@ -100,7 +96,7 @@ export function roomCommands(io: Io, done: Run): Command[] {
           kind: "dismiss",
           items: rooms,
           fromFile: opts.fromFile,
-          roomIdMode: mode ?? modeFrom(opts),
+          roomIdMode: mode ?? roomTypeFrom(opts),
           yes: Boolean(opts.yes),
           dryRun: Boolean(opts.dryRun),
           ignoreMissing: Boolean(opts.ignoreMissing),
@@ -128,7 +124,7 @@ export function roomCommands(io: Io, done: Run): Command[] {
           room,
           items: users,
           fromFile: opts.fromFile,
-          roomIdMode: modeFrom(opts),
+          roomIdMode: roomTypeFrom(opts),
           yes: Boolean(opts.yes),
           dryRun: Boolean(opts.dryRun),
           ignoreMissing: Boolean(opts.ignoreMissing),

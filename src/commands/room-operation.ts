@@ -1,14 +1,13 @@
 import { loadCredential } from "../config/credentials.js";
-import { ConfigError, ExitCode, InterruptedError, UsageError } from "../errors.js";
+import { ExitCode, InterruptedError, UsageError } from "../errors.js";
 import { confirmOperation } from "../output/dialogs.js";
 import { printInfo, printWarning } from "../output/messages.js";
 import { createProgress } from "../output/progress.js";
 import { Reporter } from "../output/reporter.js";
 import type { Result } from "../plan/types.js";
-import { proxyProblem } from "../trtc/proxy.js";
 import type { Context } from "./context.js";
 import { checkUsage, prepare, type RoomOperation, throwIfInterrupted } from "./prepare.js";
-import { openAudit, printRunBreadcrumb, reportPlanned, sendReported } from "./send-run.js";
+import { openAudit, printRunBreadcrumb, reportPlanned, requireUsableProxy, sendReported } from "./send-run.js";
 
 export type { RoomOperation } from "./prepare.js";
 
@@ -34,8 +33,7 @@ export async function runRoomOperation(ctx: Context, op: RoomOperation): Promise
   const prepared = await prepare(ctx, op);
   try {
     const { settings, sdkAppId, total } = prepared;
-    const proxy = op.dryRun ? undefined : proxyProblem(io.env);
-    if (proxy) throw new ConfigError(`HTTPS_PROXY: ${proxy}`, "set HTTPS_PROXY to a URL such as http://proxy.example:3128, or unset it");
+    if (!op.dryRun) requireUsableProxy(io.env);
     throwIfInterrupted(io.signal);
     printRunBreadcrumb(ctx, settings, sdkAppId, op.dryRun);
     if (op.dryRun) return await reportPlanned(ctx, total, prepared.requests());

@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import { buildContext, type Io } from "./context.js";
-import { roomTypeOptions } from "./options.js";
+import { roomTypeFrom, roomTypeOptions } from "./options.js";
 import { addRoomFilterOptions } from "./room-filters.js";
 import type { ListOptions } from "./rooms-actions.js";
 
@@ -30,7 +30,7 @@ export function roomsCommand(io: Io, done: (code: number) => void): Command {
       "\nExit 1 when the inventory has never seen the room.\n\nExamples:\n  $ trtc-admin rooms show 1234\n  $ trtc-admin rooms show --str-room 1234 --json",
     )
     .action(async (room: string, opts: { strRoom?: boolean; numericRoom?: boolean }, self: Command) => {
-      done(await (await actions()).show(buildContext(self, io), self, room, opts.strRoom ? "string" : opts.numericRoom ? "numeric" : undefined));
+      done(await (await actions()).show(buildContext(self, io), self, room, roomTypeFrom(opts)));
     });
   for (const option of roomTypeOptions()) showCmd.addOption(option);
   rooms.addHelpText("after", "\nExamples:\n  $ trtc-admin rooms list --match 'ci-*' --json\n  $ trtc-admin rooms show 1234");

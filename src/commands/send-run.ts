@@ -1,6 +1,6 @@
 import { describeCredentialSource } from "../config/credentials.js";
 import type { Settings } from "../config/resolve.js";
-import { ExitCode } from "../errors.js";
+import { ConfigError, ExitCode } from "../errors.js";
 import { AuditLog } from "../output/audit.js";
 import { printBreadcrumb, printRetry, printTrace, printWarning } from "../output/messages.js";
 import { createProgress } from "../output/progress.js";
@@ -8,6 +8,7 @@ import { Reporter } from "../output/reporter.js";
 import { type PlannedRequest, plannedResult, type Result } from "../plan/types.js";
 import type { SendSettings } from "../run/send.js";
 import type { TrtcCredential } from "../trtc/client.js";
+import { proxyProblem } from "../trtc/proxy.js";
 import type { Context } from "./context.js";
 import { throwIfInterrupted } from "./prepare.js";
 
@@ -29,6 +30,12 @@ export function sendSettings(ctx: Context, settings: Settings, credential: TrtcC
     signal,
     ...debug,
   };
+}
+
+/** A proxy setting that cannot be used is a configuration error before anything is sent. */
+export function requireUsableProxy(env: NodeJS.ProcessEnv): void {
+  const proxy = proxyProblem(env);
+  if (proxy) throw new ConfigError(`HTTPS_PROXY: ${proxy}`, "set HTTPS_PROXY to a URL such as http://proxy.example:3128, or unset it");
 }
 
 /** The one-line breadcrumb of what a run talks to, in pretty mode. */

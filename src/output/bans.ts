@@ -1,9 +1,10 @@
 import type { PlannedRequest, Result } from "../plan/types.js";
 import type { Ban } from "../store/types.js";
-import { PREVIEW_SIZE } from "./dialogs.js";
+import { PREVIEW_SIZE, previewLines } from "./dialogs.js";
 import { escapeControls, safeJson } from "./escape.js";
 import { renderResult, roomLabel } from "./render.js";
 import type { OutputFormat } from "./reporter.js";
+import { shortTime, tableLine } from "./table.js";
 import type { Terminal } from "./terminal.js";
 
 /** A kick sent because a banned user entered: a Result plus `"cause": "ban-enforced"` (additive, so Result readers still parse it). */
@@ -11,7 +12,6 @@ export type EnforcedResult = Result & { cause: "ban-enforced" };
 
 const where = (b: { roomId: number | string | null; roomIdType: Ban["roomIdType"] }) =>
   b.roomIdType === null ? "all rooms" : `room ${roomLabel({ roomId: b.roomId!, roomIdType: b.roomIdType })}`;
-const shortTime = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
 
 /** `bans list` (and `unban`'s ended bans): one JSON document, one Ban a line and a summary, or a table. */
 export function printBans(term: Terminal, bans: Ban[], format: OutputFormat, [one, many]: [string, string] = ["active ban", "active bans"]): void {
@@ -20,12 +20,7 @@ export function printBans(term: Terminal, bans: Ban[], format: OutputFormat, [on
   if (format === "ndjson") return term.out([...bans, { summary }].map((line) => `${safeJson(line)}\n`).join(""));
   const rows = bans.map((b) => [escapeControls(b.userId), where(b), b.roomIdType ?? "-", shortTime(b.until), escapeControls(b.reason ?? "")]);
   const head = ["USER", "ROOM", "TYPE", "UNTIL (UTC)", "REASON"];
-  const widths = head.map((h, i) => rows.reduce((w, row) => Math.max(w, row[i]!.length), h.length));
-  const line = (cells: string[]) =>
-    `${cells
-      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]!)))
-      .join("  ")
-      .trimEnd()}\n`;
+  const line = tableLine(head, rows);
   if (rows.length) term.out(term.outColor.bold(line(head)) + rows.map(line).join(""));
   term.out(`${bans.length} ${bans.length === 1 ? one : many}\n`);
 }
@@ -63,10 +58,7 @@ export async function confirmBan(term: Terminal, facts: BanFacts): Promise<"yes"
   const lines = [
     `About to ban ${escapeControls(facts.users.join(", "))} from ${facts.room ? where(facts.room) : "all rooms"} of SdkAppId ${facts.sdkAppId} until ${facts.until.toISOString()},`,
     `and send ${n} kick request${n === 1 ? "" : "s"} now in ${facts.region} (${facts.endpoint}):`,
-    ...facts.requests
-      .slice(0, PREVIEW_SIZE)
-      .map((p) => `  ${p.action} room ${roomLabel({ roomId: p.room.id, roomIdType: p.room.type })}: ${p.userIds!.join(", ")}`),
-    ...(n > PREVIEW_SIZE ? [`  … and ${n - PREVIEW_SIZE} more`] : []),
+    ...previewLines(facts.requests.slice(0, PREVIEW_SIZE), n),
   ];
   const { confirm } = await import("./prompt.js");
   return confirm(term, lines, "Ban these users?");

@@ -2,7 +2,8 @@ import type { PlannedRequest } from "../plan/types.js";
 import { roomLabel } from "./render.js";
 import type { Terminal } from "./terminal.js";
 
-const PREVIEW = 5;
+/** How many requests a confirmation shows in full. */
+export const PREVIEW_SIZE = 5;
 
 export interface ConfirmationFacts {
   verb: string;
@@ -14,7 +15,10 @@ export interface ConfirmationFacts {
   preview: PlannedRequest[];
 }
 
-export const PREVIEW_SIZE = PREVIEW;
+/** The requests shown in full, then how many more there are. */
+export function previewLines(preview: PlannedRequest[], total: number): string[] {
+  return [...preview.map((p) => `  ${p.action} ${describeTarget(p)}`), ...(total > preview.length ? [`  … and ${total - preview.length} more`] : [])];
+}
 
 function describeTarget(request: PlannedRequest): string {
   const room = `room ${roomLabel({ roomId: request.room.id, roomIdType: request.room.type })}`;
@@ -26,8 +30,7 @@ export async function confirmOperation(term: Terminal, facts: ConfirmationFacts)
   const { total } = facts;
   const lines = [
     `About to send ${total} request${total === 1 ? "" : "s"} to SdkAppId ${facts.sdkAppId} in ${facts.region} (${facts.endpoint}):`,
-    ...facts.preview.map((p) => `  ${p.action} ${describeTarget(p)}`),
-    ...(total > PREVIEW ? [`  … and ${total - PREVIEW} more`] : []),
+    ...previewLines(facts.preview, total),
   ];
   const { confirm } = await import("./prompt.js");
   return confirm(term, lines, `${facts.verb}?`);

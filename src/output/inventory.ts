@@ -3,6 +3,7 @@ import type { Room } from "../store/types.js";
 import { escapeControls, safeJson } from "./escape.js";
 import { roomLabel } from "./render.js";
 import type { OutputFormat } from "./reporter.js";
+import { shortTime, tableLine } from "./table.js";
 import type { Terminal } from "./terminal.js";
 
 const WHAT: Record<number, string> = { 101: "room created", 102: "room dismissed", 103: "entered", 104: "left", 105: "switched role" };
@@ -60,8 +61,6 @@ export function printBadLine(term: Terminal, line: number, reason: string): void
   term.err(`${term.errColor.red(`line ${line}:`)} ${escapeControls(reason)}\n`);
 }
 
-const shortTime = (iso: string | null) => (iso ? `${iso.slice(0, 10)} ${iso.slice(11, 19)}` : "-");
-
 function memberList(room: Room, width = 40): string {
   const names = room.members.map((m) => m.userId).join(", ");
   const text = names.length > width ? `${names.slice(0, width - 1)}…` : names;
@@ -103,8 +102,7 @@ export async function printRooms(term: Terminal, rooms: Room[], format: OutputFo
       escapeControls(memberList(r)),
     ]);
     const head = ["ROOM", "TYPE", "STATE", "CREATED (UTC)", "LAST EVENT (UTC)", "MEMBERS"];
-    const widths = head.map((h, i) => rows.reduce((w, row) => Math.max(w, row[i]!.length), h.length));
-    const line = (cells: string[]) => `${cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]!))).join("  ")}\n`;
+    const line = tableLine(head, rows);
     if (rows.length) term.out(term.outColor.bold(line(head)));
     await writeChunks(term, rows, line);
     term.out(`${rooms.length} ${live ? "live " : ""}room${rooms.length === 1 ? "" : "s"}\n`);

@@ -47,12 +47,11 @@ export async function ban(ctx: Context, cmd: Command, roomArg: string | undefine
     requests = kicks(sdkAppId, key ? [{ room: key, userIds: targets.users }] : await store.liveRoomsOf(sdkAppId, targets.users));
     if (!dryRun) {
       await checkCanSend(settings, io.env);
-      const untilMs = Date.now() + forMs;
       if (!yes) {
         const answer = await confirmBan(term, {
           users: targets.users,
           room: key,
-          until: new Date(untilMs),
+          until: new Date(Date.now() + forMs),
           sdkAppId,
           region: settings.region,
           endpoint: settings.endpoint.url,
@@ -61,8 +60,10 @@ export async function ban(ctx: Context, cmd: Command, roomArg: string | undefine
         if (answer === "interrupted") throw new InterruptedError();
         if (answer === "no") throw new UsageError("cancelled: nothing was stored or sent");
       }
-      const bans: NewBan[] = targets.users.map((userId) => ({ sdkAppId, room: key, userId, reason, untilMs }));
-      const stored = await store.addBans(bans, Date.now());
+      // One clock read after the answer: the ban lasts exactly --for from when it is stored.
+      const nowMs = Date.now();
+      const bans: NewBan[] = targets.users.map((userId) => ({ sdkAppId, room: key, userId, reason, untilMs: nowMs + forMs }));
+      const stored = await store.addBans(bans, nowMs);
       if (!run.quiet) printBansStored(term, stored);
     } else if (!run.quiet) printInfo(term, "dry run: no ban stored");
   } finally {

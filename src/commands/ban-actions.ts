@@ -5,22 +5,24 @@ import { ExitCode, InterruptedError, UsageError } from "../errors.js";
 import { confirmBan, printBansStored } from "../output/bans.js";
 import { printInfo } from "../output/messages.js";
 import { parseRoom } from "../plan/ids.js";
-import { MAX_USERS_PER_KICK } from "../plan/plan.js";
-import { actionFor, type PlannedRequest, type Room } from "../plan/types.js";
+import { planKick } from "../plan/plan.js";
+import type { PlannedRequest } from "../plan/types.js";
 import type { NewBan, RoomKey } from "../store/types.js";
 import { type BanOptions, banDuration, banReason, banTargets } from "./ban-args.js";
 import type { Context } from "./context.js";
 import { inventorySetup, openInventory } from "./inventory.js";
 import { requireUsableProxy } from "./send-run.js";
 
-function kicks(sdkAppId: number, rooms: { room: RoomKey; userIds: string[] }[]): PlannedRequest[] {
-  return rooms.flatMap(({ room, userIds }) => {
-    const out: PlannedRequest[] = [];
-    const target: Room = { id: room.roomId, type: room.roomIdType };
-    for (let i = 0; i < userIds.length; i += MAX_USERS_PER_KICK)
-      out.push({ action: actionFor("kick", room.roomIdType), sdkAppId, room: target, userIds: userIds.slice(i, i + MAX_USERS_PER_KICK) });
-    return out;
-  });
+/** The kicks of a ban, planned as `kick` plans them. The user ids are already validated and distinct. */
+async function kicks(sdkAppId: number, rooms: { room: RoomKey; userIds: string[] }[]): Promise<PlannedRequest[]> {
+  const out: PlannedRequest[] = [];
+  for (const { room, userIds } of rooms) {
+    const items = (async function* () {
+      for (const [i, value] of userIds.entries()) yield { value, origin: `user ${i + 1}` };
+    })();
+    for await (const request of planKick(sdkAppId, { id: room.roomId, type: room.roomIdType }, items)) out.push(request);
+  }
+  return out;
 }
 
 /** What would make the kick exit 3 after the bans were stored; a credentialCommand is left to the kick, which runs it once. */
@@ -44,7 +46,7 @@ export async function ban(ctx: Context, cmd: Command, roomArg: string | undefine
   const store = await openInventory(setup.url);
   let requests: PlannedRequest[];
   try {
-    requests = kicks(sdkAppId, key ? [{ room: key, userIds: targets.users }] : await store.liveRoomsOf(sdkAppId, targets.users));
+    requests = await kicks(sdkAppId, key ? [{ room: key, userIds: targets.users }] : await store.liveRoomsOf(sdkAppId, targets.users));
     if (!dryRun) {
       await checkCanSend(settings, io.env);
       if (!yes) {
@@ -70,11 +72,7 @@ export async function ban(ctx: Context, cmd: Command, roomArg: string | undefine
     await store.close();
   }
   if (io.signal.aborted) return ExitCode.interrupted;
-  if (room) {
-    const { runRoomOperation } = await import("./room-operation.js");
-    return runRoomOperation(ctx, { kind: "kick", room: targets.room, items: targets.users, roomIdMode: room.type, yes: true, dryRun, ignoreMissing });
-  }
-  if (requests.length === 0 && !run.quiet) printInfo(term, "the inventory shows none of these users in a live room: nothing to kick now");
+  if (!room && requests.length === 0 && !run.quiet) printInfo(term, "the inventory shows none of these users in a live room: nothing to kick now");
   const { sendKicks } = await import("./ban-kick.js");
   return sendKicks(ctx, settings, sdkAppId, requests, { dryRun, ignoreMissing });
 }

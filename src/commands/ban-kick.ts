@@ -8,10 +8,7 @@ async function* each(requests: PlannedRequest[]): AsyncIterable<PlannedRequest> 
   yield* requests;
 }
 
-/**
- * The kicks of `ban --all-rooms`, several rooms in one run: the same engine, audit, results and exit
- * codes as `kick` (a one-room ban goes through `kick`'s own operation). Already confirmed.
- */
+/** The kicks of a ban, one room or all of them: the same engine, audit, results and exit codes as `kick`. Already confirmed. */
 export async function sendKicks(
   ctx: Context,
   settings: Settings,

@@ -1,10 +1,14 @@
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { describeCredentialSource, loadCredential } from "../config/credentials.js";
-import { loadConfig } from "../config/load.js";
+import { type LoadedConfig, loadConfig } from "../config/load.js";
 import { resolveSettings, type Settings } from "../config/resolve.js";
 import { ExitCode } from "../errors.js";
 import { type Check, printChecks } from "../output/messages.js";
+import { redactUrl } from "../store/url.js";
 import { isAuthCode } from "../trtc/errors.js";
 import type { Context } from "./context.js";
+import { inventoryUrl, openInventory } from "./inventory.js";
 
 const MAX_SKEW_S = 300;
 
@@ -36,15 +40,37 @@ async function probe(ctx: Context, settings: Settings, checks: Check[]): Promise
   return code;
 }
 
+/**
+ * The inventory's store and when it last received an event. An embedded store that does not exist
+ * yet is reported, not created; a store that cannot be opened fails the check (exit 1).
+ */
+async function inventoryCheck(ctx: Context, loaded: LoadedConfig | undefined, inventory: string | undefined, sdkAppId: number): Promise<Check> {
+  const url = inventoryUrl(ctx, loaded, inventory);
+  const label = redactUrl(url);
+  if (/^file:/i.test(url) && !existsSync(fileURLToPath(new URL(url))))
+    return { ok: true, message: `inventory ${label}: none yet (\`events serve\` or \`events ingest\` creates it)` };
+  try {
+    const store = await openInventory(url);
+    try {
+      const last = await store.lastReceivedAt(sdkAppId);
+      return { ok: true, message: `inventory ${label}: ${last ? `last event received ${last}` : `no event received yet for SdkAppId ${sdkAppId}`}` };
+    } finally {
+      await store.close();
+    }
+  } catch (err) {
+    return { ok: false, message: (err as Error).message };
+  }
+}
+
 /** Runs every check, prints them, and returns the exit code. */
-export async function doctor(ctx: Context): Promise<number> {
+export async function doctor(ctx: Context, inventory: string | undefined): Promise<number> {
   const checks: Check[] = [];
-  const code = await runChecks(ctx, checks);
+  const code = await runChecks(ctx, checks, inventory);
   printChecks(ctx.term, checks, ctx.run.format);
   return code;
 }
 
-async function runChecks(ctx: Context, checks: Check[]): Promise<number> {
+async function runChecks(ctx: Context, checks: Check[], inventory: string | undefined): Promise<number> {
   const loaded = await loadConfig(ctx.flags.config, ctx.io.cwd, ctx.io.env);
   checks.push({ ok: true, message: loaded ? `config ${loaded.path}` : "no config file (using flags and environment)" });
   const settings = resolveSettings(loaded, ctx.flags, ctx.io.env);
@@ -53,6 +79,9 @@ async function runChecks(ctx: Context, checks: Check[]): Promise<number> {
   checks.push({ ok: hasApp, message: hasApp ? `SdkAppId ${settings.sdkAppId}` : "no SdkAppId (set sdkAppId, TRTC_SDK_APP_ID or --sdk-app-id)" });
   const hasCredentials = settings.credentials.kind !== "none";
   checks.push({ ok: hasCredentials, message: `credentials from ${describeCredentialSource(settings)}` });
+  const stored = settings.sdkAppId === undefined ? undefined : await inventoryCheck(ctx, loaded, inventory, settings.sdkAppId);
+  if (stored) checks.push(stored);
   if (!hasCredentials || !hasApp) return ExitCode.config;
-  return probe(ctx, settings, checks);
+  const code = await probe(ctx, settings, checks);
+  return stored?.ok === false && code === ExitCode.ok ? ExitCode.failed : code;
 }

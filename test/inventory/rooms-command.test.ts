@@ -1,8 +1,9 @@
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../../src/commands/program.js";
 import { openStore } from "../../src/store/open.js";
+import { emulator, emulatorEnv } from "../helpers/inproc.js";
 import { APP, fakeIo, STORES } from "./helpers.js";
 import { event } from "./store-events.js";
 
@@ -152,6 +153,47 @@ describe("rooms show", () => {
     expect((await cli(["rooms", "show", "999", "--inventory", url])).code).toBe(1);
     expect((await cli(["rooms", "show", "--numeric-room", "abc", "--inventory", url])).code).toBe(2);
     expect((await cli(["rooms", "show", "a\u0007b", "--inventory", url])).code).toBe(2);
+  });
+});
+
+describe("doctor", () => {
+  async function doctor(args: string[]) {
+    const emu = await emulator();
+    try {
+      const env = emulatorEnv(emu) as Record<string, string>;
+      return await cli(["doctor", "--json", ...args], {
+        TRTC_ENDPOINT: env.TRTC_ENDPOINT!,
+        TENCENTCLOUD_SECRET_ID: env.TENCENTCLOUD_SECRET_ID!,
+        TENCENTCLOUD_SECRET_KEY: env.TENCENTCLOUD_SECRET_KEY!,
+      });
+    } finally {
+      await emu.close();
+    }
+  }
+  const inventoryCheck = (stdout: string) => JSON.parse(stdout).checks.find((c: { message: string }) => /inventory/.test(c.message));
+
+  it("reports the store and when it last received an event", async () => {
+    const before = Date.now();
+    const url = await seeded();
+    const r = await doctor(["--inventory", url]);
+    expect(r.code).toBe(0);
+    const check = inventoryCheck(r.stdout);
+    expect(check).toEqual({ ok: true, message: expect.stringMatching(/^inventory file:.*: last event received \d{4}-\d\d-\d\dT[\d:.]+Z$/) });
+    expect(Date.parse(check.message.split("received ")[1])).toBeGreaterThanOrEqual(before - 1);
+  });
+
+  it("an embedded store not created yet is reported and left uncreated; one that cannot be opened fails (exit 1), its password unprinted", async () => {
+    const none = await doctor([]);
+    expect(none.code).toBe(0);
+    expect(inventoryCheck(none.stdout)).toEqual({ ok: true, message: expect.stringMatching(/^inventory file:.*inventory\.db: none yet/) });
+    expect(existsSync(`${none.home}/.state/trtc-admin`)).toBe(false);
+    const down = await doctor(["--inventory", "postgres://trtc:hunter2@127.0.0.1:1/trtc"]);
+    expect(down.code).toBe(1);
+    expect(inventoryCheck(down.stdout)).toEqual({
+      ok: false,
+      message: expect.stringMatching(/^cannot open the inventory postgres:\/\/127\.0\.0\.1:1\/trtc: /),
+    });
+    expect(down.stdout + down.stderr).not.toContain("hunter2");
   });
 });
 

@@ -3,7 +3,7 @@
 // Measured start-up: ES module loading cost ~15 ms per run (URL resolution, one fetch per chunk);
 // one CommonJS file compiled from its code cache costs a few.
 
-import { readFile, rm } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { build } from "esbuild";
 
 const { version } = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8"));
@@ -28,6 +28,19 @@ const lazyChildProcess = {
     );
     b.onLoad({ filter: /.*/, namespace: "lazy-child-process" }, () => ({
       contents: 'module.exports = new Proxy({}, { get: (_, key) => require("node:child_process")[key] });',
+      loader: "js",
+    }));
+  },
+};
+
+// The CLI bundle runs through vm.Script, where import() throws; a JavaScript config is imported
+// by a plain CommonJS file beside it instead, which Node compiles and links itself.
+const NATIVE_IMPORT = "./native-import.cjs";
+const nativeImport = {
+  name: "native-import",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]src[\\/]config[\\/]native-import\.ts$/ }, () => ({
+      contents: `export const nativeImport = (url) => require(${JSON.stringify(NATIVE_IMPORT)})(url);`,
       loader: "js",
     }));
   },
@@ -62,11 +75,15 @@ await build({
   outdir: "dist",
   outExtension: { ".js": ".cjs" },
   format: "cjs",
+  plugins: [...shared.plugins, nativeImport],
+  external: [...shared.external, NATIVE_IMPORT],
   // import() becomes require(): a lazy module is still evaluated only when used, without the ES module loader.
   supported: { "dynamic-import": false },
   define: { ...shared.define, "import.meta.url": "__importMetaUrl" },
   banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
+
+await writeFile(new URL("../dist/native-import.cjs", import.meta.url), "module.exports = (url) => import(url);\n");
 
 // The code cache: V8's compiled form of the bundle, written by a run that compiles every function.
 const { writeCodeCache } = await import("./code-cache.mjs");

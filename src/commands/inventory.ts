@@ -3,6 +3,7 @@ import { resolveInventoryUrl } from "../config/inventory.js";
 import { type LoadedConfig, loadConfig } from "../config/load.js";
 import { requireSdkAppId, resolveSettings, type Settings } from "../config/resolve.js";
 import type { InventoryStore } from "../store/types.js";
+import { storeExists } from "../store/url.js";
 import type { Context } from "./context.js";
 
 export interface InventorySetup {
@@ -23,6 +24,15 @@ export async function inventorySetup(ctx: Context, cmd: Command): Promise<Invent
   const settings = resolveSettings(loaded, ctx.flags, ctx.io.env);
   const url = inventoryUrl(ctx, loaded, cmd.optsWithGlobals<{ inventory?: string }>().inventory);
   return { loaded, settings, sdkAppId: requireSdkAppId(settings), url };
+}
+
+/**
+ * The inventory a command keeps up to date without needing it (a dismissal closes its rooms there):
+ * undefined when it is an embedded store that does not exist yet, which is not created for this.
+ */
+export async function existingInventory(ctx: Context, loaded: LoadedConfig | undefined, flag: string | undefined): Promise<InventoryStore | undefined> {
+  const url = inventoryUrl(ctx, loaded, flag);
+  return storeExists(url) ? openInventory(url) : undefined;
 }
 
 /** Opens the store of the setup; the drivers load only here. */

@@ -3,7 +3,7 @@ import { requireSdkAppId, type Settings } from "../config/resolve.js";
 import { PREVIEW_SIZE } from "../output/dialogs.js";
 import { parseRoom } from "../plan/ids.js";
 import { actionFor, type PlannedRequest } from "../plan/types.js";
-import { closeRooms, liveRoomsFor } from "../store/live.js";
+import { liveRoomsFor } from "../store/live.js";
 import type { Context } from "./context.js";
 import { inventoryUrl, openInventory } from "./inventory.js";
 import type { Prepared, RoomOperation } from "./prepare.js";
@@ -29,8 +29,7 @@ export async function prepareLive(ctx: Context, op: RoomOperation, loaded: Loade
       async *requests() {
         yield* requests;
       },
-      // A dismissal reported done or already-gone closes its room at once, so a lost 102 heals.
-      closeRooms: (results) => closeRooms(store, sdkAppId, results),
+      inventory: async () => store,
       close: () => store.close(),
     };
   } catch (err) {

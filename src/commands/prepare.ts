@@ -6,8 +6,9 @@ import { parseRoom } from "../plan/ids.js";
 import { type InputSource, openInput } from "../plan/input.js";
 import { checkArguments, planDismiss, planKick, planMute } from "../plan/plan.js";
 import { Repeats } from "../plan/repeats.js";
-import type { IsMute, OperationKind, PlannedRequest, Result, RoomIdMode } from "../plan/types.js";
+import type { IsMute, OperationKind, PlannedRequest, RoomIdMode } from "../plan/types.js";
 import type { LiveFilters } from "../store/live.js";
+import type { InventoryStore } from "../store/types.js";
 import type { Context } from "./context.js";
 
 export interface RoomOperation {
@@ -26,7 +27,7 @@ export interface RoomOperation {
   ignoreMissing: boolean;
   /** dismiss --live: the inventory's live rooms matching these filters, instead of rooms given. */
   live?: LiveFilters;
-  /** --inventory, for --live. */
+  /** --inventory: where dismiss --live finds rooms, and where a dismissal closes them. */
   inventory?: string;
 }
 
@@ -38,8 +39,8 @@ export interface Prepared {
   preview: PlannedRequest[];
   /** The requests, read again from the same input snapshot (repeats replayed, not re-found). */
   requests(): AsyncIterable<PlannedRequest>;
-  /** dismiss --live: closes in the inventory the rooms these results dismissed. */
-  closeRooms?: (results: Result[]) => Promise<number>;
+  /** dismiss: the inventory in which its rooms are closed, if there is one (opened on first use). */
+  inventory?: () => Promise<InventoryStore | undefined>;
   close(): Promise<void>;
 }
 
@@ -58,7 +59,7 @@ export function checkUsage(ctx: Context, op: RoomOperation): void {
         "--live takes no rooms: it dismisses the inventory's live rooms that match the filters",
         "drop the room arguments or --from-file, or drop --live",
       );
-    if (!op.yes && !op.dryRun && !interactive) throw new UsageError("--yes is required when not running interactively");
+    // --yes is checked once the matches are known: no match asks nothing, so needs no --yes.
     return;
   }
   if (op.items.length === 0 && op.fromFile === undefined) throw new UsageError(nothingGiven(op), "pass them as arguments or with --from-file <path|->");
@@ -95,7 +96,24 @@ export async function prepare(ctx: Context, op: RoomOperation): Promise<Prepared
     }
     if (total === 0) throw new UsageError(nothingGiven(op), "the input held only blank or # lines");
     const sdkAppId = requireSdkAppId(settings);
-    return { settings, sdkAppId, total, preview: preview.map((p) => ({ ...p, sdkAppId })), requests: () => plan(sdkAppId), close: () => source.close() };
+    let store: Promise<InventoryStore | undefined> | undefined;
+    return {
+      settings,
+      sdkAppId,
+      total,
+      preview: preview.map((p) => ({ ...p, sdkAppId })),
+      requests: () => plan(sdkAppId),
+      ...(op.kind === "dismiss" && {
+        inventory: () => {
+          store ??= import("./inventory.js").then((m) => m.existingInventory(ctx, loaded, op.inventory));
+          return store;
+        },
+      }),
+      async close() {
+        await source.close();
+        await (await store?.catch(() => undefined))?.close();
+      },
+    };
   } catch (err) {
     await source.close();
     throw err;

@@ -83,7 +83,7 @@ export function roomCommands(io: Io, done: Run): Command[] {
     const cmd = new Command(name).description(description);
     cmd.argument(mode ? "<roomId...>" : "[room...]", mode ? `${mode} room ids` : "room ids: canonical decimals are numeric rooms, anything else string rooms");
     addSafetyOptions(cmd, mode === undefined).addHelpText("after", examples);
-    // Only the plain dismiss reads the inventory; the API-named forms take the rooms they are given.
+    // Only the plain dismiss finds rooms in the inventory; every form closes there the rooms it dismissed.
     if (mode === undefined)
       addRoomFilterOptions(cmd.option("--live", "dismiss the inventory's live rooms matching the filters below (exactly what `rooms list` shows)"));
     cmd.action(async (rooms: string[], opts: SafetyOptions & FilterOptions & { live?: boolean }, self: Command) => {

@@ -5,6 +5,7 @@ import { printInfo, printWarning } from "../output/messages.js";
 import { createProgress } from "../output/progress.js";
 import { Reporter } from "../output/reporter.js";
 import type { Result } from "../plan/types.js";
+import { RoomCloser } from "../store/live.js";
 import type { Context } from "./context.js";
 import { checkUsage, prepare, type RoomOperation, throwIfInterrupted } from "./prepare.js";
 import { openAudit, printRunBreadcrumb, reportPlanned, requireUsableProxy, sendReported } from "./send-run.js";
@@ -39,6 +40,7 @@ export async function runRoomOperation(ctx: Context, op: RoomOperation): Promise
     if (op.dryRun) return await reportPlanned(ctx, total, prepared.requests());
     // dismiss --live with no match: nothing to send, nothing to confirm.
     if (total === 0) return await nothingToDo(ctx);
+    if (!op.yes && !(term.stdinIsTTY && term.stderrIsTTY)) throw new UsageError("--yes is required when not running interactively");
 
     const audit = await openAudit(settings);
     try {
@@ -57,19 +59,15 @@ export async function runRoomOperation(ctx: Context, op: RoomOperation): Promise
       }
       const credential = await loadCredential(settings, io.env, io.signal);
       throwIfInterrupted(io.signal);
-      const dismissed: Result[] = [];
-      const { closeRooms } = prepared;
-      return await sendReported(ctx, settings, credential, prepared.requests(), total, {
+      const closer = prepared.inventory && new RoomCloser(sdkAppId, prepared.inventory);
+      return await sendReported(ctx, settings, credential, closer ? closer.track(prepared.requests()) : prepared.requests(), total, {
         ignoreMissing: op.ignoreMissing,
         audit,
-        ...(closeRooms && {
-          onResult: (result: Result) => void dismissed.push(result),
+        ...(closer && {
+          onResult: (result: Result) => closer.add(result),
           afterSend: async () => {
-            const failed = await closeRooms(dismissed).then(
-              () => undefined,
-              (err: Error) => err,
-            );
-            if (failed) printWarning(term, `the rooms were dismissed, but the inventory could not record it: ${failed.message}`);
+            const { error } = await closer.finish();
+            if (error) printWarning(term, `the rooms were dismissed, but the inventory could not record it: ${error.message}`);
           },
         }),
       });

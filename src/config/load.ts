@@ -4,6 +4,7 @@ import { homedir } from "node:os";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ConfigError } from "../errors.js";
+import { nativeImport } from "./native-import.js";
 import { type ConfigFile, validateConfig } from "./schema.js";
 
 export const SEARCH_PLACES = [
@@ -133,8 +134,8 @@ async function parse(path: string, text: string, explicit: boolean): Promise<unk
   const ext = extname(path);
   if (ext === ".js" || ext === ".mjs" || ext === ".cjs") {
     try {
-      // As cosmiconfig's loader does, minus its require() fallback, which the bundle cannot run.
-      return ((await import(pathToFileURL(await realpath(path)).href)) as { default?: unknown }).default;
+      // As cosmiconfig's loader does, minus its require() fallback.
+      return ((await nativeImport(pathToFileURL(await realpath(path)).href)) as { default?: unknown }).default;
     } catch (err) {
       throw new ConfigError(`${path}: cannot be loaded: ${(err as Error).message.split("\n")[0]}`, "fix the JavaScript config, or use YAML or JSON");
     }

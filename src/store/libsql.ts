@@ -1,15 +1,7 @@
 import { chmodSync, existsSync, mkdirSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { dirname } from "node:path";
 import type { Db, Query, Row } from "./db.js";
-
-/** The path of a `file:` URL (file:/abs, file:///abs or file:relative). */
-function filePath(url: string): string {
-  const rest = url
-    .replace(/^file:/i, "")
-    .replace(/^\/\/(?=\/)/, "")
-    .split("?")[0]!;
-  return resolve(decodeURIComponent(rest));
-}
+import { filePath } from "./url.js";
 
 /** The embedded store: one SQLite file in WAL mode, so local readers never wait for the writer. */
 export async function openLibsql(url: string): Promise<Db> {

@@ -5,7 +5,7 @@ import type { Db } from "./db.js";
 import { getRoom, listRooms } from "./room-reader.js";
 import { foldRooms, type PendingRoom } from "./room-writer.js";
 import { multiRow } from "./sql-batch.js";
-import type { Ban, BanQuery, InventoryStore, NewBan, Room, RoomFilters, RoomKey } from "./types.js";
+import type { Ban, BanQuery, InventoryStore, NewBan, Room, RoomClose, RoomFilters, RoomKey } from "./types.js";
 
 const INSERT_EVENTS = (
   values: string,
@@ -64,8 +64,8 @@ export class SqlInventory implements InventoryStore {
     });
   }
 
-  async closeRooms(sdkAppId: number, rooms: RoomKey[], atMs: number): Promise<void> {
-    const closes: IncomingEvent[] = rooms.map((key) => {
+  async closeRooms(sdkAppId: number, rooms: RoomClose[]): Promise<void> {
+    const closes: IncomingEvent[] = rooms.map(({ room: key, atMs }) => {
       const body = { EventGroupId: 1, EventType: 102, CallbackTs: atMs, EventInfo: { RoomId: key.roomId, EventMsTs: atMs }, Source: "trtc-admin dismissal" };
       const room = { type: 102 as const, roomId: key.roomId, roomIdType: key.roomIdType, userId: "", eventMs: atMs, role: null, reason: null };
       return { sdkAppId, event: { groupId: 1, type: 102, callbackMs: atMs, room }, raw: Buffer.from(JSON.stringify(body)), source: "trtc-admin" };

@@ -25,6 +25,12 @@ export interface Room {
   members: RoomMember[];
 }
 
+/** A room trtc-admin dismissed, and a time no later than the dismissal. */
+export interface RoomClose {
+  room: RoomKey;
+  atMs: number;
+}
+
 /** `rooms list` filters; they combine with AND. */
 export interface RoomFilters {
   /** Closed rooms too (default: live only). */
@@ -69,8 +75,8 @@ export interface InventoryStore extends EventSink {
   /** Rooms of one SdkAppId, numeric rooms first by number, then string rooms. `now` is for the age filters. */
   listRooms(sdkAppId: number, filters: RoomFilters, now?: number): Promise<Room[]>;
   getRoom(sdkAppId: number, key: RoomKey): Promise<Room | undefined>;
-  /** Records trtc-admin's own dismissals as closes at `atMs`, folded like a 102, so a lost 102 heals. */
-  closeRooms(sdkAppId: number, rooms: RoomKey[], atMs: number): Promise<void>;
+  /** Records trtc-admin's own dismissals as closes, each at its `atMs`, folded like a 102, so a lost 102 heals. */
+  closeRooms(sdkAppId: number, closes: RoomClose[]): Promise<void>;
   /** When the latest event of the SdkAppId was stored (arrival time, for `doctor`), or null. */
   lastReceivedAt(sdkAppId: number): Promise<string | null>;
   /** Stores bans made at `nowMs`; a ban of the same user and room replaces the earlier one. */

@@ -1,8 +1,9 @@
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Emulator } from "../../src/emulator/server.js";
-import { apiRequests, emulator, emulatorEnv, run, seedApp } from "../helpers/cli.js";
+import { APP, apiRequests, emulator, emulatorEnv, run, seedApp } from "../helpers/cli.js";
 
 // The rest of the command tests run in-process (test/helpers/inproc.ts); these few prove the installed binary
 // itself works: its entry point, the bundle, stdout/stderr and the exit code reaching the shell.
@@ -61,5 +62,19 @@ describe("the built binary", () => {
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/no credentials for profile "default"/);
     expect(emu.requests).toHaveLength(0);
+  });
+
+  it.each([
+    [".trtcrc.mjs", "export default"],
+    [".trtcrc.cjs", "module.exports ="],
+    ["trtc.config.js", "export default"],
+  ])("a JavaScript config (%s) is loaded by the bundle, and its profile sends", async (name, exporter) => {
+    const dir = mkdtempSync(join(tmpdir(), "trtc-jsconfig-"));
+    if (name.endsWith(".js")) writeFileSync(join(dir, "package.json"), '{"type":"module"}');
+    writeFileSync(join(dir, name), `${exporter} { profiles: { default: { sdkAppId: ${APP}, region: "ap-guangzhou" } } };\n`);
+    const r = await run(["kick", "123", "alice", "--yes", "--json"], { cwd: dir, env: emulatorEnv(emu, { TRTC_SDK_APP_ID: undefined }) });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(apiRequests(emu)).toEqual([{ action: "RemoveUser", roomId: 123, userIds: ["alice"], code: null }]);
   });
 });

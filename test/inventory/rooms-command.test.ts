@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../../src/commands/program.js";
 import { openStore } from "../../src/store/open.js";
-import { emulator, emulatorEnv } from "../helpers/inproc.js";
+import { emulator, emulatorEnv, seedApp } from "../helpers/inproc.js";
 import { APP, fakeIo, STORES } from "./helpers.js";
 import { event } from "./store-events.js";
 
@@ -153,6 +153,64 @@ describe("rooms show", () => {
     expect((await cli(["rooms", "show", "999", "--inventory", url])).code).toBe(1);
     expect((await cli(["rooms", "show", "--numeric-room", "abc", "--inventory", url])).code).toBe(2);
     expect((await cli(["rooms", "show", "a\u0007b", "--inventory", url])).code).toBe(2);
+  });
+});
+
+describe("a dismissal closes its rooms in the inventory, so a lost 102 heals", () => {
+  async function dismissing(args: string[], inventory?: string) {
+    const emu = await emulator({ seed: seedApp({ "1234": ["alice"] }, { "ci-7-a": ["carol"] }) });
+    try {
+      const env = emulatorEnv(emu) as Record<string, string>;
+      const keys = ["TRTC_ENDPOINT", "TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY"] as const;
+      const r = await cli(args, { ...Object.fromEntries(keys.map((k) => [k, env[k]!])), ...(inventory ? { TRTC_INVENTORY: inventory } : {}) });
+      return { ...r, sent: emu.requests.map((q) => [q.action, q.roomId]) };
+    } finally {
+      await emu.close();
+    }
+  }
+  const live = async (url: string) => {
+    const store = await openStore(url);
+    try {
+      return (await store.listRooms(APP, { all: false })).map((r) => r.roomId);
+    } finally {
+      await store.close();
+    }
+  };
+
+  it("dismiss <rooms>: done and already-gone rooms are closed, a failed one stays live", async () => {
+    const url = await seeded();
+    const r = await dismissing(["dismiss", "1234", "ci-7-a", "ci-7-b", "--yes", "--json"], url);
+    expect(r.sent).toEqual([
+      ["DismissRoom", 1234],
+      ["DismissRoomByStrRoomId", "ci-7-a"],
+      ["DismissRoomByStrRoomId", "ci-7-b"],
+    ]);
+    expect(r.code).toBe(1);
+    expect(await live(url)).toEqual(["ci-7-b"]);
+    const again = await dismissing(["dismiss-room-by-str-room-id", "ci-7-b", "--yes", "--ignore-missing"], url);
+    expect(again.code).toBe(0);
+    expect(await live(url)).toEqual([]);
+  });
+
+  it("dismiss --live without --yes, not interactive: no match is exit 0 and asks nothing; a match is exit 2, nothing sent", async () => {
+    const url = await seeded();
+    const none = await dismissing(["dismiss", "--live", "--match", "nothing-*"], url);
+    expect([none.code, none.sent]).toEqual([0, []]);
+    const some = await dismissing(["dismiss", "--live", "--match", "ci-*"], url);
+    expect([some.code, some.sent]).toEqual([2, []]);
+    expect(some.stderr).toMatch(/--yes is required when not running interactively/);
+    expect(await live(url)).toEqual([1234, "ci-7-a", "ci-7-b"]);
+  });
+
+  it("no inventory yet: none is created; one that cannot be opened: the dismissal still counts (exit 0), with a warning", async () => {
+    const none = await dismissing(["dismiss", "1234", "--yes"]);
+    expect(none.code).toBe(0);
+    expect(existsSync(`${none.home}/.state/trtc-admin`)).toBe(false);
+    const down = await dismissing(["dismiss", "1234", "--yes"], "postgres://trtc:hunter2@127.0.0.1:1/trtc");
+    expect(down.sent).toEqual([["DismissRoom", 1234]]);
+    expect(down.code).toBe(0);
+    expect(down.stderr).toMatch(/the rooms were dismissed, but the inventory could not record it: cannot open the inventory postgres:\/\/127\.0\.0\.1:1\/trtc/);
+    expect(down.stderr).not.toContain("hunter2");
   });
 });
 

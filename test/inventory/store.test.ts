@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { foldEvents } from "../../src/events/fold.js";
 import type { IncomingEvent } from "../../src/events/types.js";
-import { closeRooms, liveRoomsFor } from "../../src/store/live.js";
+import { type PlannedRequest, plannedResult, type Status } from "../../src/plan/types.js";
+import { liveRoomsFor, RoomCloser } from "../../src/store/live.js";
 import { openStore } from "../../src/store/open.js";
 import type { Room, RoomKey } from "../../src/store/types.js";
 import { APP, notePostgresSkipped, STORES, withStore } from "./helpers.js";
@@ -11,6 +12,10 @@ import { event, incoming } from "./store-events.js";
 notePostgresSkipped();
 const T = Date.parse("2026-11-20T10:00:00.000Z");
 const iso = (ms: number) => new Date(ms).toISOString();
+const dismissal = (id: number | string): PlannedRequest =>
+  typeof id === "number"
+    ? { action: "DismissRoom", sdkAppId: APP, room: { id, type: "numeric" } }
+    : { action: "DismissRoomByStrRoomId", sdkAppId: APP, room: { id, type: "string" } };
 
 describe.each(STORES)("inventory store: $name", (factory) => {
   describe.skipIf(factory.skip)(factory.skip ? "skipped: set TRTC_TEST_POSTGRES_URL to run" : "same suite for every store", () => {
@@ -83,7 +88,7 @@ describe.each(STORES)("inventory store: $name", (factory) => {
             const size = 1 + Math.floor(rand() * 12);
             const batch = arrivals.slice(i, i + size);
             await store.append(batch.flatMap((a) => ("event" in a ? [a.event] : [])));
-            for (const a of batch) if ("close" in a) await store.closeRooms(APP, [a.close], a.at);
+            for (const a of batch) if ("close" in a) await store.closeRooms(APP, [{ room: a.close, atMs: a.at }]);
             i += size;
           }
           for (const { room, life } of lives) {
@@ -133,21 +138,34 @@ describe.each(STORES)("inventory store: $name", (factory) => {
       });
     });
 
-    it("a dismissal by trtc-admin closes the room; a later entry re-opens it, an earlier late one does not", async () => {
+    it("a dismissal by trtc-admin closes the room as of when it was sent: a later entry re-opens it, even one stored first", async () => {
       await withStore(factory, async (store) => {
-        await store.append([event(103, 1, T, "a"), event(103, 2, T, "b"), event(103, "x", T, "c")]);
-        expect((await liveRoomsFor(store, APP, {})).map((r) => r.roomId)).toEqual([1, 2, "x"]);
-        const results = [
-          { roomId: 1, roomIdType: "numeric" as const, status: "done" as const },
-          { roomId: "x", roomIdType: "string" as const, status: "already-gone" as const },
-          { roomId: 2, roomIdType: "numeric" as const, status: "failed" as const },
+        await store.append([event(103, 1, T, "a"), event(103, 2, T, "b"), event(103, "x", T, "c"), event(103, 3, T, "d")]);
+        const closer = new RoomCloser(
+          APP,
+          async () => store,
+          () => T + 1000,
+        );
+        const rooms: [number | string, Status][] = [
+          [1, "done"],
+          ["x", "already-gone"],
+          [2, "failed"],
+          [3, "done"],
         ];
-        expect(await closeRooms(store, APP, results, T + 1000)).toBe(2);
-        expect((await liveRoomsFor(store, APP, {})).map((r) => r.roomId)).toEqual([2]);
+        const requests = (async function* () {
+          for (const [id] of rooms) yield dismissal(id);
+        })();
+        for await (const _ of closer.track(requests));
+        // A client re-enters room 3 after its dismissal was sent; that 103 is stored before the run ends.
+        await store.append([event(103, 3, T + 1500, "back")]);
+        for (const [id, status] of rooms) closer.add({ ...plannedResult(dismissal(id)), status, attempts: 1 });
+        expect(await closer.finish()).toEqual({ closed: 3, error: undefined });
+        expect((await liveRoomsFor(store, APP, {})).map((r) => r.roomId)).toEqual([2, 3]);
         expect(await store.getRoom(APP, { roomIdType: "numeric", roomId: 1 })).toMatchObject({ live: false, closedAt: iso(T + 1000), members: [] });
+        expect((await store.getRoom(APP, { roomIdType: "numeric", roomId: 3 }))!.members.map((m) => m.userId)).toEqual(["back"]);
         // TRTC's own 102, arriving after, changes nothing; a late 103 from before the dismissal does not re-open.
         await store.append([event(102, 1, T + 900), event(103, "x", T + 500, "late")]);
-        expect((await liveRoomsFor(store, APP, {})).map((r) => r.roomId)).toEqual([2]);
+        expect((await liveRoomsFor(store, APP, {})).map((r) => r.roomId)).toEqual([2, 3]);
         await store.append([event(103, 1, T + 2000, "back")]);
         expect(await store.getRoom(APP, { roomIdType: "numeric", roomId: 1 })).toMatchObject({ live: true, createdAt: iso(T + 2000), closedAt: null });
       });

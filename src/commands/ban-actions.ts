@@ -50,15 +50,19 @@ export async function ban(ctx: Context, cmd: Command, roomArg: string | undefine
     if (!dryRun) {
       await checkCanSend(settings, io.env);
       if (!yes) {
-        const answer = await confirmBan(term, {
-          users: targets.users,
-          room: key,
-          until: new Date(Date.now() + forMs),
-          sdkAppId,
-          region: settings.region,
-          endpoint: settings.endpoint.url,
-          requests,
-        });
+        const answer = await confirmBan(
+          term,
+          {
+            users: targets.users,
+            room: key,
+            until: new Date(Date.now() + forMs),
+            sdkAppId,
+            region: settings.region,
+            endpoint: settings.endpoint.url,
+            requests,
+          },
+          io.signal,
+        );
         if (answer === "interrupted") throw new InterruptedError();
         if (answer === "no") throw new UsageError("cancelled: nothing was stored or sent");
       }

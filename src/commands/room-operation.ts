@@ -46,14 +46,18 @@ export async function runRoomOperation(ctx: Context, op: RoomOperation): Promise
     try {
       throwIfInterrupted(io.signal);
       if (!op.yes) {
-        const answer = await confirmOperation(term, {
-          verb: verbFor(op, total),
-          total,
-          sdkAppId,
-          region: settings.region,
-          endpoint: settings.endpoint.url,
-          preview: prepared.preview,
-        });
+        const answer = await confirmOperation(
+          term,
+          {
+            verb: verbFor(op, total),
+            total,
+            sdkAppId,
+            region: settings.region,
+            endpoint: settings.endpoint.url,
+            preview: prepared.preview,
+          },
+          io.signal,
+        );
         if (answer === "interrupted") throw new InterruptedError();
         if (answer === "no") throw new UsageError("cancelled: nothing was sent");
       }

@@ -53,7 +53,7 @@ export interface BanFacts {
 }
 
 /** Asks before banning (default No): who, where, until when, and the kicks it sends now. */
-export async function confirmBan(term: Terminal, facts: BanFacts): Promise<"yes" | "no" | "interrupted"> {
+export async function confirmBan(term: Terminal, facts: BanFacts, interrupt: AbortSignal): Promise<"yes" | "no" | "interrupted"> {
   const n = facts.requests.length;
   const lines = [
     `About to ban ${escapeControls(facts.users.join(", "))} from ${facts.room ? where(facts.room) : "all rooms"} of SdkAppId ${facts.sdkAppId} until ${facts.until.toISOString()},`,
@@ -61,5 +61,5 @@ export async function confirmBan(term: Terminal, facts: BanFacts): Promise<"yes"
     ...previewLines(facts.requests.slice(0, PREVIEW_SIZE), n),
   ];
   const { confirm } = await import("./prompt.js");
-  return confirm(term, lines, "Ban these users?");
+  return confirm(term, lines, "Ban these users?", interrupt);
 }

@@ -26,12 +26,12 @@ function describeTarget(request: PlannedRequest): string {
 }
 
 /** Asks before changing production state (default No); "interrupted" when Ctrl-C is pressed at the prompt. */
-export async function confirmOperation(term: Terminal, facts: ConfirmationFacts): Promise<"yes" | "no" | "interrupted"> {
+export async function confirmOperation(term: Terminal, facts: ConfirmationFacts, interrupt: AbortSignal): Promise<"yes" | "no" | "interrupted"> {
   const { total } = facts;
   const lines = [
     `About to send ${total} request${total === 1 ? "" : "s"} to SdkAppId ${facts.sdkAppId} in ${facts.region} (${facts.endpoint}):`,
     ...previewLines(facts.preview, total),
   ];
   const { confirm } = await import("./prompt.js");
-  return confirm(term, lines, `${facts.verb}?`);
+  return confirm(term, lines, `${facts.verb}?`, interrupt);
 }

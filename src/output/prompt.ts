@@ -3,8 +3,9 @@ import type { Terminal } from "./terminal.js";
 
 export type Answer = "yes" | "no" | "interrupted";
 
-/** Asks on stderr, reads stdin; anything but y/yes is No, and Ctrl-C is reported as such. */
-export async function confirm(term: Terminal, lines: string[], question: string): Promise<Answer> {
+/** Asks on stderr, reads stdin; anything but y/yes is No. Ctrl-C, or `interrupt` (SIGTERM, SIGHUP), is "interrupted". */
+export async function confirm(term: Terminal, lines: string[], question: string, interrupt: AbortSignal): Promise<Answer> {
+  if (interrupt.aborted) return "interrupted";
   for (const line of lines) term.err(`${line}\n`);
   const rl = createInterface({ input: term.stdin, output: term.stderr as NodeJS.WritableStream, terminal: true });
   const cancel = new AbortController();
@@ -15,6 +16,11 @@ export async function confirm(term: Terminal, lines: string[], question: string)
     cancel.abort();
   });
   rl.once("close", () => cancel.abort());
+  const onInterrupt = () => {
+    interrupted = true;
+    cancel.abort();
+  };
+  interrupt.addEventListener("abort", onInterrupt, { once: true });
   try {
     const answer = await rl.question(`${term.errColor.bold(question)} [y/N] `, { signal: cancel.signal });
     return /^y(es)?$/i.test(answer.trim()) ? "yes" : "no";
@@ -22,6 +28,7 @@ export async function confirm(term: Terminal, lines: string[], question: string)
     term.err("\n");
     return interrupted ? "interrupted" : "no";
   } finally {
+    interrupt.removeEventListener("abort", onInterrupt);
     rl.close();
   }
 }

@@ -23,6 +23,16 @@ describe("on a terminal", () => {
     expect(emu.requests).toHaveLength(0);
   });
 
+  it.each([["SIGTERM"], ["SIGHUP"]] as const)("%s at the prompt: exit 130 at once, nothing sent", async (signal) => {
+    emu = await emulator({ seed: { apps: [{ sdkAppId: APP, rooms: rooms(1) }] } });
+    const started = Date.now();
+    const { code, screen } = await onTerminal(["dismiss", "1"], emulatorEnv(emu), "", 15_000, 100, { pattern: /\[y\/N\]/, signal });
+    expect(screen).toMatch(/Dismiss this room\? \[y\/N\]/);
+    expect(code).toBe(130);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(emu.requests).toHaveLength(0);
+  });
+
   it("yes sends it", async () => {
     emu = await emulator({ seed: { apps: [{ sdkAppId: APP, rooms: rooms(1) }] } });
     const { code } = await onTerminal(["dismiss", "1"], emulatorEnv(emu), "y\r", 800);

@@ -18,6 +18,8 @@ export class CliError extends Error {
     readonly hint?: string,
   ) {
     super(message);
+    // Set, not inferred: the bundles are minified, which renames classes.
+    this.name = code;
   }
 }
 

@@ -2,6 +2,7 @@
  * The library: the same validation, planning, scheduler, rate limit, retries and Results as the
  * CLI, for programs that want the engine without a subprocess. Errors carry the CLI's exit codes.
  */
+import { parseSdkAppId } from "./config/resolve.js";
 import { ExitCode, UsageError } from "./errors.js";
 import { parseRoom } from "./plan/ids.js";
 import type { InputItem } from "./plan/input.js";
@@ -83,8 +84,10 @@ export async function plan(action: OperationKind, target: Target, options: Pick<
   const mode = options.roomIdType ?? "auto";
   const values = (action === "dismiss" ? (target.rooms ?? []) : (target.userIds ?? [])).map(String);
   checkArguments(action, action === "dismiss" ? undefined : String(target.room ?? ""), values, mode === "auto" ? undefined : mode);
+  // The CLI's own check: a positive safe integer (a negative, a fraction or NaN is refused).
+  const sdkAppId = parseSdkAppId(options.sdkAppId, "flag", "options.sdkAppId");
   const planned: PlannedRequest[] = [];
-  for await (const request of requestsFor(action, target, options.sdkAppId, mode)) planned.push(request);
+  for await (const request of requestsFor(action, target, sdkAppId, mode)) planned.push(request);
   if (planned.length === 0) throw new UsageError(action === "dismiss" ? "no rooms given" : "no user ids given");
   return planned;
 }

@@ -97,7 +97,8 @@ function pick<T>(flag: T | undefined, envValue: T | undefined, profileValue: T |
   return [undefined, "default"];
 }
 
-function parseSdkAppId(value: string | number, source: Source, where: string): number {
+/** The one SdkAppId check, for config, flags, environment and the library's options. */
+export function parseSdkAppId(value: string | number, source: Source, where: string): number {
   const text = String(value);
   if (/^[1-9][0-9]*$/.test(text) && Number.isSafeInteger(Number(text))) return Number(text);
   const message = `invalid SdkAppId "${text}" from ${where}: must be a positive integer`;

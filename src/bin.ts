@@ -24,10 +24,19 @@ async function run(): Promise<number> {
   return main(argv, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd(), signal: interrupt.signal });
 }
 
+/**
+ * Exits once stdout and stderr have taken everything written. A pipe that is full makes Node
+ * queue writes, and process.exit() would drop the queue: the last results and the summary.
+ */
+function exitWhenWritten(code: number): void {
+  const flushed = (stream: NodeJS.WriteStream) => new Promise<void>((resolve) => (stream.writableLength === 0 ? resolve() : stream.write("", () => resolve())));
+  void Promise.all([flushed(process.stdout), flushed(process.stderr)]).then(() => process.exit(code));
+}
+
 // Answered before the program is loaded: scripts ask for the version often, and it needs nothing else.
 if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
   process.stdout.write(`${TRTC_ADMIN_VERSION}\n`);
   process.exit(0);
 } else {
-  void run().then((code) => process.exit(code));
+  void run().then(exitWhenWritten);
 }

@@ -27,11 +27,11 @@ export class AuditLog {
    */
   static async open(path: string, profile: string, onFailure: (err: Error) => void): Promise<AuditLog> {
     const refuse = (why: string) => new ConfigError(`cannot open the audit log ${path}: ${why}`, "fix auditLog in the config file, or create its directory");
-    const handle = await open(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o600).catch(
-      (err: NodeJS.ErrnoException) => {
-        throw refuse(err.code === "ELOOP" ? "it is a symbolic link" : (err.code ?? err.message));
-      },
-    );
+    // O_NONBLOCK: a FIFO with no reader fails at once (ENXIO) instead of blocking the run; a regular file ignores it.
+    const flags = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+    const handle = await open(path, flags, 0o600).catch((err: NodeJS.ErrnoException) => {
+      throw refuse(err.code === "ELOOP" ? "it is a symbolic link" : err.code === "ENXIO" ? "it is not a regular file" : (err.code ?? err.message));
+    });
     try {
       const info = await handle.stat();
       if (!info.isFile()) throw refuse("it is not a regular file");

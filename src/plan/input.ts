@@ -1,11 +1,11 @@
-import { createReadStream, createWriteStream } from "node:fs";
+import { closeSync, constants, createReadStream, createWriteStream, openSync, rmSync } from "node:fs";
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { CliError, InterruptedError, UsageError } from "../errors.js";
+import { CliError, ConfigError, InterruptedError, UsageError } from "../errors.js";
 
 export interface InputItem {
   value: string;
@@ -72,27 +72,56 @@ function guard(label: string, limits: InputLimits): Transform {
   });
 }
 
-async function openSource(fromFile: string): Promise<NodeJS.ReadableStream> {
+function unblockFifo(path: string): void {
+  try {
+    closeSync(openSync(path, constants.O_WRONLY | constants.O_NONBLOCK));
+  } catch {
+    // Already opened by a writer, or gone: nothing is blocked.
+  }
+}
+
+async function openSource(fromFile: string, signal: AbortSignal): Promise<NodeJS.ReadableStream> {
   const info = await stat(fromFile).catch((err: NodeJS.ErrnoException) => {
     throw new UsageError(`cannot read --from-file ${fromFile}: ${err.code ?? err.message}`);
   });
   if (info.isDirectory()) throw new UsageError(`cannot read --from-file ${fromFile}: it is a directory`);
   const stream = createReadStream(fromFile);
-  await new Promise<void>((resolve, reject) => {
-    stream.once("open", () => resolve());
-    stream.once("error", (err: NodeJS.ErrnoException) => reject(new UsageError(`cannot read --from-file ${fromFile}: ${err.code ?? err.message}`)));
-  });
+  // Opening a FIFO waits for a writer. On an interrupt we become that writer for an instant, so the
+  // open returns: the process could not exit while a thread is still blocked in it.
+  let onAbort = () => {};
+  try {
+    await new Promise<void>((resolve, reject) => {
+      onAbort = () => {
+        if (info.isFIFO()) unblockFifo(fromFile);
+        reject(new InterruptedError("interrupted while reading input: nothing was sent"));
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+      stream.once("open", () => resolve());
+      stream.once("error", (err: NodeJS.ErrnoException) => reject(new UsageError(`cannot read --from-file ${fromFile}: ${err.code ?? err.message}`)));
+    });
+  } catch (err) {
+    stream.destroy();
+    throw err;
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+  }
   return stream;
 }
+
+/** The temporary directory cannot hold the input's copy: the machine's setup, not the input. */
+const noSpool = (tmp: string, err: NodeJS.ErrnoException) =>
+  new ConfigError(`cannot keep a copy of the input in ${tmp}: ${err.code ?? err.message}`, "set TMPDIR to a writable directory with room for the input");
 
 /**
  * Copies the input to a private temporary file, so both passes (validation, then sending)
  * read exactly what was there when the command started, even if the file changes later.
  */
 async function snapshot(fromFile: string, label: string, stdin: NodeJS.ReadableStream, signal: AbortSignal, limits: InputLimits, tmp: string): Promise<string> {
-  const dir = await mkdtemp(join(tmp, "trtc-admin-"));
+  const dir = await mkdtemp(join(tmp, "trtc-admin-")).catch((err: NodeJS.ErrnoException) => {
+    throw noSpool(tmp, err);
+  });
   try {
-    const source = fromFile === "-" ? stdin : await openSource(fromFile);
+    const source = fromFile === "-" ? stdin : await openSource(fromFile, signal);
     const path = join(dir, "input");
     await pipeline(source, guard(label, limits), createWriteStream(path, { mode: 0o600, flags: "wx" }), { signal });
     return dir;
@@ -101,6 +130,7 @@ async function snapshot(fromFile: string, label: string, stdin: NodeJS.ReadableS
     if (signal.aborted) throw new InterruptedError("interrupted while reading input: nothing was sent");
     if (err instanceof CliError) throw err;
     const e = err as NodeJS.ErrnoException;
+    if (e.code === "ENOSPC" || e.code === "EDQUOT") throw noSpool(tmp, e);
     throw new UsageError(`cannot read ${label}: ${e.code ?? e.message}`);
   }
 }
@@ -116,13 +146,18 @@ export async function openInput(
 ): Promise<InputSource> {
   const label = fromFile === "-" ? "stdin" : (fromFile ?? "");
   const dir = fromFile === undefined ? undefined : await snapshot(fromFile, label, stdin, signal, limits, tmp);
+  // A second Ctrl-C exits at once, without close(): the copy goes with the process all the same.
+  const removeAtExit = () => dir !== undefined && rmSync(dir, { recursive: true, force: true });
+  if (dir !== undefined) process.once("exit", removeAtExit);
   return {
     async *items() {
       for (const [i, value] of args.entries()) yield { value, origin: `argument ${i + 1}` };
       if (dir !== undefined) yield* fileItems(join(dir, "input"), label);
     },
     async close() {
-      if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+      if (dir === undefined) return;
+      process.removeListener("exit", removeAtExit);
+      await rm(dir, { recursive: true, force: true });
     },
   };
 }

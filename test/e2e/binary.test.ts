@@ -1,9 +1,10 @@
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Emulator } from "../../src/emulator/server.js";
-import { APP, apiRequests, emulator, emulatorEnv, run, seedApp } from "../helpers/cli.js";
+import { APP, apiRequests, BIN, emulator, emulatorEnv, run, seedApp } from "../helpers/cli.js";
 
 // The rest of the command tests run in-process (test/helpers/inproc.ts); these few prove the installed binary
 // itself works: its entry point, the bundle, stdout/stderr and the exit code reaching the shell.
@@ -76,5 +77,25 @@ describe("the built binary", () => {
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(apiRequests(emu)).toEqual([{ action: "RemoveUser", roomId: 123, userIds: ["alice"], code: null }]);
+  });
+
+  it("a reader slower than the run still gets every line and the summary before the exit", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "trtc-slow-reader-"));
+    writeFileSync(join(dir, "rooms.txt"), `${Array.from({ length: 500 }, (_, i) => i + 1).join("\n")}\n`);
+    const child = spawn(process.execPath, [BIN, "dismiss", "--from-file", "rooms.txt", "--dry-run", "--sdk-app-id", String(APP), "-o", "ndjson"], {
+      cwd: dir,
+      env: { PATH: process.env.PATH, HOME: dir },
+    });
+    // Nothing is read for a while: the pipe (64 KiB) fills, and Node queues the rest of the output (about 75 KiB).
+    child.stdout.pause();
+    await new Promise((r) => setTimeout(r, 500));
+    let out = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
+    child.stdout.resume();
+    const code = await new Promise((resolve) => child.on("close", resolve));
+    expect(code).toBe(0);
+    const lines = out.trim().split("\n");
+    expect(lines).toHaveLength(501);
+    expect(JSON.parse(lines.at(-1)!)).toMatchObject({ summary: { total: 500, planned: 500 } });
   });
 });

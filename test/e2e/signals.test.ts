@@ -1,5 +1,8 @@
 // Spawned on purpose: signals and a closed stdout need a real process (see test/e2e/bulk.test.ts for the rest).
 import type { ChildProcess } from "node:child_process";
+import { mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Emulator } from "../../src/emulator/server.js";
 import { ndjson, roomIds, roomsFile, seededRooms } from "../helpers/bulk.js";
@@ -64,12 +67,13 @@ describe("interruption", () => {
     expect(e.requests).toHaveLength(result.attempts);
   });
 
-  it("a second SIGINT exits at once, without waiting for a hung request", async () => {
+  it("a second SIGINT exits at once, without waiting for a hung request, and leaves no copy of the input", async () => {
     const e = await withRooms(1);
     e.faults.add({ kind: "hang" });
+    const tmp = mkdtempSync(join(tmpdir(), "trtc-tmp-"));
     const started = performance.now();
-    const r = await run(["dismiss", "1", "--yes", "--timeout", "30"], {
-      env: emulatorEnv(e),
+    const r = await run(["dismiss", "--from-file", roomsFile(["1"]), "--yes", "--timeout", "30"], {
+      env: emulatorEnv(e, { TMPDIR: tmp }),
       onSpawn: (child) => {
         // Two signals a moment apart are two deliveries, not one merged pending signal.
         void interruptWhenReceived(child, e, 1).then(() => setTimeout(() => child.kill("SIGINT"), 400));
@@ -78,6 +82,7 @@ describe("interruption", () => {
     expect(r.code).toBe(130);
     expect(performance.now() - started).toBeLessThan(10_000);
     expect(e.requests).toHaveLength(1);
+    expect(readdirSync(tmp)).toEqual([]);
   });
 
   it("a reader that goes away (| head) stops the run like an interrupt instead of crashing", async () => {

@@ -74,6 +74,23 @@ describe("interrupts before anything is sent", () => {
     },
   );
 
+  it("SIGTERM while --from-file waits for a FIFO's writer: exit 130 at once, nothing sent, no copy left", async () => {
+    const e = await withRooms(1);
+    const tmp = tempDir("trtc-tmp-");
+    const fifo = join(tempDir("trtc-fifo-"), "rooms");
+    execFileSync("mkfifo", [fifo]);
+    const { child, exited } = spawnOpen(["dismiss", "--from-file", fifo, "--yes"], emulatorEnv(e, { TMPDIR: tmp }));
+    // The copy's directory is made just before the FIFO is opened.
+    await until(() => readdirSync(tmp).length > 0, "the spool directory");
+    const started = Date.now();
+    child.kill("SIGTERM");
+    const r = await exited;
+    expect(r.code).toBe(130);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(readdirSync(tmp)).toEqual([]);
+    expect(e.requests).toHaveLength(0);
+  });
+
   it("SIGTERM while credentialCommand runs: exit 130 at once, nothing sent", async () => {
     const e = await withRooms(1);
     const dir = tempDir("trtc-cfg-");
@@ -110,6 +127,17 @@ describe("hostile input", () => {
     const r = await run(["dismiss", "--from-file", "/dev/zero", "--yes", "--sdk-app-id", String(APP)]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/\/dev\/zero:1: line is over/);
+  });
+
+  it("a TMPDIR that cannot hold the input's copy is a configuration error (exit 3), not a crash", async () => {
+    const rooms = join(tempDir("trtc-in-"), "rooms.txt");
+    writeFileSync(rooms, "1\n");
+    const r = await run(["dismiss", "--from-file", rooms, "--dry-run", "--sdk-app-id", String(APP)], {
+      env: { PATH: process.env.PATH, TMPDIR: "/nonexistent/tmp" },
+    });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/cannot keep a copy of the input in \/nonexistent\/tmp: ENOENT/);
+    expect(r.stderr).not.toMatch(/this is a bug/);
   });
 
   it("--from-file naming a directory is a usage error", async () => {
@@ -235,6 +263,11 @@ describe("the audit log fails closed", () => {
     return dir;
   }
 
+  const fifoAt = (dir: string) => {
+    execFileSync("mkfifo", [join(dir, "audit.fifo")]);
+    return join(dir, "audit.fifo");
+  };
+
   const blocked = () => {
     const dir = tempDir("trtc-block-");
     writeFileSync(join(dir, "file"), "");
@@ -246,6 +279,7 @@ describe("the audit log fails closed", () => {
     ["/dev/full", () => "/dev/full", /it is not a regular file/],
     ["a missing parent", () => join(tempDir("trtc-log-"), "missing/audit.jsonl"), /ENOENT/],
     ["a path below a regular file", () => join(blocked(), "file/audit.jsonl"), /ENOTDIR/],
+    ["a FIFO nobody reads (it would block the run)", () => fifoAt(tempDir("trtc-log-")), /it is not a regular file/],
   ])("auditLog at %s: exit 3 before anything is sent", async (_name, path, message) => {
     const e = await withRooms(1);
     const dir = projectWithAudit(e, path());

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { optionFromEnv } from "../config/env.js";
-import type { GlobalFlags } from "../config/resolve.js";
+import { checkFlagValues, type GlobalFlags } from "../config/resolve.js";
 import { UsageError } from "../errors.js";
 import { OUTPUT_FORMATS, type OutputFormat } from "../output/reporter.js";
 import { createTerminal, type Stream, type Terminal } from "../output/terminal.js";
@@ -77,6 +77,7 @@ export function buildContext(cmd: Command, io: Io): Context {
   for (const key of ["profile", "sdkAppId", "region", "endpoint"] as const) if (o[key] !== undefined) flags[key] = o[key];
   const config = o.config ?? optionFromEnv(io.env, "config");
   if (config !== undefined) flags.config = config;
+  checkFlagValues(flags);
   const run: RunOptions = {
     format: o.json ? "json" : (o.output ?? fromEnv ?? "pretty"),
     quiet: Boolean(o.quiet),

@@ -128,6 +128,19 @@ function profileCredentials(profile: ProfileConfig): CredentialPlan | undefined 
   return undefined;
 }
 
+function checkRegion(region: string, source: Source, file: string): string {
+  if (REGIONS.includes(region)) return region;
+  const message = `unsupported region "${region}" (from ${source}): TRTC room actions accept ${REGIONS.join(", ")}`;
+  throw source === "profile" ? new ConfigError(`${file}: ${message}`, "fix region in the profile") : new UsageError(message);
+}
+
+/** The flags' own values, checked before any config is read: their usage error (2) comes before a broken config's 3. */
+export function checkFlagValues(flags: GlobalFlags): void {
+  if (flags.region !== undefined) checkRegion(flags.region, "flag", "");
+  if (flags.endpoint !== undefined) parseEndpoint(flags.endpoint);
+  if (flags.sdkAppId !== undefined) parseSdkAppId(flags.sdkAppId, "flag", "--sdk-app-id");
+}
+
 /**
  * Merges flags, environment and the config file. An explicitly chosen profile keeps
  * its own credentials even when the environment has others; without one, the
@@ -140,11 +153,7 @@ export function resolveSettings(loaded: LoadedConfig | undefined, flags: GlobalF
 
   const [appIdValue, sdkAppIdSource] = pick<string | number>(flags.sdkAppId, optionFromEnv(env, "sdkAppId"), profile.sdkAppId);
   const [regionValue, regionSource] = pick(flags.region, optionFromEnv(env, "region"), profile.region);
-  const region = regionValue ?? DEFAULT_REGION;
-  if (!REGIONS.includes(region)) {
-    const message = `unsupported region "${region}" (from ${regionSource}): TRTC room actions accept ${REGIONS.join(", ")}`;
-    throw regionSource === "profile" ? new ConfigError(`${file}: ${message}`, "fix region in the profile") : new UsageError(message);
-  }
+  const region = checkRegion(regionValue ?? DEFAULT_REGION, regionSource, file);
   const [endpointValue, endpointSource] = pick(flags.endpoint, optionFromEnv(env, "endpoint"), profile.endpoint);
 
   let credentials: CredentialPlan = { kind: "none" };

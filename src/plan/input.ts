@@ -96,6 +96,7 @@ async function openSource(fromFile: string, signal: AbortSignal): Promise<NodeJS
         reject(new InterruptedError("interrupted while reading input: nothing was sent"));
       };
       signal.addEventListener("abort", onAbort, { once: true });
+      if (signal.aborted) onAbort();
       stream.once("open", () => resolve());
       stream.once("error", (err: NodeJS.ErrnoException) => reject(new UsageError(`cannot read --from-file ${fromFile}: ${err.code ?? err.message}`)));
     });

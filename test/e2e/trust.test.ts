@@ -129,6 +129,18 @@ describe("hostile input", () => {
     expect(r.stderr).toMatch(/\/dev\/zero:1: line is over/);
   });
 
+  it.each([
+    [["--region", "xx-nowhere"], /unsupported region "xx-nowhere"/],
+    [["--sdk-app-id", "abc"], /invalid SdkAppId "abc" from --sdk-app-id/],
+    [["--endpoint", "http://example.com"], /refusing plain http:\/\/ endpoint/],
+  ])("%j is a usage error (2) even beside a config that cannot be parsed (3)", async (flags, message) => {
+    const dir = tempDir("trtc-broken-");
+    writeFileSync(join(dir, ".trtcrc"), "profiles: [unclosed\n");
+    const r = await run(["dismiss", "1", "--yes", ...flags], { cwd: dir, env: { PATH: process.env.PATH, HOME: dir } });
+    expect(r.stderr).toMatch(message);
+    expect(r.code).toBe(2);
+  });
+
   it("a TMPDIR that cannot hold the input's copy is a configuration error (exit 3), not a crash", async () => {
     const rooms = join(tempDir("trtc-in-"), "rooms.txt");
     writeFileSync(rooms, "1\n");

@@ -13,7 +13,7 @@ export interface CallbackRetry {
 }
 
 /** TRTC's policy: 5 s per attempt, one immediate retry, then every 10 s, given up a minute after the first attempt. */
-export const TRTC_CALLBACK_RETRY: CallbackRetry = { timeoutMs: 5_000, retryEveryMs: 10_000, giveUpMs: 60_000 };
+export const TRTC_CALLBACK_RETRY: Readonly<CallbackRetry> = Object.freeze({ timeoutMs: 5_000, retryEveryMs: 10_000, giveUpMs: 60_000 });
 
 export interface CallbackConfig {
   url: string;

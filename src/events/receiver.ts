@@ -40,6 +40,16 @@ function header(req: IncomingMessage, name: string): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
 
+/** Sign, SdkAppId and Content-Type as they arrived, names spelled as TRTC sent them. */
+function forwardedHeaders(req: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const name = req.rawHeaders[i]!;
+    if ((FORWARDED as readonly string[]).includes(name.toLowerCase()) && !(name in headers)) headers[name] = req.rawHeaders[i + 1]!;
+  }
+  return headers;
+}
+
 export async function startReceiver(options: ReceiverOptions): Promise<Receiver> {
   const commit = new GroupCommit<IncomingEvent, AppendOutcome>((events) => options.sink.append(events));
   let inFlight = 0;
@@ -69,9 +79,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
     }
     answer(res, 200, { code: 0 });
     options.onEvent(incoming, outcome);
-    const headers: Record<string, string> = {};
-    for (const name of FORWARDED) if (header(req, name) !== undefined) headers[name] = header(req, name)!;
-    options.forwarder?.forward(body.raw, headers);
+    options.forwarder?.forward(body.raw, forwardedHeaders(req));
   }
 
   async function health(res: ServerResponse): Promise<void> {

@@ -28,6 +28,7 @@ const MUTE: Record<string, string> = {
 
 /** A one-line suggestion for the error codes operators meet most; some depend on the action. */
 export function hintFor(code: string, action = ""): string | undefined {
-  const forAction = action.startsWith("SetUserBlocked") ? MUTE[code] : undefined;
+  // Named as sent: the string-room form is its own action.
+  const forAction = action.startsWith("SetUserBlocked") ? MUTE[code]?.replace("SetUserBlocked", action) : undefined;
   return forAction ?? EXACT[code] ?? PREFIXES.find(([prefix]) => code.startsWith(prefix))?.[1];
 }

@@ -26,7 +26,7 @@ export interface InputLimits {
   maxLineBytes: number;
 }
 
-export const INPUT_LIMITS: InputLimits = { maxBytes: 1 << 30, maxLineBytes: 64 * 1024 };
+export const INPUT_LIMITS: Readonly<InputLimits> = Object.freeze({ maxBytes: 1 << 30, maxLineBytes: 64 * 1024 });
 
 async function* fileItems(path: string, label: string): AsyncIterable<InputItem> {
   // Small reads keep few lines queued ahead of the consumer, so they die young instead of being promoted.

@@ -3,7 +3,7 @@ export interface BackoffPolicy {
   capMs: number;
 }
 
-export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 200, capMs: 20_000 };
+export const DEFAULT_BACKOFF: Readonly<BackoffPolicy> = Object.freeze({ baseMs: 200, capMs: 20_000 });
 
 /**
  * Exponential backoff with full jitter. After a rate-limit rejection the wait

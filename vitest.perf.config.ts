@@ -4,6 +4,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/perf/**/*.test.ts"],
+    globalSetup: ["test/helpers/tmp-root.ts"],
     // `npm run test:perf` builds dist/ first (the tests spawn the CLI).
     testTimeout: 120_000,
     hookTimeout: 30_000,

@@ -3,7 +3,7 @@
 // partial run would drop the other rows.
 // Ratios compare figures taken in the same run, since this machine is shared and noisy.
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import os from "node:os";
 import { join } from "node:path";
@@ -13,6 +13,8 @@ import { fileURLToPath } from "node:url";
 const root = fileURLToPath(new URL("..", import.meta.url));
 const bin = join(root, "bin/trtc-admin.cjs");
 const work = mkdtempSync(join(os.tmpdir(), "trtc-bench-"));
+// Its stores and homes take tens of MB: gone with the run, however it ends.
+process.on("exit", () => rmSync(work, { recursive: true, force: true }));
 const APP = 1400000001;
 const CREDS = { TENCENTCLOUD_SECRET_ID: "AKIDtrtcEmulatorTestId0000000000", TENCENTCLOUD_SECRET_KEY: "trtcEmulatorTestSecretKey0000000" };
 const quick = process.argv.includes("--quick");

@@ -86,24 +86,31 @@ async function openSource(fromFile: string, signal: AbortSignal): Promise<NodeJS
   });
   if (info.isDirectory()) throw new UsageError(`cannot read --from-file ${fromFile}: it is a directory`);
   const stream = createReadStream(fromFile);
-  // Opening a FIFO waits for a writer. On an interrupt we become that writer for an instant, so the
-  // open returns: the process could not exit while a thread is still blocked in it.
+  // Opening a FIFO waits for a writer, and the process cannot exit while a thread is blocked in
+  // that open. On an interrupt we act as the writer until the open returns: a writer's open fails
+  // (ENXIO) until the reader's open is under way, so it is retried every few milliseconds.
+  const interrupted = () => new InterruptedError("interrupted while reading input: nothing was sent");
   let onAbort = () => {};
+  let unblocking: NodeJS.Timeout | undefined;
   try {
     await new Promise<void>((resolve, reject) => {
       onAbort = () => {
-        if (info.isFIFO()) unblockFifo(fromFile);
-        reject(new InterruptedError("interrupted while reading input: nothing was sent"));
+        if (!info.isFIFO()) return reject(interrupted());
+        unblocking = setInterval(() => unblockFifo(fromFile), 5);
+        unblockFifo(fromFile);
       };
       signal.addEventListener("abort", onAbort, { once: true });
       if (signal.aborted) onAbort();
-      stream.once("open", () => resolve());
-      stream.once("error", (err: NodeJS.ErrnoException) => reject(new UsageError(`cannot read --from-file ${fromFile}: ${err.code ?? err.message}`)));
+      stream.once("open", () => (signal.aborted ? reject(interrupted()) : resolve()));
+      stream.once("error", (err: NodeJS.ErrnoException) =>
+        reject(signal.aborted ? interrupted() : new UsageError(`cannot read --from-file ${fromFile}: ${err.code ?? err.message}`)),
+      );
     });
   } catch (err) {
     stream.destroy();
     throw err;
   } finally {
+    clearInterval(unblocking);
     signal.removeEventListener("abort", onAbort);
   }
   return stream;

@@ -82,18 +82,18 @@ describe("the built binary", () => {
   it("a reader slower than the run still gets every line and the summary before the exit", async () => {
     const dir = mkdtempSync(join(tmpdir(), "trtc-slow-reader-"));
     writeFileSync(join(dir, "rooms.txt"), `${Array.from({ length: 500 }, (_, i) => i + 1).join("\n")}\n`);
-    const child = spawn(process.execPath, [BIN, "dismiss", "--from-file", "rooms.txt", "--dry-run", "--sdk-app-id", String(APP), "-o", "ndjson"], {
-      cwd: dir,
-      env: { PATH: process.env.PATH, HOME: dir },
-    });
-    // Nothing is read for a while: the pipe (64 KiB) fills, and Node queues the rest of the output (about 75 KiB).
-    child.stdout.pause();
-    await new Promise((r) => setTimeout(r, 500));
+    // `| (sleep 1; cat)`: nothing is read for a second, so the pipe (64 KiB) fills and Node queues the
+    // rest of the output (about 75 KiB) until the reader starts.
+    const cli = [process.execPath, BIN, "dismiss", "--from-file", "rooms.txt", "--dry-run", "--sdk-app-id", String(APP), "-o", "ndjson"];
+    const script = `{ ${cli.map((a) => `'${a}'`).join(" ")}; echo "exit $?" >&2; } | (sleep 1; cat)`;
+    const child = spawn("sh", ["-c", script], { cwd: dir, env: { PATH: process.env.PATH, HOME: dir } });
     let out = "";
+    let err = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
-    child.stdout.resume();
-    const code = await new Promise((resolve) => child.on("close", resolve));
-    expect(code).toBe(0);
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (err += d));
+    await new Promise((resolve) => child.on("close", resolve));
+    const code = /exit (\d+)/.exec(err)?.[1];
+    expect(code).toBe("0");
     const lines = out.trim().split("\n");
     expect(lines).toHaveLength(501);
     expect(JSON.parse(lines.at(-1)!)).toMatchObject({ summary: { total: 500, planned: 500 } });

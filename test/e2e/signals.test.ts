@@ -1,7 +1,7 @@
 // Spawned on purpose: signals and a closed stdout need a real process (see test/e2e/bulk.test.ts for the rest).
 import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, readdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { constants, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Emulator } from "../../src/emulator/server.js";
@@ -30,6 +30,32 @@ function interruptWhenReceived(child: ChildProcess, e: Emulator, count: number, 
       if (e.requests.length < count) return;
       clearInterval(poll);
       setTimeout(() => (child.kill("SIGINT"), resolve()), afterMs);
+    }, 5);
+  });
+}
+
+/** Whether `signal` sent to the process is still pending (not yet taken by it); undefined where /proc cannot tell. */
+function pending(pid: number, signal: NodeJS.Signals): boolean | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const bit = 1n << BigInt(constants.signals[signal] - 1);
+    return ["SigPnd", "ShdPnd"].some((field) => (BigInt(`0x${new RegExp(`^${field}:\\s*([0-9a-f]+)$`, "m").exec(status)![1]}`) & bit) !== 0n);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Resolves once the child has taken a `signal` sent to it (it is no longer pending), so another sent after
+ * is a second delivery. Without /proc, a moment's wait has to do.
+ */
+function whenTaken(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  return new Promise((resolve) => {
+    const poll = setInterval(() => {
+      const still = child.exitCode === null && child.signalCode === null ? pending(child.pid!, signal) : false;
+      if (still === true) return;
+      clearInterval(poll);
+      setTimeout(resolve, still === undefined ? 400 : 0);
     }, 5);
   });
 }
@@ -75,8 +101,8 @@ describe("interruption", () => {
     const r = await run(["dismiss", "--from-file", roomsFile(["1"]), "--yes", "--timeout", "30"], {
       env: emulatorEnv(e, { TMPDIR: tmp }),
       onSpawn: (child) => {
-        // Two signals a moment apart are two deliveries, not one merged pending signal.
-        void interruptWhenReceived(child, e, 1).then(() => setTimeout(() => child.kill("SIGINT"), 400));
+        // Two deliveries, not one merged pending signal: the second is sent once the first has been taken.
+        void interruptWhenReceived(child, e, 1).then(() => whenTaken(child, "SIGINT").then(() => child.kill("SIGINT")));
       },
     });
     expect(r.code).toBe(130);

@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { chmodSync, lstatSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -94,17 +94,23 @@ describe("interrupts before anything is sent", () => {
   it("SIGTERM while credentialCommand runs: exit 130 at once, nothing sent", async () => {
     const e = await withRooms(1);
     const dir = tempDir("trtc-cfg-");
-    writeFileSync(join(dir, ".trtcrc"), `sdkAppId: ${APP}\nendpoint: ${e.url}\ncredentialCommand: "sleep 20; echo {}"\n`);
+    // The command marks that it has started, so SIGTERM is sent while it runs, however slowly the CLI starts.
+    const marker = join(dir, "started");
+    const command = `touch '${marker}'; sleep 20; echo {}`;
+    writeFileSync(join(dir, ".trtcrc"), `sdkAppId: ${APP}\nendpoint: ${e.url}\ncredentialCommand: ${JSON.stringify(command)}\n`);
     const child = spawn(process.execPath, [BIN, "dismiss", "1", "--yes"], {
       cwd: dir,
       env: { PATH: process.env.PATH, HOME: dir, NO_COLOR: "1" },
       stdio: "pipe",
     });
     children.push(child);
+    const closed = new Promise((resolve) => child.on("close", resolve));
+    await until(() => existsSync(marker) || child.exitCode !== null, "the credentialCommand to start");
     const started = Date.now();
-    setTimeout(() => child.kill("SIGTERM"), 700);
-    const code = await new Promise((resolve) => child.on("close", resolve));
+    child.kill("SIGTERM");
+    const code = await closed;
     expect(code).toBe(130);
+    // At once: not after the command's 20 s.
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(e.requests).toHaveLength(0);
   });

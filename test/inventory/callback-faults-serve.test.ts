@@ -39,6 +39,13 @@ async function until(check: () => boolean | Promise<boolean>, what: string, ms =
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/**
+ * How late a delayed callback comes. What each delay test does before it arrives (a few control round
+ * trips, the receiver storing a few events, at most one `rooms list`) takes some tens of ms, a few hundred
+ * on a loaded machine: this leaves room for a stall of over a second before the order comes out otherwise.
+ */
+const LATE_MS = 1500;
+
 notePostgresSkipped();
 
 describe.each(STORES)("emulator callback faults into events serve ($name store)", (factory) => {
@@ -123,7 +130,7 @@ describe.each(STORES)("emulator callback faults into events serve ($name store)"
   });
 
   it.skipIf(factory.skip)("delay: a late 103 is stored when it arrives and folded by its event time, not its arrival", async () => {
-    await fault({ kind: "delay", ms: 400, eventType: 103 });
+    await fault({ kind: "delay", ms: LATE_MS, eventType: 103 });
     await client(4242, "ann", "enter");
     await client(4242, "ben", "enter");
     await until(() => lines().length === 2, "the 101 and ben's 103");
@@ -140,7 +147,7 @@ describe.each(STORES)("emulator callback faults into events serve ($name store)"
   });
 
   it.skipIf(factory.skip)("delay: a 103 that arrives after the same user's 104 still leaves them out", async () => {
-    await fault({ kind: "delay", ms: 400, eventType: 103 });
+    await fault({ kind: "delay", ms: LATE_MS, eventType: 103 });
     await client("ci-late", "ann", "enter");
     await client("ci-late", "ben", "enter");
     await client("ci-late", "ann", "leave");
@@ -152,7 +159,7 @@ describe.each(STORES)("emulator callback faults into events serve ($name store)"
   });
 
   it.skipIf(factory.skip)("delay: a late 102 does not close a room that was re-opened after it", async () => {
-    await fault({ kind: "delay", ms: 400, eventType: 102 });
+    await fault({ kind: "delay", ms: LATE_MS, eventType: 102 });
     await client("ci-reopen", "ann", "enter");
     await client("ci-reopen", "ann", "leave");
     await client("ci-reopen", "ann", "enter");

@@ -160,16 +160,42 @@ describe("events serve --forward", () => {
   });
 });
 
+/**
+ * A receiver whose sink holds every append until released: `appending` resolves once the receiver has
+ * taken a request as far as storing it, so a test knows the request is in flight without guessing how long.
+ */
+async function heldReceiver() {
+  const { url, cleanup } = await STORES[0]!.fresh();
+  const store = await openStore(url);
+  cleanups.push(cleanup, () => store.close());
+  let started!: () => void;
+  const appending = new Promise<void>((resolve) => (started = resolve));
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const sink: EventSink = {
+    append: async (e) => {
+      started();
+      await released;
+      return store.append(e);
+    },
+    ping: () => store.ping(),
+  };
+  const { receiver } = await start({ sink });
+  // Released first on the way out, so a failed test does not leave the receiver's close() waiting on it.
+  cleanups.push(async () => release());
+  return { receiver, store, appending, release };
+}
+
 describe("events serve: shutdown", () => {
   it("finishes a request in flight (stored, 200), then refuses new connections", async () => {
-    const { url, cleanup } = await STORES[0]!.fresh();
-    const store = await openStore(url);
-    cleanups.push(cleanup, () => store.close());
-    const slow: EventSink = { append: async (e) => (await new Promise((r) => setTimeout(r, 300)), store.append(e)), ping: () => store.ping() };
-    const { receiver } = await start({ sink: slow });
+    const { receiver, store, appending, release } = await heldReceiver();
     const inFlight = post(receiver.url, body, signedHeaders(body));
-    await new Promise((r) => setTimeout(r, 100));
-    await receiver.close();
+    await appending;
+    const closed = receiver.close();
+    // Closing stops listening at once, while the request in flight is still being stored.
+    await expect(post(receiver.url, body, signedHeaders(body))).rejects.toMatchObject({ code: "ECONNREFUSED" });
+    release();
+    await closed;
     expect((await inFlight).status).toBe(200);
     expect(await store.listRooms(APP, {})).toHaveLength(1);
     await expect(post(receiver.url, body, signedHeaders(body))).rejects.toMatchObject({ code: "ECONNREFUSED" });
@@ -178,16 +204,12 @@ describe("events serve: shutdown", () => {
 
 describe("events serve: shutdown on a kept-alive connection", () => {
   it("turns a new request away with 503 once closing, while the one in flight still gets its 200", async () => {
-    const { url, cleanup } = await STORES[0]!.fresh();
-    const store = await openStore(url);
-    cleanups.push(cleanup, () => store.close());
-    const slow: EventSink = { append: async (e) => (await new Promise((r) => setTimeout(r, 300)), store.append(e)), ping: () => store.ping() };
-    const { receiver } = await start({ sink: slow });
+    const { receiver, store, appending, release } = await heldReceiver();
     const { Agent } = await import("node:http");
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     cleanups.push(async () => agent.destroy());
     const first = post(receiver.url, body, signedHeaders(body), agent);
-    await new Promise((r) => setTimeout(r, 100));
+    await appending;
     const closed = receiver.close();
     const other = callbackBody({ type: 103, room: 1234, user: "bob", ms: 1_700_000_000_001 });
     // Queued behind the first on the same socket: it reaches the receiver only after shutdown began.
@@ -195,6 +217,7 @@ describe("events serve: shutdown on a kept-alive connection", () => {
       (r) => r.status,
       () => 0,
     );
+    release();
     expect((await first).status).toBe(200);
     await closed;
     expect([503, 0]).toContain(await second);

@@ -108,13 +108,15 @@ describe("events serve: answers", () => {
   });
 });
 
-function captureServer(statuses: number[]): Promise<{ url: string; got: { raw: Buffer; headers: IncomingMessage["headers"] }[]; server: Server }> {
-  const got: { raw: Buffer; headers: IncomingMessage["headers"] }[] = [];
+type Captured = { raw: Buffer; headers: IncomingMessage["headers"]; names: string[] };
+
+function captureServer(statuses: number[]): Promise<{ url: string; got: Captured[]; server: Server }> {
+  const got: Captured[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      got.push({ raw: Buffer.concat(chunks), headers: req.headers });
+      got.push({ raw: Buffer.concat(chunks), headers: req.headers, names: req.rawHeaders.filter((_, i) => i % 2 === 0) });
       if (statuses[0] === -1) return; // never answers
       res.writeHead(statuses.shift() ?? 200).end();
     });
@@ -126,16 +128,17 @@ function captureServer(statuses: number[]): Promise<{ url: string; got: { raw: B
 }
 
 describe("events serve --forward", () => {
-  it("re-posts the raw body byte for byte with Sign, SdkAppId and Content-Type, retrying a failure", async () => {
+  it("re-posts the raw body byte for byte with Sign, SdkAppId and Content-Type as spelled, retrying a failure", async () => {
     const app = await captureServer([500, 200]);
     const forwarder = new Forwarder({ urls: [app.url], onGiveUp: () => undefined });
     const { receiver } = await start({ forwarder });
     expect((await post(receiver.url, body, signedHeaders(body))).status).toBe(200);
     await receiver.close(5000);
     expect(app.got).toHaveLength(2);
-    for (const { raw, headers } of app.got) {
+    for (const { raw, headers, names } of app.got) {
       expect(raw.equals(body)).toBe(true);
       expect(headers).toMatchObject({ sign: signedHeaders(body).Sign, sdkappid: String(APP), "content-type": "application/json" });
+      expect(names).toEqual(expect.arrayContaining(["Content-Type", "Sign", "SdkAppId"]));
     }
   });
 

@@ -11,9 +11,10 @@ const planned = await plan("kick", { room: 1234, userIds: ["alice", "bob", "alic
 const kicked = await kick(1234, ["alice"], { ...options, onResult: (r) => void seen.push(r) });
 const dismissed = await dismiss(["standup", 1234], { ...options, ignoreMissing: true });
 let usage: number | undefined;
+let errorName: string | undefined;
 try {
   await dismiss(["a/b"], options);
 } catch (err) {
-  if (err instanceof UsageError) usage = err.exitCode;
+  if (err instanceof UsageError) [usage, errorName] = [err.exitCode, err.name];
 }
-process.stdout.write(`${JSON.stringify({ planned, kicked, dismissed, streamed: seen.length, usage })}\n`);
+process.stdout.write(`${JSON.stringify({ planned, kicked, dismissed, streamed: seen.length, usage, errorName })}\n`);

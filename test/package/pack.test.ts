@@ -88,6 +88,8 @@ describe("the packed package", () => {
       ]);
       expect(out.streamed).toBe(1);
       expect(out.usage).toBe(2);
+      // The bundle is minified: the class keeps its name only because it sets it.
+      expect(out.errorName).toBe("UsageError");
       expect(emu.requests.map((q) => q.action)).toEqual(["RemoveUser", "DismissRoomByStrRoomId", "DismissRoom"]);
     } finally {
       await emu.close();

@@ -1,10 +1,10 @@
-import { createReadStream } from "node:fs";
 import { addAbortSignal, type Readable } from "node:stream";
 import type { Command } from "commander";
 import { resolveCallbackKey } from "../config/inventory.js";
 import { CliError, ExitCode, UsageError } from "../errors.js";
 import { printBadLine, printEvent, printReceiving, printRefused } from "../output/inventory.js";
 import { printInfo, printWarning } from "../output/messages.js";
+import { openSource } from "../plan/input.js";
 import { redactUrl } from "../store/url.js";
 import { startBanEnforcement } from "./ban-enforcement.js";
 import type { Context } from "./context.js";
@@ -69,11 +69,7 @@ export async function serve(ctx: Context, cmd: Command, opts: ServeOptions): Pro
 export async function ingestCommand(ctx: Context, cmd: Command, fromFile: string | undefined): Promise<number> {
   const setup = await inventorySetup(ctx, cmd);
   const key = resolveCallbackKey(setup.loaded, ctx.flags, ctx.io.env);
-  const input = (fromFile === undefined || fromFile === "-" ? ctx.io.stdin : createReadStream(fromFile)) as Readable;
-  const opened = new Promise<void>((resolve, reject) => (input === ctx.io.stdin ? resolve() : input.once("open", () => resolve()).once("error", reject)));
-  await opened.catch((err: NodeJS.ErrnoException) => {
-    throw new UsageError(`cannot read --from-file ${fromFile}: ${err.code ?? err.message}`);
-  });
+  const input = (fromFile === undefined || fromFile === "-" ? ctx.io.stdin : await openSource(fromFile, ctx.io.signal)) as Readable;
   const { ingest } = await import("../events/ingest.js");
   const store = await openInventory(setup.url);
   const bans = startBanEnforcement(ctx, setup.settings, store);

@@ -63,15 +63,18 @@ export async function runRoomOperation(ctx: Context, op: RoomOperation): Promise
       }
       const credential = await loadCredential(settings, io.env, io.signal);
       throwIfInterrupted(io.signal);
-      const closer = prepared.inventory && new RoomCloser(sdkAppId, prepared.inventory);
+      // --live closes the rooms it read from the inventory; a plain dismiss only those the inventory shows live.
+      const closer = prepared.inventory && new RoomCloser(sdkAppId, prepared.inventory, { onlyLive: !op.live });
       return await sendReported(ctx, settings, credential, closer ? closer.track(prepared.requests()) : prepared.requests(), total, {
         ignoreMissing: op.ignoreMissing,
         audit,
         ...(closer && {
           onResult: (result: Result) => closer.add(result),
           afterSend: async () => {
-            const { error } = await closer.finish();
+            const { error, notClosed } = await closer.finish(io.signal);
             if (error) printWarning(term, `the rooms were dismissed, but the inventory could not record it: ${error.message}`);
+            else if (notClosed > 0)
+              printWarning(term, `${notClosed} dismissed rooms were not closed in the inventory (interrupted); their 102s will close them`);
           },
         }),
       });

@@ -80,7 +80,8 @@ function unblockFifo(path: string): void {
   }
 }
 
-async function openSource(fromFile: string, signal: AbortSignal): Promise<NodeJS.ReadableStream> {
+/** Opens a --from-file path for reading: a directory refused, a FIFO's wait for its writer interruptible. */
+export async function openSource(fromFile: string, signal: AbortSignal): Promise<NodeJS.ReadableStream> {
   const info = await stat(fromFile).catch((err: NodeJS.ErrnoException) => {
     throw new UsageError(`cannot read --from-file ${fromFile}: ${err.code ?? err.message}`);
   });

@@ -9,14 +9,31 @@ export function liveRoomsFor(store: InventoryStore, sdkAppId: number, filters: L
 }
 
 const FLUSH_EVERY = 500;
+/** Closes kept for the end once a write has failed; past this, the rest are counted, not kept (memory stays flat). */
+const KEEP_AT_MOST = 100_000;
 const keyOf = (type: string, id: number | string) => `${type}|${id}`;
+
+export interface CloserOptions {
+  /** Close only rooms the inventory shows live (a plain dismiss): a room it never saw is not added. */
+  onlyLive: boolean;
+  now?: () => number;
+}
+
+export interface CloserOutcome {
+  closed: number;
+  /** Rooms dismissed whose close was not written: after a write failed, or an interrupt. */
+  notClosed: number;
+  error: Error | undefined;
+}
 
 /**
  * Closes in the inventory the rooms a dismissal reports done or already-gone, so a lost 102 heals.
  * Each close is stamped with when its request was taken up to be sent, which is no later than
  * TRTC's dismissal: a client entering after the dismissal (its 103 later in event time) re-opens
  * the room, even if its callback is stored before the close. Closes are written in batches as
- * results arrive, so memory stays flat on a long run; the store opens on the first one.
+ * results arrive, so memory stays flat on a long run; the store opens on the first one. After a
+ * failed write (a busy or unreachable store) nothing more is written during the run: the closes
+ * wait for one more try at the end, which an interrupt cuts short.
  */
 export class RoomCloser {
   private readonly takenAt = new Map<string, number>();
@@ -24,13 +41,19 @@ export class RoomCloser {
   private writing: Promise<void> = Promise.resolve();
   private failure: Error | undefined;
   private closed = 0;
+  private dropped = 0;
+  /** Closes handed to the store and not yet written. */
+  private inFlight = 0;
+  private readonly now: () => number;
 
   constructor(
     private readonly sdkAppId: number,
     /** The inventory to write to; undefined when there is none to keep up to date. */
     private readonly store: () => Promise<InventoryStore | undefined>,
-    private readonly now: () => number = Date.now,
-  ) {}
+    private readonly options: CloserOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+  }
 
   /** The requests, unchanged, noting when each is taken up. */
   async *track(requests: AsyncIterable<PlannedRequest>): AsyncIterable<PlannedRequest> {
@@ -45,31 +68,58 @@ export class RoomCloser {
     const atMs = this.takenAt.get(key);
     this.takenAt.delete(key);
     if (atMs === undefined || (result.status !== "done" && result.status !== "already-gone")) return;
+    if (this.pending.length >= KEEP_AT_MOST) {
+      this.dropped++;
+      return;
+    }
     this.pending.push({ room: { roomIdType: result.roomIdType, roomId: result.roomId }, atMs });
-    if (this.pending.length >= FLUSH_EVERY) this.flush();
+    if (this.pending.length >= FLUSH_EVERY && !this.failure) this.flush();
   }
 
-  /** Writes what is left; the error, if any write failed (the rest are not attempted). Returns how many rooms were closed. */
-  async finish(): Promise<{ closed: number; error: Error | undefined }> {
-    this.flush();
+  /** Writes what is left (one more try after a failure); an interrupt stops waiting for the store. */
+  async finish(interrupt: AbortSignal): Promise<CloserOutcome> {
     await this.writing;
-    return { closed: this.closed, error: this.failure };
+    if (this.pending.length > 0 && !interrupt.aborted) {
+      this.failure = undefined;
+      this.flush();
+      await Promise.race([this.writing, new Promise((resolve) => interrupt.addEventListener("abort", resolve, { once: true }))]);
+    }
+    const unwritten = this.failure || interrupt.aborted ? this.pending.length + this.inFlight : 0;
+    return { closed: this.closed, notClosed: unwritten + this.dropped, error: this.failure };
   }
 
   private flush(): void {
     const batch = this.pending;
     this.pending = [];
-    if (batch.length === 0) return;
+    this.inFlight += batch.length;
     this.writing = this.writing.then(async () => {
-      if (this.failure) return;
       try {
         const store = await this.store();
         if (!store) return;
-        await store.closeRooms(this.sdkAppId, batch);
-        this.closed += batch.length;
+        const closes = this.options.onlyLive ? await this.liveOnly(store, batch) : batch;
+        if (closes.length > 0) await store.closeRooms(this.sdkAppId, closes);
+        this.closed += closes.length;
       } catch (err) {
         this.failure = err as Error;
+        // Kept for the try at the end.
+        const kept = batch.concat(this.pending);
+        this.dropped += Math.max(0, kept.length - KEEP_AT_MOST);
+        this.pending = kept.slice(0, KEEP_AT_MOST);
+      } finally {
+        this.inFlight -= batch.length;
       }
     });
+  }
+
+  private async liveOnly(store: InventoryStore, batch: RoomClose[]): Promise<RoomClose[]> {
+    const live = new Set(
+      (
+        await store.liveAmong(
+          this.sdkAppId,
+          batch.map((c) => c.room),
+        )
+      ).map((r) => keyOf(r.roomIdType, r.roomId)),
+    );
+    return batch.filter((c) => live.has(keyOf(c.room.roomIdType, c.room.roomId)));
   }
 }

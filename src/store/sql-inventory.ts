@@ -73,6 +73,18 @@ export class SqlInventory implements InventoryStore {
     for (let i = 0; i < closes.length; i += 500) await this.append(closes.slice(i, i + 500));
   }
 
+  async liveAmong(sdkAppId: number, rooms: RoomKey[]): Promise<RoomKey[]> {
+    const live = new Set<string>();
+    for (let i = 0; i < rooms.length; i += 500) {
+      const chunk = rooms.slice(i, i + 500);
+      const match = chunk.map(() => "(room_type = ? AND room_id = ?)").join(" OR ");
+      const args = chunk.flatMap((room) => [room.roomIdType, String(room.roomId)]);
+      const rows = await this.db.query(`SELECT room_type, room_id FROM rooms WHERE sdk_app_id = ? AND live = 1 AND (${match})`, [sdkAppId, ...args]);
+      for (const row of rows) live.add(`${row.room_type}|${row.room_id}`);
+    }
+    return rooms.filter((room) => live.has(`${room.roomIdType}|${room.roomId}`));
+  }
+
   listRooms(sdkAppId: number, filters: RoomFilters, now = Date.now()): Promise<Room[]> {
     return listRooms(this.db, sdkAppId, filters, now);
   }

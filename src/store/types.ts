@@ -75,6 +75,8 @@ export interface InventoryStore extends EventSink {
   /** Rooms of one SdkAppId, numeric rooms first by number, then string rooms. `now` is for the age filters. */
   listRooms(sdkAppId: number, filters: RoomFilters, now?: number): Promise<Room[]>;
   getRoom(sdkAppId: number, key: RoomKey): Promise<Room | undefined>;
+  /** Those of these rooms the inventory shows live now. */
+  liveAmong(sdkAppId: number, rooms: RoomKey[]): Promise<RoomKey[]>;
   /** Records trtc-admin's own dismissals as closes, each at its `atMs`, folded like a 102, so a lost 102 heals. */
   closeRooms(sdkAppId: number, closes: RoomClose[]): Promise<void>;
   /** When the latest event of the SdkAppId was stored (arrival time, for `doctor`), or null. */

@@ -187,9 +187,11 @@ describe("a dismissal closes its rooms in the inventory, so a lost 102 heals", (
     ]);
     expect(r.code).toBe(1);
     expect(await live(url)).toEqual(["ci-7-b"]);
-    const again = await dismissing(["dismiss-room-by-str-room-id", "ci-7-b", "--yes", "--ignore-missing"], url);
+    const again = await dismissing(["dismiss-room-by-str-room-id", "ci-7-b", "never-seen", "--yes", "--ignore-missing"], url);
     expect(again.code).toBe(0);
     expect(await live(url)).toEqual([]);
+    // A room the inventory never saw is not added by a dismissal.
+    expect((await cli(["rooms", "show", "never-seen", "--inventory", url])).code).toBe(1);
   });
 
   it("dismiss --live without --yes, not interactive: no match is exit 0 and asks nothing; a match is exit 2, nothing sent", async () => {

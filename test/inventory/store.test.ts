@@ -141,11 +141,7 @@ describe.each(STORES)("inventory store: $name", (factory) => {
     it("a dismissal by trtc-admin closes the room as of when it was sent: a later entry re-opens it, even one stored first", async () => {
       await withStore(factory, async (store) => {
         await store.append([event(103, 1, T, "a"), event(103, 2, T, "b"), event(103, "x", T, "c"), event(103, 3, T, "d")]);
-        const closer = new RoomCloser(
-          APP,
-          async () => store,
-          () => T + 1000,
-        );
+        const closer = new RoomCloser(APP, async () => store, { onlyLive: false, now: () => T + 1000 });
         const rooms: [number | string, Status][] = [
           [1, "done"],
           ["x", "already-gone"],
@@ -159,7 +155,7 @@ describe.each(STORES)("inventory store: $name", (factory) => {
         // A client re-enters room 3 after its dismissal was sent; that 103 is stored before the run ends.
         await store.append([event(103, 3, T + 1500, "back")]);
         for (const [id, status] of rooms) closer.add({ ...plannedResult(dismissal(id)), status, attempts: 1 });
-        expect(await closer.finish()).toEqual({ closed: 3, error: undefined });
+        expect(await closer.finish(new AbortController().signal)).toEqual({ closed: 3, notClosed: 0, error: undefined });
         expect((await liveRoomsFor(store, APP, {})).map((r) => r.roomId)).toEqual([2, 3]);
         expect(await store.getRoom(APP, { roomIdType: "numeric", roomId: 1 })).toMatchObject({ live: false, closedAt: iso(T + 1000), members: [] });
         expect((await store.getRoom(APP, { roomIdType: "numeric", roomId: 3 }))!.members.map((m) => m.userId)).toEqual(["back"]);

@@ -41,5 +41,6 @@ export class ConfigError extends CliError {
 export class InterruptedError extends CliError {
   constructor(message = "interrupted: nothing was sent") {
     super(message, ExitCode.interrupted, "Interrupted");
+    this.name = "InterruptedError";
   }
 }

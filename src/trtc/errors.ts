@@ -2,6 +2,8 @@ export type FailureKind = "api" | "http" | "network" | "timeout" | "malformed";
 
 /** Any failed call: an API error envelope, an HTTP status, a network fault, a timeout or an unreadable body. */
 export class TrtcError extends Error {
+  // Set, not inferred: the bundles are minified, which renames classes.
+  override readonly name = "TrtcError";
   constructor(
     readonly kind: FailureKind,
     readonly code: string,

@@ -44,3 +44,13 @@ export class InterruptedError extends CliError {
     this.name = "InterruptedError";
   }
 }
+
+/** `work`, unless the signal aborts first: then InterruptedError at once (the work is left to finish or not). */
+export function untilInterrupted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new InterruptedError());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new InterruptedError());
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}

@@ -11,6 +11,7 @@ import type { NewBan, RoomKey } from "../store/types.js";
 import { type BanOptions, banDuration, banReason, banTargets } from "./ban-args.js";
 import type { Context } from "./context.js";
 import { inventorySetup, openInventory } from "./inventory.js";
+import { requireYes } from "./prepare.js";
 import { requireUsableProxy } from "./send-run.js";
 
 /** The kicks of a ban, planned as `kick` plans them. The user ids are already validated and distinct. */
@@ -38,7 +39,7 @@ export async function ban(ctx: Context, cmd: Command, roomArg: string | undefine
   const forMs = banDuration(opts.for);
   const reason = banReason(opts.reason);
   const [yes, dryRun, ignoreMissing] = [Boolean(opts.yes), Boolean(opts.dryRun), Boolean(opts.ignoreMissing)];
-  if (!yes && !dryRun && !(term.stdinIsTTY && term.stderrIsTTY)) throw new UsageError("--yes is required when not running interactively");
+  requireYes(ctx, { yes, dryRun });
   const setup = await inventorySetup(ctx, cmd);
   const { settings, sdkAppId } = setup;
   const room = targets.room === undefined ? null : parseRoom(targets.room, targets.mode ?? settings.roomIdMode);

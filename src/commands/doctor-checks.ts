@@ -1,7 +1,7 @@
 import { describeCredentialSource, loadCredential } from "../config/credentials.js";
 import { type LoadedConfig, loadConfig } from "../config/load.js";
 import { resolveSettings, type Settings } from "../config/resolve.js";
-import { ExitCode, InterruptedError } from "../errors.js";
+import { ExitCode, untilInterrupted } from "../errors.js";
 import { type Check, printChecks } from "../output/messages.js";
 import { redactUrl, storeExists } from "../store/url.js";
 import { isAuthCode } from "../trtc/errors.js";
@@ -59,16 +59,6 @@ async function inventoryCheck(ctx: Context, loaded: LoadedConfig | undefined, in
   }
 }
 
-/** A store that is locked or slow must not hold an interrupt: exit 130 at once, as elsewhere. */
-function untilInterrupted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(new InterruptedError());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new InterruptedError());
-    signal.addEventListener("abort", onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
-}
-
 /** Runs every check, prints them, and returns the exit code. */
 export async function doctor(ctx: Context, inventory: string | undefined): Promise<number> {
   const checks: Check[] = [];
@@ -86,6 +76,7 @@ async function runChecks(ctx: Context, checks: Check[], inventory: string | unde
   checks.push({ ok: hasApp, message: hasApp ? `SdkAppId ${settings.sdkAppId}` : "no SdkAppId (set sdkAppId, TRTC_SDK_APP_ID or --sdk-app-id)" });
   const hasCredentials = settings.credentials.kind !== "none";
   checks.push({ ok: hasCredentials, message: `credentials from ${describeCredentialSource(settings)}` });
+  // A locked or slow store must not hold an interrupt.
   const stored = settings.sdkAppId === undefined ? undefined : await untilInterrupted(inventoryCheck(ctx, loaded, inventory, settings.sdkAppId), ctx.io.signal);
   if (stored) checks.push(stored);
   if (!hasCredentials || !hasApp) return ExitCode.config;

@@ -50,9 +50,13 @@ export function throwIfInterrupted(signal: AbortSignal): void {
 
 const nothingGiven = (op: RoomOperation) => (op.kind === "dismiss" ? "no rooms given" : "no user ids given");
 
+/** Nothing is changed unasked: without a terminal to ask on, --yes (or --dry-run) is required. */
+export function requireYes(ctx: Context, op: { yes: boolean; dryRun: boolean }): void {
+  if (!op.yes && !op.dryRun && !(ctx.term.stdinIsTTY && ctx.term.stderrIsTTY)) throw new UsageError("--yes is required when not running interactively");
+}
+
 /** What the command line alone decides: usage errors come before any config is read. */
 export function checkUsage(ctx: Context, op: RoomOperation): void {
-  const interactive = ctx.term.stdinIsTTY && ctx.term.stderrIsTTY;
   if (op.live) {
     if (op.items.length > 0 || op.fromFile !== undefined)
       throw new UsageError(
@@ -66,7 +70,7 @@ export function checkUsage(ctx: Context, op: RoomOperation): void {
   if (op.fromFile === "-" && !op.yes && !op.dryRun) {
     throw new UsageError("--yes is required with --from-file -", "standard input carries the ids, so it cannot also answer the confirmation");
   }
-  if (!op.yes && !op.dryRun && !interactive) throw new UsageError("--yes is required when not running interactively");
+  requireYes(ctx, op);
   checkArguments(op.kind, op.room, op.items, op.roomIdMode);
 }
 

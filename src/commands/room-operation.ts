@@ -7,7 +7,7 @@ import { Reporter } from "../output/reporter.js";
 import type { Result } from "../plan/types.js";
 import { RoomCloser } from "../store/live.js";
 import type { Context } from "./context.js";
-import { checkUsage, prepare, type RoomOperation, throwIfInterrupted } from "./prepare.js";
+import { checkUsage, prepare, type RoomOperation, requireYes, throwIfInterrupted } from "./prepare.js";
 import { openAudit, printRunBreadcrumb, reportPlanned, requireUsableProxy, sendReported } from "./send-run.js";
 
 export type { RoomOperation } from "./prepare.js";
@@ -40,7 +40,8 @@ export async function runRoomOperation(ctx: Context, op: RoomOperation): Promise
     if (op.dryRun) return await reportPlanned(ctx, total, prepared.requests());
     // dismiss --live with no match: nothing to send, nothing to confirm.
     if (total === 0) return await nothingToDo(ctx);
-    if (!op.yes && !(term.stdinIsTTY && term.stderrIsTTY)) throw new UsageError("--yes is required when not running interactively");
+    // --live: checked only now that there is something to confirm.
+    if (op.live) requireYes(ctx, op);
 
     const audit = await openAudit(settings);
     try {

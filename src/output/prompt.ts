@@ -10,16 +10,13 @@ export async function confirm(term: Terminal, lines: string[], question: string,
   const rl = createInterface({ input: term.stdin, output: term.stderr as NodeJS.WritableStream, terminal: true });
   const cancel = new AbortController();
   let interrupted = false;
-  // In raw mode Ctrl-C reaches readline rather than the process; without this the prompt would just pause.
-  rl.once("SIGINT", () => {
-    interrupted = true;
-    cancel.abort();
-  });
-  rl.once("close", () => cancel.abort());
   const onInterrupt = () => {
     interrupted = true;
     cancel.abort();
   };
+  // In raw mode Ctrl-C reaches readline rather than the process; without this the prompt would just pause.
+  rl.once("SIGINT", onInterrupt);
+  rl.once("close", () => cancel.abort());
   interrupt.addEventListener("abort", onInterrupt, { once: true });
   try {
     const answer = await rl.question(`${term.errColor.bold(question)} [y/N] `, { signal: cancel.signal });

@@ -1,3 +1,4 @@
+import { untilInterrupted } from "../errors.js";
 import type { PlannedRequest, Result } from "../plan/types.js";
 import type { InventoryStore, Room, RoomClose, RoomFilters } from "./types.js";
 
@@ -82,7 +83,7 @@ export class RoomCloser {
     if (this.pending.length > 0 && !interrupt.aborted) {
       this.failure = undefined;
       this.flush();
-      await Promise.race([this.writing, new Promise((resolve) => interrupt.addEventListener("abort", resolve, { once: true }))]);
+      await untilInterrupted(this.writing, interrupt).catch(() => undefined);
     }
     const unwritten = this.failure || interrupt.aborted ? this.pending.length + this.inFlight : 0;
     return { closed: this.closed, notClosed: unwritten + this.dropped, error: this.failure };

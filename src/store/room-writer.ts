@@ -1,7 +1,6 @@
-import type { FoldEvent, Member } from "../events/fold.js";
-import type { Role, RoomEventType } from "../events/types.js";
+import { type FoldEvent, needsMembers, type RoomLog, type RoomMarks, rankOf, type Settled, settleRoom, type UserMarks } from "../events/fold.js";
+import type { Role } from "../events/types.js";
 import { num, numOrNull, type Query, type Row } from "./db.js";
-import { planRoom, type RoomPlan, replan, type StoredRoom, touchedUsers } from "./room-plan.js";
 import { multiRow, perRooms, type RoomRef } from "./sql-batch.js";
 
 export interface PendingRoom {
@@ -9,89 +8,132 @@ export interface PendingRoom {
   events: FoldEvent[];
 }
 
+interface Write {
+  ref: RoomRef;
+  settled: Settled;
+}
+
+const ROOM_COLUMNS = "sdk_app_id, room_type, room_id, live, created_ms, last_ms, last_rank, closed_ms, member_count, open_ms, close_ms, close_before_open_ms";
+const USER_COLUMNS = "sdk_app_id, room_type, room_id, user_id, enter_ms, leave_ms, role, role_ms, role_rank, since_ms";
+
 const keyOf = (sdkAppId: unknown, type: unknown, id: unknown) => `${String(sdkAppId)}|${String(type)}|${String(id)}`;
 const refKey = (r: RoomRef) => keyOf(r.sdkAppId, r.type, r.id);
 
-function storedFrom(row: Row): StoredRoom {
-  const state = {
+function roomFrom(row: Row): RoomMarks {
+  return {
     live: num(row.live) === 1,
     createdMs: numOrNull(row.created_ms),
+    closedMs: numOrNull(row.closed_ms),
     lastMs: num(row.last_ms),
     lastRank: num(row.last_rank),
-    closedMs: numOrNull(row.closed_ms),
-    members: new Map(),
+    memberCount: num(row.member_count),
+    openMs: numOrNull(row.open_ms),
+    closeMs: numOrNull(row.close_ms),
+    closeBeforeOpenMs: numOrNull(row.close_before_open_ms),
   };
-  return { state, memberCount: num(row.member_count) };
 }
 
-async function loadLog(q: Query, r: RoomRef): Promise<FoldEvent[]> {
-  const rows = await q("SELECT event_type, user_id, event_ms, role FROM events WHERE sdk_app_id = ? AND room_type = ? AND room_id = ? AND group_id = 1", [
-    r.sdkAppId,
-    r.type,
-    r.id,
-  ]);
-  return rows.map((e) => ({
-    type: num(e.event_type) as RoomEventType,
-    userId: String(e.user_id),
-    eventMs: num(e.event_ms),
-    role: (e.role as Role | null) ?? null,
-  }));
+function userFrom(row: Row): UserMarks {
+  return {
+    enterMs: numOrNull(row.enter_ms),
+    leaveMs: numOrNull(row.leave_ms),
+    role: (row.role as Role | null) ?? null,
+    roleMs: numOrNull(row.role_ms),
+    roleRank: num(row.role_rank),
+    sinceMs: numOrNull(row.since_ms),
+  };
 }
 
-/** Folds the newly stored events of many rooms with a handful of statements, whatever the batch size. */
-export async function foldRooms(q: Query, rooms: PendingRoom[]): Promise<void> {
+/** One index probe each, on the room's stored events at or after the horizon (older ones were not folded). */
+function roomLog(q: Query, r: RoomRef, horizonMs: number): RoomLog {
+  const room = "sdk_app_id = ? AND room_type = ? AND room_id = ? AND event_ms >= ?";
+  const args = [r.sdkAppId, r.type, r.id, horizonMs];
+  const one = async (sql: string, extra: unknown[]) => numOrNull((await q(sql, [...args, ...extra]))[0]?.v);
+  return {
+    latestCloseBefore: (ms) => one(`SELECT MAX(event_ms) AS v FROM events WHERE ${room} AND event_type = 102 AND event_ms < ?`, [ms]),
+    firstOpenAfter: async (ms) =>
+      minOf(
+        await one(`SELECT MIN(event_ms) AS v FROM events WHERE ${room} AND event_type = 101 AND event_ms > ?`, [ms ?? -1]),
+        await one(`SELECT MIN(event_ms) AS v FROM events WHERE ${room} AND event_type = 103 AND event_ms > ?`, [ms ?? -1]),
+      ),
+    firstEnterAfter: (userId, ms) =>
+      one(`SELECT MIN(event_ms) AS v FROM events WHERE ${room} AND user_id = ? AND event_type = 103 AND event_ms > ?`, [userId, ms ?? -1]),
+  };
+}
+
+const minOf = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.min(a, b));
+
+/** Late events older than the horizon (what retention keeps) are stored but not folded: they never re-open or change a room. */
+function foldable(stored: RoomMarks | undefined, events: FoldEvent[], horizonMs: number): FoldEvent[] {
+  if (!stored) return events;
+  return events.filter((e) => e.eventMs >= horizonMs || e.eventMs > stored.lastMs || (e.eventMs === stored.lastMs && rankOf(e.type) >= stored.lastRank));
+}
+
+const isLate = (stored: RoomMarks | undefined, events: FoldEvent[]) =>
+  stored !== undefined && events.some((e) => e.eventMs < stored.lastMs || (e.eventMs === stored.lastMs && rankOf(e.type) < stored.lastRank));
+
+/**
+ * Folds the newly stored events of many rooms with a handful of statements, whatever the batch
+ * size, and at a cost that does not grow with a room's history: rooms and users keep the latest
+ * times that decide them (see events/fold.ts), so a late event needs a few index probes, never the log.
+ */
+export async function foldRooms(q: Query, rooms: PendingRoom[], horizonOf: (sdkAppId: number) => Promise<number>): Promise<void> {
   const refs = rooms.map((r) => r.ref);
-  const touched = new Map(rooms.map((r) => [refKey(r.ref), touchedUsers(r.events)]));
   const stored = new Map(
-    (
-      await perRooms(
-        q,
-        refs,
-        (c) => `SELECT sdk_app_id, room_type, room_id, live, created_ms, last_ms, last_rank, closed_ms, member_count FROM rooms WHERE ${c}`,
-      )
-    ).map((row) => [keyOf(row.sdk_app_id, row.room_type, row.room_id), storedFrom(row)]),
+    (await perRooms(q, refs, (c) => `SELECT ${ROOM_COLUMNS} FROM rooms WHERE ${c}`)).map((row) => [
+      keyOf(row.sdk_app_id, row.room_type, row.room_id),
+      roomFrom(row),
+    ]),
   );
-  const before = new Map<string, Map<string, Member>>();
-  const memberRows = await perRooms(
+  const touched = new Map(rooms.map((r) => [refKey(r.ref), [...new Set(r.events.map((e) => e.userId).filter((u) => u !== ""))]]));
+  const userRows = await perRooms(
     q,
     refs.filter((r) => stored.has(refKey(r))),
-    (c) => `SELECT sdk_app_id, room_type, room_id, user_id, role, since_ms FROM members WHERE ${c}`,
+    (c) => `SELECT ${USER_COLUMNS} FROM presence WHERE ${c}`,
     (r) => touched.get(refKey(r))!,
   );
-  for (const m of memberRows) {
-    const k = keyOf(m.sdk_app_id, m.room_type, m.room_id);
-    if (!before.has(k)) before.set(k, new Map());
-    before.get(k)!.set(String(m.user_id), { role: m.role as Role, sinceMs: num(m.since_ms) });
+  // A late 102 re-judges every member: a cost bounded by the room's members, not its history.
+  const wholeRooms = rooms.filter((r) => needsMembers(stored.get(refKey(r.ref)), r.events)).map((r) => r.ref);
+  userRows.push(...(await perRooms(q, wholeRooms, (c) => `SELECT ${USER_COLUMNS} FROM presence WHERE since_ms IS NOT NULL AND ${c}`)));
+  const users = new Map<string, Map<string, UserMarks>>();
+  for (const row of userRows) {
+    const k = keyOf(row.sdk_app_id, row.room_type, row.room_id);
+    if (!users.has(k)) users.set(k, new Map());
+    users.get(k)!.set(String(row.user_id), userFrom(row));
   }
-  const plans: [RoomRef, RoomPlan][] = [];
+  const writes: Write[] = [];
   for (const room of rooms) {
     const k = refKey(room.ref);
-    plans.push([room.ref, planRoom(stored.get(k), before.get(k) ?? new Map(), room.events) ?? replan(await loadLog(q, room.ref))]);
+    // Only a late event can be older than the horizon: in-order ones fold exactly whatever was pruned.
+    const horizonMs = isLate(stored.get(k), room.events) ? await horizonOf(room.ref.sdkAppId) : 0;
+    const events = foldable(stored.get(k), room.events, horizonMs);
+    if (events.length === 0) continue;
+    writes.push({ ref: room.ref, settled: await settleRoom(stored.get(k), users.get(k) ?? new Map(), events, roomLog(q, room.ref, horizonMs)) });
   }
-  await writePlans(q, plans);
+  await perRooms(
+    q,
+    writes.filter((w) => w.settled.clearMembers).map((w) => w.ref),
+    (c) => `UPDATE presence SET since_ms = NULL WHERE since_ms IS NOT NULL AND ${c}`,
+  );
+  await writeUsers(q, writes);
+  await writeRooms(q, writes);
 }
 
-async function writePlans(q: Query, plans: [RoomRef, RoomPlan][]): Promise<void> {
-  const deletes = new Map(plans.map(([r, p]) => [refKey(r), p.deletes]));
-  await perRooms(
-    q,
-    plans.filter(([, p]) => p.clear).map(([r]) => r),
-    (c) => `DELETE FROM members WHERE ${c}`,
+async function writeUsers(q: Query, writes: Write[]): Promise<void> {
+  const rows = writes.flatMap(({ ref: r, settled }) =>
+    [...settled.users].map(([userId, u]) => [r.sdkAppId, r.type, r.id, userId, u.enterMs, u.leaveMs, u.role, u.roleMs, u.roleRank, u.sinceMs]),
   );
-  await perRooms(
-    q,
-    plans.filter(([, p]) => p.deletes.length > 0).map(([r]) => r),
-    (c) => `DELETE FROM members WHERE ${c}`,
-    (r) => deletes.get(refKey(r))!,
-  );
-  const members = plans.flatMap(([r, p]) => [...p.upserts].map(([userId, m]) => [r.sdkAppId, r.type, r.id, userId, m.role, m.sinceMs]));
   await multiRow(
     q,
-    members,
-    (values) => `INSERT INTO members (sdk_app_id, room_type, room_id, user_id, role, since_ms) VALUES ${values}
-    ON CONFLICT (sdk_app_id, room_type, room_id, user_id) DO UPDATE SET role = excluded.role, since_ms = excluded.since_ms`,
+    rows,
+    (values) => `INSERT INTO presence (${USER_COLUMNS}) VALUES ${values}
+    ON CONFLICT (sdk_app_id, room_type, room_id, user_id) DO UPDATE SET enter_ms = excluded.enter_ms, leave_ms = excluded.leave_ms,
+    role = excluded.role, role_ms = excluded.role_ms, role_rank = excluded.role_rank, since_ms = excluded.since_ms`,
   );
-  const rooms = plans.map(([r, { state: s, memberCount }]) => [
+}
+
+async function writeRooms(q: Query, writes: Write[]): Promise<void> {
+  const rows = writes.map(({ ref: r, settled: { room: s } }) => [
     r.sdkAppId,
     r.type,
     r.id,
@@ -100,13 +142,17 @@ async function writePlans(q: Query, plans: [RoomRef, RoomPlan][]): Promise<void>
     s.lastMs,
     s.lastRank,
     s.closedMs,
-    memberCount,
+    s.memberCount,
+    s.openMs,
+    s.closeMs,
+    s.closeBeforeOpenMs,
   ]);
   await multiRow(
     q,
-    rooms,
-    (values) => `INSERT INTO rooms (sdk_app_id, room_type, room_id, live, created_ms, last_ms, last_rank, closed_ms, member_count) VALUES ${values}
+    rows,
+    (values) => `INSERT INTO rooms (${ROOM_COLUMNS}) VALUES ${values}
     ON CONFLICT (sdk_app_id, room_type, room_id) DO UPDATE SET live = excluded.live, created_ms = excluded.created_ms, last_ms = excluded.last_ms,
-    last_rank = excluded.last_rank, closed_ms = excluded.closed_ms, member_count = excluded.member_count`,
+    last_rank = excluded.last_rank, closed_ms = excluded.closed_ms, member_count = excluded.member_count, open_ms = excluded.open_ms,
+    close_ms = excluded.close_ms, close_before_open_ms = excluded.close_before_open_ms`,
   );
 }

@@ -1,7 +1,7 @@
 import { ConfigError } from "../errors.js";
 import type { Db } from "./db.js";
 
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 
 /** Fixed key for the PostgreSQL advisory lock that makes concurrent first starts safe. */
 const SCHEMA_LOCK = 7_261_870_901;
@@ -33,8 +33,47 @@ function v2(): string[] {
   ];
 }
 
+const user = "sdk_app_id = e.sdk_app_id AND room_type = e.room_type AND room_id = e.room_id AND user_id = e.user_id";
+const room = (t: string) => `sdk_app_id = ${t}.sdk_app_id AND room_type = ${t}.room_type AND room_id = ${t}.room_id`;
+
+/**
+ * A fold whose cost does not grow with history: each room and user keeps the latest times that
+ * decide it (events/fold.ts), members become the users with a `since`, the log gets the indexes
+ * a late event's probes use, and retention records how far the log has been pruned.
+ */
+function v3(): string[] {
+  return [
+    `CREATE TABLE presence (sdk_app_id BIGINT NOT NULL, room_type TEXT NOT NULL, room_id TEXT NOT NULL, user_id TEXT NOT NULL,
+      enter_ms BIGINT, leave_ms BIGINT, role TEXT, role_ms BIGINT, role_rank INTEGER NOT NULL, since_ms BIGINT,
+      PRIMARY KEY (sdk_app_id, room_type, room_id, user_id))`,
+    `INSERT INTO presence (sdk_app_id, room_type, room_id, user_id, enter_ms, leave_ms, role, role_ms, role_rank, since_ms)
+      SELECT e.sdk_app_id, e.room_type, e.room_id, e.user_id,
+        MAX(CASE WHEN e.event_type = 103 THEN e.event_ms END), MAX(CASE WHEN e.event_type = 104 THEN e.event_ms END),
+        (SELECT role FROM events WHERE ${user} AND event_type IN (103, 105) AND role IS NOT NULL ORDER BY event_ms DESC, event_type DESC LIMIT 1),
+        MAX(CASE WHEN e.event_type IN (103, 105) AND e.role IS NOT NULL THEN e.event_ms END), 1,
+        (SELECT since_ms FROM members WHERE ${user})
+      FROM events e WHERE e.group_id = 1 AND e.user_id <> '' AND e.event_type IN (103, 104, 105)
+      GROUP BY e.sdk_app_id, e.room_type, e.room_id, e.user_id`,
+    "UPDATE presence SET role_rank = 2 WHERE role_ms IS NOT NULL AND (enter_ms IS NULL OR role_ms > enter_ms)",
+    "DROP TABLE members",
+    "CREATE VIEW members AS SELECT sdk_app_id, room_type, room_id, user_id, role, since_ms FROM presence WHERE since_ms IS NOT NULL",
+    "ALTER TABLE rooms ADD COLUMN open_ms BIGINT",
+    "ALTER TABLE rooms ADD COLUMN close_ms BIGINT",
+    "ALTER TABLE rooms ADD COLUMN close_before_open_ms BIGINT",
+    `UPDATE rooms SET open_ms = (SELECT MAX(event_ms) FROM events e WHERE ${room("rooms")} AND e.event_type IN (101, 103)),
+      close_ms = (SELECT MAX(event_ms) FROM events e WHERE ${room("rooms")} AND e.event_type = 102)`,
+    `UPDATE rooms SET close_before_open_ms = (SELECT MAX(event_ms) FROM events e WHERE ${room("rooms")} AND e.event_type = 102 AND e.event_ms < rooms.open_ms)`,
+    "UPDATE events SET event_ms = received_ms WHERE event_ms IS NULL",
+    "DROP INDEX events_room",
+    "CREATE INDEX events_room_time ON events (sdk_app_id, room_type, room_id, event_type, event_ms)",
+    "CREATE INDEX events_user_time ON events (sdk_app_id, room_type, room_id, user_id, event_type, event_ms)",
+    "CREATE INDEX events_time ON events (sdk_app_id, event_ms)",
+    "CREATE TABLE retention (sdk_app_id BIGINT PRIMARY KEY, pruned_before_ms BIGINT NOT NULL)",
+  ];
+}
+
 /** Migration n takes a store from version n - 1 to n. */
-const MIGRATIONS: ((dialect: Db["dialect"]) => string[])[] = [v1, v2];
+const MIGRATIONS: ((dialect: Db["dialect"]) => string[])[] = [v1, v2, v3];
 
 async function versionOf(q: Db["query"]): Promise<number> {
   const found = (await q("SELECT MAX(version) AS v FROM schema_version"))[0]?.v;

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { AppendOutcome, IncomingEvent } from "../events/types.js";
 import { activeBansFor, addBans, endBans, listBans, liveRoomsOf } from "./bans.js";
 import type { Db } from "./db.js";
+import { type PruneCount, prune, prunedBefore } from "./retention.js";
 import { getRoom, listRooms } from "./room-reader.js";
 import { foldRooms, type PendingRoom } from "./room-writer.js";
 import { multiRow } from "./sql-batch.js";
@@ -12,11 +13,14 @@ const INSERT_EVENTS = (
 ) => `INSERT INTO events (sdk_app_id, dedupe_key, group_id, event_type, room_type, room_id, user_id, event_ms, role, source, body, received_ms)
   VALUES ${values} ON CONFLICT (sdk_app_id, dedupe_key) DO NOTHING RETURNING sdk_app_id, dedupe_key`;
 
-/** Identical room events (type, room, user, EventMsTs) are one event; other groups dedupe on the exact body. */
-function dedupeKey(e: IncomingEvent): string {
+/**
+ * Identical room events (type, room, user, EventMsTs) are one event; other groups dedupe on the exact body.
+ * A JSON array: its quoting keeps any characters in the ids from running into the next field.
+ */
+export function dedupeKey(e: IncomingEvent): string {
   const r = e.event.room;
   if (!r) return `g|${createHash("sha256").update(e.raw).digest("hex")}`;
-  return `${e.source === "trtc" ? "r" : "a"}|${r.type}|${r.roomIdType}|${r.roomId}|${r.userId}|${r.eventMs}`;
+  return JSON.stringify([e.source === "trtc" ? "r" : "a", r.type, r.roomIdType, String(r.roomId), r.userId, r.eventMs]);
 }
 
 /** The inventory over any Db: the event log is appended to, rooms are folded from it in the same transaction. */
@@ -40,7 +44,7 @@ export class SqlInventory implements InventoryStore {
           r?.roomIdType ?? null,
           r ? String(r.roomId) : null,
           r?.userId ?? "",
-          r?.eventMs ?? null,
+          r?.eventMs ?? e.event.callbackMs,
           r?.role ?? null,
           e.source,
           e.raw,
@@ -59,7 +63,7 @@ export class SqlInventory implements InventoryStore {
         rooms.get(id)!.events.push({ type: r.type, userId: r.userId, eventMs: r.eventMs, role: r.role });
       });
       await this.db.lockKeys(q, [...rooms.keys()]);
-      await foldRooms(q, [...rooms.values()]);
+      await foldRooms(q, [...rooms.values()], (sdkAppId) => prunedBefore(q, sdkAppId));
       return outcomes;
     });
   }
@@ -120,6 +124,10 @@ export class SqlInventory implements InventoryStore {
   async lastReceivedAt(sdkAppId: number): Promise<string | null> {
     const v = (await this.db.query("SELECT received_ms AS v FROM events WHERE sdk_app_id = ? ORDER BY id DESC LIMIT 1", [sdkAppId]))[0]?.v;
     return v === null || v === undefined ? null : new Date(Number(v)).toISOString();
+  }
+
+  prune(sdkAppId: number, beforeMs: number, options: { dryRun?: boolean } = {}): Promise<PruneCount> {
+    return prune(this.db, sdkAppId, beforeMs, Boolean(options.dryRun));
   }
 
   async ping(): Promise<void> {

@@ -1,5 +1,6 @@
 import type { EventSink, Role } from "../events/types.js";
 import type { RoomIdType } from "../plan/types.js";
+import type { PruneCount } from "./retention.js";
 
 export interface RoomKey {
   roomIdType: RoomIdType;
@@ -92,5 +93,7 @@ export interface InventoryStore extends EventSink {
   activeBansFor(entries: BanQuery[], nowMs: number): Promise<(Ban | undefined)[]>;
   /** Live rooms the inventory shows these users in. */
   liveRoomsOf(sdkAppId: number, userIds: string[]): Promise<{ room: RoomKey; userIds: string[] }[]>;
+  /** Deletes the SdkAppId's events with an event time before `beforeMs`; rooms, members and bans stay as they are. */
+  prune(sdkAppId: number, beforeMs: number, options?: { dryRun?: boolean }): Promise<PruneCount>;
   close(): Promise<void>;
 }

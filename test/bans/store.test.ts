@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { openStore } from "../../src/store/open.js";
 import type { NewBan } from "../../src/store/types.js";
 import { APP, notePostgresSkipped, STORES, withStore } from "../inventory/helpers.js";
+import { legacyStore } from "../inventory/legacy-store.js";
 import { event } from "../inventory/store-events.js";
 
 notePostgresSkipped();
@@ -152,11 +153,7 @@ describe.each(STORES)("bans store: $name", (factory) => {
     it("a store made before bans existed (schema 1) gains them when opened", async () => {
       const { url, cleanup } = await factory.fresh();
       try {
-        const first = await openStore(url);
-        const db = (first as unknown as { db: { query: (sql: string) => Promise<unknown> } }).db;
-        await db.query("DROP TABLE bans");
-        await db.query("DELETE FROM schema_version WHERE version = 2");
-        await first.close();
+        await legacyStore(url, []);
         const again = await openStore(url);
         await again.addBans([ban("troll", null, T + HOUR)], T);
         expect(await again.listBans(APP, {}, T)).toHaveLength(1);

@@ -68,7 +68,7 @@ describe("embedded store", () => {
       const { createClient } = await import("@libsql/client");
       const writer = createClient({ url });
       const tx = await writer.transaction("write");
-      await tx.execute("DELETE FROM members");
+      await tx.execute("DELETE FROM presence");
       const started = performance.now();
       const reader = await openStore(url);
       expect((await reader.listRooms(APP, {}))[0]!.members).toHaveLength(1);
@@ -114,7 +114,7 @@ describe("PostgreSQL store", () => {
       const { default: pg } = await import("pg");
       const client = new pg.Client({ connectionString: url });
       await client.connect();
-      expect((await client.query("SELECT version FROM schema_version ORDER BY version")).rows).toEqual([{ version: 1 }, { version: 2 }]);
+      expect((await client.query("SELECT version FROM schema_version ORDER BY version")).rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
       await client.end();
     } finally {
       await cleanup();

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { foldEvents } from "../../src/events/fold.js";
 import type { IncomingEvent } from "../../src/events/types.js";
 import { type PlannedRequest, plannedResult, type Status } from "../../src/plan/types.js";
 import { liveRoomsFor, RoomCloser } from "../../src/store/live.js";
 import { openStore } from "../../src/store/open.js";
 import type { Room, RoomKey } from "../../src/store/types.js";
 import { APP, notePostgresSkipped, STORES, withStore } from "./helpers.js";
+import { foldEvents } from "./reference-fold.js";
 import { prng, roomLife, shuffledWithDuplicates } from "./sequences.js";
 import { event, incoming } from "./store-events.js";
 

@@ -1,0 +1,54 @@
+import { type Db, numOrNull, type Query } from "./db.js";
+
+/** What a prune removed (or, dry, would remove). */
+export interface PruneCount {
+  events: number;
+  /** Marks of users who left their room before the cutoff: no member and no ban depends on them. */
+  departed: number;
+}
+
+/** Deleted in chunks, each its own transaction, so a receiver's commits never wait long behind a prune. */
+const CHUNK = 5000;
+
+/** The cutoff of the SdkAppId's latest prune: a late event older than it is stored but not folded. */
+export async function prunedBefore(q: Query, sdkAppId: number): Promise<number> {
+  return numOrNull((await q("SELECT pruned_before_ms AS v FROM retention WHERE sdk_app_id = ?", [sdkAppId]))[0]?.v) ?? 0;
+}
+
+const DEPARTED = `sdk_app_id = ? AND since_ms IS NULL AND COALESCE(enter_ms, 0) < ? AND COALESCE(leave_ms, 0) < ? AND COALESCE(role_ms, 0) < ?`;
+
+/**
+ * Deletes the SdkAppId's events older than `beforeMs` (event time), and the marks of users gone
+ * from their room since before it. Rooms, members and bans are untouched: they hold their own times.
+ */
+export async function prune(db: Db, sdkAppId: number, beforeMs: number, dryRun: boolean): Promise<PruneCount> {
+  const departedArgs = [sdkAppId, beforeMs, beforeMs, beforeMs];
+  if (dryRun) {
+    const count = async (sql: string, args: unknown[]) => Number((await db.query(sql, args))[0]?.n ?? 0);
+    return {
+      events: await count("SELECT COUNT(*) AS n FROM events WHERE sdk_app_id = ? AND event_ms < ?", [sdkAppId, beforeMs]),
+      departed: await count(`SELECT COUNT(*) AS n FROM presence WHERE ${DEPARTED}`, departedArgs),
+    };
+  }
+  // The horizon moves first: from now on a late event older than it is not folded, so nothing folds against what is being deleted.
+  await db.tx((q) =>
+    q(
+      `INSERT INTO retention (sdk_app_id, pruned_before_ms) VALUES (?, ?) ON CONFLICT (sdk_app_id) DO UPDATE SET pruned_before_ms =
+      CASE WHEN excluded.pruned_before_ms > retention.pruned_before_ms THEN excluded.pruned_before_ms ELSE retention.pruned_before_ms END`,
+      [sdkAppId, beforeMs],
+    ),
+  );
+  const chunked = async (table: string, key: string, where: string, args: unknown[]) => {
+    let total = 0;
+    for (;;) {
+      const sql = `DELETE FROM ${table} WHERE (${key}) IN (SELECT ${key} FROM ${table} WHERE ${where} LIMIT ${CHUNK}) RETURNING 1 AS one`;
+      const n = await db.tx(async (q) => (await q(sql, args)).length);
+      total += n;
+      if (n < CHUNK) return total;
+    }
+  };
+  return {
+    events: await chunked("events", "id", "sdk_app_id = ? AND event_ms < ?", [sdkAppId, beforeMs]),
+    departed: await chunked("presence", "sdk_app_id, room_type, room_id, user_id", DEPARTED, departedArgs),
+  };
+}

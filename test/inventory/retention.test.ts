@@ -1,0 +1,122 @@
+import { describe, expect, it } from "vitest";
+import { openStore } from "../../src/store/open.js";
+import { APP, notePostgresSkipped, STORES, withStore } from "./helpers.js";
+import { legacyStore } from "./legacy-store.js";
+import { foldEvents } from "./reference-fold.js";
+import { event } from "./store-events.js";
+
+const T = Date.parse("2026-11-20T10:00:00.000Z");
+const DAY = 86_400_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+notePostgresSkipped();
+
+describe.each(STORES)("retention and upgrades: $name", (factory) => {
+  describe.skipIf(factory.skip)(factory.skip ? "skipped: set TRTC_TEST_POSTGRES_URL to run" : "same suite for every store", () => {
+    it("prune deletes events older than the cutoff and the marks of users gone before it; rooms, members and bans stay", async () => {
+      await withStore(factory, async (store) => {
+        await store.append([
+          event(101, 1, T - 9 * DAY),
+          event(103, 1, T - 9 * DAY, "stays"),
+          event(103, 1, T - 9 * DAY, "left"),
+          event(104, 1, T - 8 * DAY, "left"),
+        ]);
+        await store.append([event(103, "s", T - 9 * DAY, "x"), event(102, "s", T - 8 * DAY), event(103, 2, T - DAY, "new")]);
+        await store.addBans([{ sdkAppId: APP, room: null, userId: "troll", reason: null, untilMs: T + DAY }], T - 9 * DAY);
+        const before = { rooms: await store.listRooms(APP, { all: true }, T), bans: await store.listBans(APP, {}, T) };
+        expect(await store.prune(APP, T - 7 * DAY, { dryRun: true })).toEqual({ events: 6, departed: 2 });
+        expect(await store.listRooms(APP, { all: true }, T)).toEqual(before.rooms);
+        expect(await store.prune(APP, T - 7 * DAY)).toEqual({ events: 6, departed: 2 });
+        expect(await store.prune(APP, T - 7 * DAY)).toEqual({ events: 0, departed: 0 });
+        expect(await store.listRooms(APP, { all: true }, T)).toEqual(before.rooms);
+        expect(await store.listBans(APP, {}, T)).toEqual(before.bans);
+        expect(before.rooms.map((r) => [r.roomId, r.live, r.members.map((m) => m.userId)])).toEqual([
+          [1, true, ["stays"]],
+          [2, true, ["new"]],
+          ["s", false, []],
+        ]);
+      });
+    });
+
+    it("after a prune, a late event older than the cutoff is kept but never re-opens or changes a room; newer ones fold exactly", async () => {
+      await withStore(factory, async (store) => {
+        await store.append([event(103, 1, T - 9 * DAY, "a"), event(102, 1, T - 8 * DAY)]);
+        await store.prune(APP, T - 7 * DAY);
+        expect(await store.append([event(103, 1, T - 8 * DAY - 1000, "b"), event(104, 1, T - 9 * DAY + 5, "a")])).toEqual(["stored", "stored"]);
+        expect(await store.getRoom(APP, { roomIdType: "numeric", roomId: 1 })).toMatchObject({ live: false, closedAt: iso(T - 8 * DAY), members: [] });
+        // In order for its room, an old event folds as it always would: nothing it depends on was pruned.
+        await store.append([event(103, 1, T - 7 * DAY - 5, "c")]);
+        expect(await store.getRoom(APP, { roomIdType: "numeric", roomId: 1 })).toMatchObject({
+          live: true,
+          createdAt: iso(T - 7 * DAY - 5),
+          members: [{ userId: "c" }],
+        });
+        await store.append([event(103, 1, T - DAY, "d"), event(104, 1, T - 2 * DAY, "c"), event(103, 1, T - 3 * DAY, "e")]);
+        const room = await store.getRoom(APP, { roomIdType: "numeric", roomId: 1 });
+        expect(room?.members.map((m) => [m.userId, m.since])).toEqual([
+          ["e", iso(T - 3 * DAY)],
+          ["d", iso(T - DAY)],
+        ]);
+      });
+    });
+
+    it("a store of schema 1 keeps its rooms and members when upgraded, and late events fold into them exactly", async () => {
+      const { url, cleanup } = await factory.fresh();
+      try {
+        const ins = (type: number, ms: number, user = "", role: string | null = null) =>
+          [
+            `INSERT INTO events (sdk_app_id, dedupe_key, group_id, event_type, room_type, room_id, user_id, event_ms, role, source, body, received_ms)
+             VALUES (?, ?, 1, ?, 'numeric', '5', ?, ?, ?, 'trtc', ?, ?)`,
+            [APP, `r|${type}|numeric|5|${user}|${ms}`, type, user, ms, role, Buffer.from("{}"), ms],
+          ] as [string, unknown[]];
+        await legacyStore(url, [
+          ins(101, T),
+          ins(103, T + 1, "a", "audience"),
+          ins(105, T + 2, "a", "anchor"),
+          ins(103, T + 3, "b", "anchor"),
+          ins(104, T + 4, "b"),
+          ["INSERT INTO rooms VALUES (?, 'numeric', '5', 1, ?, ?, 3, NULL, 1)", [APP, T, T + 4]],
+          ["INSERT INTO members VALUES (?, 'numeric', '5', 'a', 'anchor', ?)", [APP, T + 1]],
+        ]);
+        const store = await openStore(url);
+        try {
+          const room = { roomIdType: "numeric" as const, roomId: 5 };
+          expect(await store.getRoom(APP, room)).toMatchObject({
+            live: true,
+            createdAt: iso(T),
+            members: [{ userId: "a", role: "anchor", since: iso(T + 1) }],
+          });
+          await store.append([event(104, 5, T + 3, "b"), event(103, 5, T + 6, "c")]);
+          await store.append([event(102, 5, T + 5), event(104, 5, T + 2, "a")]);
+          const life = [
+            { type: 101, userId: "", eventMs: T, role: null },
+            { type: 103, userId: "a", eventMs: T + 1, role: "audience" },
+            { type: 105, userId: "a", eventMs: T + 2, role: "anchor" },
+            { type: 103, userId: "b", eventMs: T + 3, role: "anchor" },
+            { type: 104, userId: "b", eventMs: T + 4, role: null },
+            { type: 104, userId: "b", eventMs: T + 3, role: null },
+            { type: 103, userId: "c", eventMs: T + 6, role: "anchor" },
+            { type: 102, userId: "", eventMs: T + 5, role: null },
+            { type: 104, userId: "a", eventMs: T + 2, role: null },
+          ] as const;
+          const want = foldEvents(life.map((e) => ({ ...e })));
+          expect(await store.getRoom(APP, room)).toEqual({
+            sdkAppId: APP,
+            roomId: 5,
+            roomIdType: "numeric",
+            live: true,
+            createdAt: iso(want.createdMs!),
+            lastEventAt: iso(want.lastMs),
+            closedAt: null,
+            members: [...want.members].map(([userId, m]) => ({ userId, role: m.role, since: iso(m.sinceMs) })),
+          });
+          expect(want.members.size).toBe(1);
+        } finally {
+          await store.close();
+        }
+      } finally {
+        await cleanup();
+      }
+    });
+  });
+});

@@ -2,9 +2,12 @@ import { addAbortSignal, type Readable } from "node:stream";
 import type { Command } from "commander";
 import { resolveCallbackKey } from "../config/inventory.js";
 import { CliError, ExitCode, UsageError } from "../errors.js";
+import { startRetention } from "../events/retention.js";
 import { printBadLine, printEvent, printReceiving, printRefused } from "../output/inventory.js";
 import { printInfo, printWarning } from "../output/messages.js";
+import { printRetained } from "../output/retention.js";
 import { openSource } from "../plan/input.js";
+import { parseDuration } from "../store/filters.js";
 import { redactUrl } from "../store/url.js";
 import { startBanEnforcement } from "./ban-enforcement.js";
 import type { Context } from "./context.js";
@@ -15,9 +18,10 @@ export interface ServeOptions {
   port: number;
   path: string;
   forward?: string[];
+  retain: string;
 }
 
-function checkServeOptions(opts: ServeOptions): { port: number; forward: string[] } {
+function checkServeOptions(opts: ServeOptions): { port: number; forward: string[]; retainMs: number } {
   if (!opts.path.startsWith("/") || /[?#\s]/.test(opts.path))
     throw new UsageError(`invalid --path "${opts.path}": expected an absolute path such as /trtc/callback`);
   const forward = opts.forward ?? [];
@@ -25,16 +29,24 @@ function checkServeOptions(opts: ServeOptions): { port: number; forward: string[
     if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol))
       throw new UsageError(`invalid --forward "${redactUrl(url)}": expected an http:// or https:// URL`);
   }
-  return { port: opts.port, forward };
+  return { port: opts.port, forward, retainMs: parseDuration(opts.retain, "--retain") };
 }
 
 export async function serve(ctx: Context, cmd: Command, opts: ServeOptions): Promise<number> {
-  const { port, forward } = checkServeOptions(opts);
+  const { port, forward, retainMs } = checkServeOptions(opts);
   const setup = await inventorySetup(ctx, cmd);
   const key = resolveCallbackKey(setup.loaded, ctx.flags, ctx.io.env);
   const [{ startReceiver }, { Forwarder }] = await Promise.all([import("../events/receiver.js"), import("../events/forward.js")]);
   const store = await openInventory(setup.url);
   const bans = startBanEnforcement(ctx, setup.settings, store);
+  const retention = startRetention({
+    store,
+    sdkAppId: setup.sdkAppId,
+    retainMs,
+    now: Date.now,
+    onPruned: (count, beforeMs) => printRetained(ctx.term, count, beforeMs),
+    onError: (err) => printWarning(ctx.term, `retention: prune failed, retried later: ${redactUrl((err as Error).message ?? String(err))}`),
+  });
   try {
     const onGiveUp = (url: string, why: string) => printWarning(ctx.term, `forward to ${redactUrl(url)} not delivered: ${why}`);
     const forwarder = forward.length ? new Forwarder({ urls: forward, onGiveUp }) : undefined;
@@ -61,6 +73,7 @@ export async function serve(ctx: Context, cmd: Command, opts: ServeOptions): Pro
     await ctx.term.outDrained();
     return ExitCode.ok;
   } finally {
+    await retention.close();
     await bans.close();
     await store.close();
   }

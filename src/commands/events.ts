@@ -2,6 +2,7 @@ import { Command, Option } from "commander";
 import { buildContext, type Io } from "./context.js";
 import type { ServeOptions } from "./events-actions.js";
 import { portNumber } from "./options.js";
+import type { PruneOptions } from "./prune-action.js";
 
 const actions = () => import("./events-actions.js");
 
@@ -16,6 +17,14 @@ Examples:
   $ trtc-admin events serve --host 0.0.0.0 --port 8787 --path /trtc/callback   # key in TRTC_CALLBACK_KEY
   $ trtc-admin events serve --forward https://app.example.com/trtc/callback --output ndjson`;
 
+const PRUNE_HELP = `
+What \`events serve --retain\` does continuously. A late callback older than the cutoff is still
+acknowledged and stored (until the next prune), but never folded: it cannot re-open or change a room.
+
+Examples:
+  $ trtc-admin events prune --older-than 30d --dry-run
+  $ trtc-admin events prune --older-than 7d --json`;
+
 export function eventsCommand(io: Io, done: (code: number) => void): Command {
   const events = new Command("events").description("receive TRTC room callbacks into the room inventory");
   const serveCmd = new Command("serve")
@@ -27,6 +36,7 @@ export function eventsCommand(io: Io, done: (code: number) => void): Command {
       ...(all ?? []),
       v,
     ])
+    .option("--retain <dur>", "delete stored events older than this (event time); rooms, members and bans are kept", "7d")
     .addHelpText("after", SERVE_HELP)
     .action(async (opts: ServeOptions, self: Command) => done(await (await actions()).serve(buildContext(self, io), self, opts)));
   const ingestCmd = new Command("ingest")
@@ -37,9 +47,15 @@ export function eventsCommand(io: Io, done: (code: number) => void): Command {
       '\nEach line: {"headers": {"Sign": "…", "SdkAppId": "…"}, "body": "<raw body as a string>"}.\nBad lines are reported on stderr and skipped; exit 1 if any was.\nA stored 103 of a banned user is kicked at once, as with serve (ban-enforced).\n\nExample:\n  $ trtc-admin events ingest --from-file callbacks.jsonl',
     )
     .action(async (opts: { fromFile?: string }, self: Command) => done(await (await actions()).ingestCommand(buildContext(self, io), self, opts.fromFile)));
+  const pruneCmd = new Command("prune")
+    .description("delete stored events older than a duration (rooms, members and bans are kept)")
+    .requiredOption("--older-than <dur>", "event time older than this: an integer and s, m, h or d")
+    .option("--dry-run", "count what would be deleted; delete nothing")
+    .addHelpText("after", PRUNE_HELP)
+    .action(async (opts: PruneOptions, self: Command) => done(await (await import("./prune-action.js")).prune(buildContext(self, io), self, opts)));
   events.addHelpText(
     "after",
-    "\nExamples:\n  $ trtc-admin events serve --port 8787 --path /trtc/callback\n  $ trtc-admin events ingest --from-file callbacks.jsonl",
+    "\nExamples:\n  $ trtc-admin events serve --port 8787 --path /trtc/callback\n  $ trtc-admin events ingest --from-file callbacks.jsonl\n  $ trtc-admin events prune --older-than 30d --dry-run",
   );
-  return events.addCommand(serveCmd).addCommand(ingestCmd);
+  return events.addCommand(serveCmd).addCommand(ingestCmd).addCommand(pruneCmd);
 }

@@ -12,6 +12,9 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 
 type Json = Record<string, unknown>;
 
+// Invalid UTF-8 would be read as U+FFFD, merging distinct rooms and users: refused instead.
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 const isCount = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
 // Times must print as ISO 8601: up to 9999-12-31T23:59:59.999Z.
@@ -52,9 +55,15 @@ function roomEvent(type: number, info: Json): RoomEvent {
 
 /** Validates a callback body; any event group is accepted, but only group 1 must be a room event. */
 export function parseCallback(raw: Buffer): CallbackEvent {
+  let text: string;
+  try {
+    text = STRICT_UTF8.decode(raw);
+  } catch {
+    throw new BadCallback("body is not valid UTF-8");
+  }
   let body: unknown;
   try {
-    body = JSON.parse(raw.toString("utf8"));
+    body = JSON.parse(text);
   } catch {
     throw new BadCallback("body is not JSON");
   }

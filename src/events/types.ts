@@ -42,3 +42,16 @@ export interface EventSink {
   append(events: IncomingEvent[]): Promise<AppendOutcome[]>;
   ping(): Promise<void>;
 }
+
+/** What a prune of the event log removed (or, dry, would remove). */
+export interface PruneCount {
+  events: number;
+  /** Marks of users who left their room before the cutoff: no member and no ban depends on them. */
+  departed: number;
+}
+
+/** What retention needs from a store; InventoryStore provides it. */
+export interface EventPruner {
+  /** Deletes the SdkAppId's events with an event time before `beforeMs`; rooms, members and bans stay as they are. */
+  prune(sdkAppId: number, beforeMs: number, options?: { dryRun?: boolean }): Promise<PruneCount>;
+}

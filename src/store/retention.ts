@@ -1,11 +1,5 @@
+import type { PruneCount } from "../events/types.js";
 import { type Db, numOrNull, type Query } from "./db.js";
-
-/** What a prune removed (or, dry, would remove). */
-export interface PruneCount {
-  events: number;
-  /** Marks of users who left their room before the cutoff: no member and no ban depends on them. */
-  departed: number;
-}
 
 /** Deleted in chunks, each its own transaction, so a receiver's commits never wait long behind a prune. */
 const CHUNK = 5000;

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
-import type { AppendOutcome, IncomingEvent } from "../events/types.js";
+import type { AppendOutcome, IncomingEvent, PruneCount } from "../events/types.js";
 import { activeBansFor, addBans, endBans, listBans, liveRoomsOf } from "./bans.js";
 import type { Db } from "./db.js";
-import { type PruneCount, prune, prunedBefore } from "./retention.js";
+import { prune, prunedBefore } from "./retention.js";
 import { getRoom, listRooms } from "./room-reader.js";
 import { foldRooms, type PendingRoom } from "./room-writer.js";
 import { multiRow } from "./sql-batch.js";

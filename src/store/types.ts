@@ -1,6 +1,5 @@
-import type { EventSink, Role } from "../events/types.js";
+import type { EventPruner, EventSink, Role } from "../events/types.js";
 import type { RoomIdType } from "../plan/types.js";
-import type { PruneCount } from "./retention.js";
 
 export interface RoomKey {
   roomIdType: RoomIdType;
@@ -70,7 +69,7 @@ export interface BanQuery {
   userId: string;
 }
 
-export interface InventoryStore extends EventSink {
+export interface InventoryStore extends EventSink, EventPruner {
   /** The store's URL with any password removed, for messages. */
   readonly label: string;
   /** Rooms of one SdkAppId, numeric rooms first by number, then string rooms. `now` is for the age filters. */
@@ -93,7 +92,5 @@ export interface InventoryStore extends EventSink {
   activeBansFor(entries: BanQuery[], nowMs: number): Promise<(Ban | undefined)[]>;
   /** Live rooms the inventory shows these users in. */
   liveRoomsOf(sdkAppId: number, userIds: string[]): Promise<{ room: RoomKey; userIds: string[] }[]>;
-  /** Deletes the SdkAppId's events with an event time before `beforeMs`; rooms, members and bans stay as they are. */
-  prune(sdkAppId: number, beforeMs: number, options?: { dryRun?: boolean }): Promise<PruneCount>;
   close(): Promise<void>;
 }

@@ -19,7 +19,7 @@ const APP = 1400000001;
 const CREDS = { TENCENTCLOUD_SECRET_ID: "AKIDtrtcEmulatorTestId0000000000", TENCENTCLOUD_SECRET_KEY: "trtcEmulatorTestSecretKey0000000" };
 const quick = process.argv.includes("--quick");
 const log = (line) => process.stderr.write(`${line}\n`);
-const SECTIONS = ["startup", "emulator", "pacing", "throughput", "shell-loop", "memory", "ban-latency"];
+const SECTIONS = ["startup", "emulator", "pacing", "throughput", "shell-loop", "memory", "ban-latency", "late-fold", "retention"];
 const only = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
 for (const name of only) {
   if (!SECTIONS.includes(name)) {
@@ -268,12 +268,26 @@ if (wanted("ban-latency")) {
   relay.close();
 }
 
+// 8. The receiver as a service: a late callback against a long history, the store under retention.
+if (wanted("late-fold") || wanted("retention")) {
+  const history = await import("./bench/inventory-history.mjs");
+  const { openStore } = await import(join(root, "dist/index.js"));
+  const shared = { bin, work, app: APP, openStore, record };
+  if (wanted("late-fold")) {
+    for (const n of quick ? [20_000] : [100_000, 1_000_000]) await history.benchLateFold({ ...shared, history: n, samples: quick ? 21 : 41 });
+  }
+  if (wanted("retention")) {
+    await history.benchRetention({ ...shared, perDay: quick ? 3000 : 12_000 });
+    await history.benchThroughputWhilePruning({ ...shared, old: quick ? 20_000 : 200_000, seconds: quick ? 2 : 4 });
+  }
+}
+
 if (only.length > 0) {
   log("only some sections ran: docs/bench.md left as it was");
   process.exit(0);
 }
 
-// 8. Room inventory: signed callbacks per second into `events serve` (embedded store, each stored
+// 9. Room inventory: signed callbacks per second into `events serve` (embedded store, each stored
 // before its 200), and `rooms list` of 100,000 live rooms, each as its own process.
 {
   const { createHmac } = await import("node:crypto");

@@ -2,7 +2,7 @@ import type { PruneCount } from "../events/types.js";
 import { type Db, numOrNull, type Query } from "./db.js";
 
 /** Deleted in chunks, each its own transaction, so a receiver's commits never wait long behind a prune. */
-const CHUNK = 5000;
+const CHUNK = 1000;
 
 /** The cutoff of the SdkAppId's latest prune: a late event older than it is stored but not folded. */
 export async function prunedBefore(q: Query, sdkAppId: number): Promise<number> {

@@ -64,6 +64,8 @@ function v3(): string[] {
       close_ms = (SELECT MAX(event_ms) FROM events e WHERE ${room("rooms")} AND e.event_type = 102)`,
     `UPDATE rooms SET close_before_open_ms = (SELECT MAX(event_ms) FROM events e WHERE ${room("rooms")} AND e.event_type = 102 AND e.event_ms < rooms.open_ms)`,
     "UPDATE events SET event_ms = received_ms WHERE event_ms IS NULL",
+    // A 104's reason (3: kicked) is what proves a kick took effect; earlier rows keep it only in their body.
+    "ALTER TABLE events ADD COLUMN reason INTEGER",
     "DROP INDEX events_room",
     "CREATE INDEX events_room_time ON events (sdk_app_id, room_type, room_id, event_type, event_ms)",
     "CREATE INDEX events_user_time ON events (sdk_app_id, room_type, room_id, user_id, event_type, event_ms)",

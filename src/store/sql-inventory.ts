@@ -10,7 +10,7 @@ import type { Ban, BanQuery, InventoryStore, NewBan, Room, RoomClose, RoomFilter
 
 const INSERT_EVENTS = (
   values: string,
-) => `INSERT INTO events (sdk_app_id, dedupe_key, group_id, event_type, room_type, room_id, user_id, event_ms, role, source, body, received_ms)
+) => `INSERT INTO events (sdk_app_id, dedupe_key, group_id, event_type, room_type, room_id, user_id, event_ms, role, reason, source, body, received_ms)
   VALUES ${values} ON CONFLICT (sdk_app_id, dedupe_key) DO NOTHING RETURNING sdk_app_id, dedupe_key`;
 
 /**
@@ -46,6 +46,7 @@ export class SqlInventory implements InventoryStore {
           r?.userId ?? "",
           r?.eventMs ?? e.event.callbackMs,
           r?.role ?? null,
+          r?.reason ?? null,
           e.source,
           e.raw,
           now,

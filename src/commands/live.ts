@@ -1,3 +1,4 @@
+import { inventoryIsExplicit } from "../config/inventory.js";
 import type { LoadedConfig } from "../config/load.js";
 import { requireSdkAppId, type Settings } from "../config/resolve.js";
 import { PREVIEW_SIZE } from "../output/dialogs.js";
@@ -30,6 +31,9 @@ export async function prepareLive(ctx: Context, op: RoomOperation, loaded: Loade
         yield* requests;
       },
       inventory: async () => store,
+      ...(inventoryIsExplicit(loaded, { ...ctx.flags, ...(op.inventory !== undefined && { inventory: op.inventory }) }, ctx.io.env) && {
+        ledger: async () => store,
+      }),
       close: () => store.close(),
     };
   } catch (err) {

@@ -1,3 +1,4 @@
+import { inventoryIsExplicit } from "../config/inventory.js";
 import { loadConfig } from "../config/load.js";
 import { requireSdkAppId, resolveSettings, type Settings } from "../config/resolve.js";
 import { InterruptedError, UsageError } from "../errors.js";
@@ -27,7 +28,7 @@ export interface RoomOperation {
   ignoreMissing: boolean;
   /** dismiss --live: the inventory's live rooms matching these filters, instead of rooms given. */
   live?: LiveFilters;
-  /** --inventory: where dismiss --live finds rooms, and where a dismissal closes them. */
+  /** --inventory: where dismiss --live finds rooms, where a dismissal closes them, and whose rate slots a run shares. */
   inventory?: string;
 }
 
@@ -41,6 +42,8 @@ export interface Prepared {
   requests(): AsyncIterable<PlannedRequest>;
   /** dismiss: the inventory in which its rooms are closed, if there is one (opened on first use). */
   inventory?: () => Promise<InventoryStore | undefined>;
+  /** An inventory set explicitly: every process using it shares one rate budget per (SdkAppId, action). */
+  ledger?: () => Promise<InventoryStore | undefined>;
   close(): Promise<void>;
 }
 
@@ -101,18 +104,20 @@ export async function prepare(ctx: Context, op: RoomOperation): Promise<Prepared
     if (total === 0) throw new UsageError(nothingGiven(op), "the input held only blank or # lines");
     const sdkAppId = requireSdkAppId(settings);
     let store: Promise<InventoryStore | undefined> | undefined;
+    const explicit = inventoryIsExplicit(loaded, { ...ctx.flags, ...(op.inventory !== undefined && { inventory: op.inventory }) }, io.env);
+    // An explicit store is opened (created if new); otherwise a dismissal only updates one that exists.
+    const openStore = () =>
+      (store ??= import("./inventory.js").then((m) =>
+        explicit ? m.openInventory(m.inventoryUrl(ctx, loaded, op.inventory)) : m.existingInventory(ctx, loaded, op.inventory),
+      ));
     return {
       settings,
       sdkAppId,
       total,
       preview: preview.map((p) => ({ ...p, sdkAppId })),
       requests: () => plan(sdkAppId),
-      ...(op.kind === "dismiss" && {
-        inventory: () => {
-          store ??= import("./inventory.js").then((m) => m.existingInventory(ctx, loaded, op.inventory));
-          return store;
-        },
-      }),
+      ...(op.kind === "dismiss" && { inventory: openStore }),
+      ...(explicit && { ledger: openStore }),
       async close() {
         await source.close();
         await (await store?.catch(() => undefined))?.close();

@@ -27,6 +27,8 @@ function addSafetyOptions(cmd: Command, withRoomType: boolean): Command {
 /** The operation's code loads only when a command runs, not for --help or other commands. */
 async function run(cmd: Command, io: Io, op: RoomOperation): Promise<number> {
   const ctx = buildContext(cmd, io);
+  const inventory = cmd.optsWithGlobals<{ inventory?: string }>().inventory;
+  if (inventory !== undefined) op.inventory = inventory;
   const { runRoomOperation } = await import("./room-operation.js");
   return runRoomOperation(ctx, op);
 }
@@ -90,7 +92,6 @@ export function roomCommands(io: Io, done: Run): Command[] {
       const filters = filtersFrom(opts);
       if (!opts.live && Object.keys(filters).length > 0)
         throw new UsageError("--match, --idle-for, --older-than and --empty filter the inventory's rooms: they need --live");
-      const inventory = self.optsWithGlobals<{ inventory?: string }>().inventory;
       done(
         await run(self, io, {
           kind: "dismiss",
@@ -101,7 +102,6 @@ export function roomCommands(io: Io, done: Run): Command[] {
           dryRun: Boolean(opts.dryRun),
           ignoreMissing: Boolean(opts.ignoreMissing),
           ...(opts.live ? { live: filters } : {}),
-          ...(inventory !== undefined ? { inventory } : {}),
         }),
       );
     });

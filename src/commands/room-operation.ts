@@ -8,7 +8,7 @@ import type { Result } from "../plan/types.js";
 import { RoomCloser } from "../store/live.js";
 import type { Context } from "./context.js";
 import { checkUsage, prepare, type RoomOperation, requireYes, throwIfInterrupted } from "./prepare.js";
-import { openAudit, printRunBreadcrumb, reportPlanned, requireUsableProxy, sendReported } from "./send-run.js";
+import { openAudit, printRunBreadcrumb, reportPlanned, requireUsableProxy, sendReported, sharedBudgetsOf } from "./send-run.js";
 
 export type { RoomOperation } from "./prepare.js";
 
@@ -66,9 +66,11 @@ export async function runRoomOperation(ctx: Context, op: RoomOperation): Promise
       throwIfInterrupted(io.signal);
       // --live closes the rooms it read from the inventory; a plain dismiss only those the inventory shows live.
       const closer = prepared.inventory && new RoomCloser(sdkAppId, prepared.inventory, { onlyLive: !op.live });
+      const budgets = await sharedBudgetsOf(ctx, prepared.ledger);
       return await sendReported(ctx, settings, credential, closer ? closer.track(prepared.requests()) : prepared.requests(), total, {
         ignoreMissing: op.ignoreMissing,
         audit,
+        ...(budgets && { budgets }),
         ...(closer && {
           onResult: (result: Result) => closer.add(result),
           afterSend: async () => {

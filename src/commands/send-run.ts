@@ -6,14 +6,23 @@ import { printBreadcrumb, printRetry, printTrace, printWarning } from "../output
 import { createProgress } from "../output/progress.js";
 import { Reporter } from "../output/reporter.js";
 import { type PlannedRequest, plannedResult, type Result } from "../plan/types.js";
+import type { Budgets } from "../run/budgets.js";
 import type { SendSettings } from "../run/send.js";
+import type { SlotLedger } from "../run/shared-budget.js";
 import type { TrtcCredential } from "../trtc/client.js";
 import { proxyProblem } from "../trtc/proxy.js";
 import type { Context } from "./context.js";
 import { throwIfInterrupted } from "./prepare.js";
 
 /** The engine's settings for a command: where to send from the config, how fast from the options. */
-export function sendSettings(ctx: Context, settings: Settings, credential: TrtcCredential, ignoreMissing: boolean, signal: AbortSignal): SendSettings {
+export function sendSettings(
+  ctx: Context,
+  settings: Settings,
+  credential: TrtcCredential,
+  ignoreMissing: boolean,
+  signal: AbortSignal,
+  budgets?: Budgets,
+): SendSettings {
   const { io, term, run } = ctx;
   const debug = run.debug ? { trace: (event: Parameters<typeof printTrace>[1]) => printTrace(term, event), onRetry: printRetry.bind(null, term) } : {};
   const { concurrency, rate, maxAttempts, timeoutMs } = run;
@@ -28,8 +37,23 @@ export function sendSettings(ctx: Context, settings: Settings, credential: TrtcC
     timeoutMs,
     ignoreMissing,
     signal,
+    ...(budgets && { budgets }),
     ...debug,
   };
+}
+
+/**
+ * The rate budgets shared through an explicitly set inventory, when there is one. A store that
+ * cannot be opened costs only the sharing: the run paces itself alone, with a warning.
+ */
+export async function sharedBudgetsOf(ctx: Context, ledger: (() => Promise<SlotLedger | undefined>) | undefined): Promise<Budgets | undefined> {
+  const store = await ledger?.().catch((err: Error) => {
+    printWarning(ctx.term, `rate budget not shared with other processes (${err.message}): pacing this run alone`);
+    return undefined;
+  });
+  if (!store) return undefined;
+  const { sharedBudgets } = await import("../run/budgets.js");
+  return sharedBudgets(store, ctx.run.timeoutMs);
 }
 
 /** A proxy setting that cannot be used is a configuration error before anything is sent. */
@@ -77,6 +101,7 @@ export interface SendOptions {
   onResult?: (result: Result) => void;
   /** Runs once everything is sent, before the summary. */
   afterSend?: () => Promise<void>;
+  budgets?: Budgets;
 }
 
 /** Sends, audits and prints every result and the summary; returns the exit code. kick, dismiss, mute and ban share it. */
@@ -93,7 +118,7 @@ export async function sendReported(
   const { sendAll, exitCodeFor } = await import("../run/send.js");
   const reporter = new Reporter(run.format, term, await createProgress(term, total, !run.quiet), run.quiet);
   const signal = AbortSignal.any([io.signal, options.audit.failed]);
-  const report = await sendAll(requests, sendSettings(ctx, settings, credential, options.ignoreMissing, signal), (result) => {
+  const report = await sendAll(requests, sendSettings(ctx, settings, credential, options.ignoreMissing, signal, options.budgets), (result) => {
     log?.record(result);
     options.onResult?.(result);
     return reporter.result(result);

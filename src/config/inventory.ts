@@ -59,3 +59,8 @@ export function resolveInventoryUrl(
   const where = `${file}: ${path}.inventory`;
   return must(normalise(expand(raw.inventory, `${path}.inventory`, file, env), base, env.HOME || homedir()), new ConfigError(`${where} ${problem}`));
 }
+
+/** True when --inventory, TRTC_INVENTORY or the profile names the store (not the embedded default). */
+export function inventoryIsExplicit(loaded: LoadedConfig | undefined, flags: GlobalFlags & { inventory?: string }, env: NodeJS.ProcessEnv): boolean {
+  return flags.inventory !== undefined || Boolean(optionFromEnv(env, "inventory")) || selectProfile(loaded, flags, env).raw?.inventory !== undefined;
+}

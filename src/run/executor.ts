@@ -2,13 +2,16 @@ import PQueue from "p-queue";
 import { baseResult, type PlannedRequest, type Result, type ResultError } from "../plan/types.js";
 import { isAuthCode, isRateLimited, isTransient, ROOM_NOT_EXIST, TrtcError, USER_NOT_EXIST } from "../trtc/errors.js";
 import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from "./backoff.js";
+import { type Budgets, runBudgets } from "./budgets.js";
 import { Gate } from "./gate.js";
 
 export interface ExecuteOptions {
   /** Attempts in flight at once. */
   concurrency: number;
-  /** Attempts, retries included, in any one-second window as the server sees them; 0 = unlimited. */
+  /** Attempts of each action, retries included, in any one-second window as the server sees them; 0 = unlimited. */
   rate: number;
+  /** Each action's rate budget, shared with whoever else sends for the SdkAppId; default: this run's own. */
+  budgets?: Budgets;
   maxAttempts: number;
   ignoreMissing: boolean;
   /** Aborts on SIGINT/SIGTERM: nothing new is sent, in-flight requests finish. */
@@ -22,6 +25,8 @@ export interface ExecuteOptions {
 
 /** Requests read ahead of those in flight, so ones backing off do not stall the rest. */
 const OUTSTANDING_PER_SLOT = 4;
+/** Requests read ahead of one action's lane: a run of numeric rooms then string rooms uses both budgets at once. */
+const READ_AHEAD = 1000;
 
 function errorOf(err: TrtcError): ResultError {
   return { code: err.code, message: err.message, requestId: err.requestId };
@@ -33,20 +38,28 @@ function asTrtcError(err: unknown): TrtcError {
 }
 
 /**
- * Sends every planned request: attempts admitted by a Gate (`concurrency` in flight, `rate`
- * slots each held until a second after its attempt settled), retrying exactly the transient
- * failures with backoff outside the gate. Each request yields exactly one result.
+ * Sends every planned request: attempts admitted by their action's rate budget (`rate` slots,
+ * each held until a second after its attempt settled) and a Gate (`concurrency` in flight),
+ * retrying exactly the transient failures with backoff outside both. Each action has its own
+ * lane, so one action waiting for its budget never holds back another. Each request yields
+ * exactly one result.
  */
 export async function execute(requests: AsyncIterable<PlannedRequest>, options: ExecuteOptions): Promise<void> {
   const { concurrency, maxAttempts, ignoreMissing, send, onResult, onRetry } = options;
   const policy = options.backoff ?? DEFAULT_BACKOFF;
-  const gate = new Gate(concurrency, options.rate);
-  const requestsQueue = new PQueue({ concurrency: concurrency * OUTSTANDING_PER_SLOT });
+  const gate = new Gate(concurrency);
+  const budgets = options.budgets ?? runBudgets();
+  const stop = new AbortController();
+  const lanes = new Map<string, PQueue>();
+  const laneOf = (action: string) => lanes.get(action) ?? lanes.set(action, new PQueue({ concurrency: concurrency * OUTSTANDING_PER_SLOT })).get(action)!;
   let haltedBy: ResultError | undefined;
   const stopped = () => options.signal.aborted || haltedBy !== undefined;
-  const onAbort = () => gate.close();
-  if (options.signal.aborted) gate.close();
-  options.signal.addEventListener("abort", onAbort, { once: true });
+  const halt = () => {
+    gate.close();
+    stop.abort();
+  };
+  if (options.signal.aborted) halt();
+  options.signal.addEventListener("abort", halt, { once: true });
 
   const notStarted = (request: PlannedRequest): Result => {
     const result: Result = { ...baseResult(request), status: "not-started", requestId: null, attempts: 0 };
@@ -59,7 +72,7 @@ export async function execute(requests: AsyncIterable<PlannedRequest>, options: 
     // Runs before this attempt leaves the gate, so nothing more is sent with rejected credentials.
     if (caught instanceof TrtcError && isAuthCode(caught.code) && !haltedBy) {
       haltedBy = errorOf(caught);
-      gate.close();
+      halt();
     }
     throw caught;
   };
@@ -69,13 +82,21 @@ export async function execute(requests: AsyncIterable<PlannedRequest>, options: 
    * reaches only attempts still waiting: one on the wire may yet take effect.
    */
   async function attempt(request: PlannedRequest, onSend: () => void): Promise<{ RequestId: string } | undefined> {
-    if (!(await gate.enter())) return undefined;
+    const release = options.rate > 0 ? await budgets.of(request.sdkAppId, request.action).take(options.rate, stop.signal) : () => undefined;
+    if (!release) return undefined;
+    let sent = false;
     try {
-      if (stopped()) return undefined;
-      onSend();
-      return await send(request).catch(haltOnAuthFailure);
+      if (!(await gate.enter())) return undefined;
+      try {
+        if (stopped()) return undefined;
+        onSend();
+        sent = true;
+        return await send(request).catch(haltOnAuthFailure);
+      } finally {
+        gate.leave();
+      }
     } finally {
-      gate.leave();
+      release(sent);
     }
   }
 
@@ -110,18 +131,19 @@ export async function execute(requests: AsyncIterable<PlannedRequest>, options: 
     }
   }
 
+  const waiting = () => [...lanes.values()].reduce((n, lane) => n + lane.size, 0);
   try {
     for await (const request of requests) {
       if (stopped()) {
         await onResult(notStarted(request));
         continue;
       }
-      await requestsQueue.onSizeLessThan(concurrency);
-      void requestsQueue.add(async () => onResult(await runOne(request)));
+      while (waiting() >= READ_AHEAD) await Promise.race([...lanes.values()].filter((l) => l.size > 0).map((l) => l.onSizeLessThan(l.size)));
+      void laneOf(request.action).add(async () => onResult(await runOne(request)));
     }
-    await requestsQueue.onIdle();
+    await Promise.all([...lanes.values()].map((lane) => lane.onIdle()));
   } finally {
-    options.signal.removeEventListener("abort", onAbort);
-    gate.close();
+    options.signal.removeEventListener("abort", halt);
+    halt();
   }
 }

@@ -3,6 +3,7 @@ import type { PlannedRequest, Result, Summary } from "../plan/types.js";
 import { type TraceEvent, TrtcClient, type TrtcCredential } from "../trtc/client.js";
 import type { Endpoint } from "../trtc/endpoint.js";
 import { isAuthCode, type TrtcError } from "../trtc/errors.js";
+import { type Budgets, processBudgets } from "./budgets.js";
 import { dispatch } from "./dispatch.js";
 import { execute } from "./executor.js";
 
@@ -12,7 +13,10 @@ export interface SendSettings {
   credential: TrtcCredential;
   env: NodeJS.ProcessEnv;
   concurrency: number;
+  /** Per action: TRTC's 20/s is counted per (SdkAppId, action). */
   rate: number;
+  /** Shared by whoever else sends for the SdkAppId; default: every sender in this process. */
+  budgets?: Budgets;
   maxAttempts: number;
   timeoutMs: number;
   ignoreMissing: boolean;
@@ -35,11 +39,13 @@ export async function sendAll(
 ): Promise<SendReport> {
   const { endpoint, region, credential, env, trace, onRetry } = settings;
   const client = new TrtcClient({ endpoint, region, credential, env, ...(trace ? { trace } : {}) });
+  const budgets = settings.budgets ?? processBudgets(endpoint.url);
   let authFailed = false;
   try {
     await execute(requests, {
       concurrency: settings.concurrency,
       rate: settings.rate,
+      budgets,
       maxAttempts: settings.maxAttempts,
       ignoreMissing: settings.ignoreMissing,
       signal: settings.signal,
@@ -52,6 +58,7 @@ export async function sendAll(
     });
   } finally {
     await client.close();
+    await budgets.settled();
   }
   return { authFailed };
 }

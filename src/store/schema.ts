@@ -39,7 +39,8 @@ const room = (t: string) => `sdk_app_id = ${t}.sdk_app_id AND room_type = ${t}.r
 /**
  * A fold whose cost does not grow with history: each room and user keeps the latest times that
  * decide it (events/fold.ts), members become the users with a `since`, the log gets the indexes
- * a late event's probes use, and retention records how far the log has been pruned.
+ * a late event's probes use, retention records how far the log has been pruned, and rate slots
+ * let several processes share one budget.
  */
 function v3(): string[] {
   return [
@@ -71,6 +72,8 @@ function v3(): string[] {
     "CREATE INDEX events_user_time ON events (sdk_app_id, room_type, room_id, user_id, event_type, event_ms)",
     "CREATE INDEX events_time ON events (sdk_app_id, event_ms)",
     "CREATE TABLE retention (sdk_app_id BIGINT PRIMARY KEY, pruned_before_ms BIGINT NOT NULL)",
+    // Rate slots shared by every process on this store: TRTC's 20/s per (SdkAppId, action), counted together.
+    "CREATE TABLE rate_slots (budget TEXT NOT NULL, slot INTEGER NOT NULL, free_at_ms BIGINT NOT NULL, PRIMARY KEY (budget, slot))",
   ];
 }
 

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { AppendOutcome, IncomingEvent, PruneCount } from "../events/types.js";
 import { activeBansFor, addBans, endBans, listBans, liveRoomsOf } from "./bans.js";
 import type { Db } from "./db.js";
+import { claimRateSlot, freeRateSlot } from "./rate-slots.js";
 import { prune, prunedBefore } from "./retention.js";
 import { getRoom, listRooms } from "./room-reader.js";
 import { foldRooms, type PendingRoom } from "./room-writer.js";
@@ -129,6 +130,14 @@ export class SqlInventory implements InventoryStore {
 
   prune(sdkAppId: number, beforeMs: number, options: { dryRun?: boolean } = {}): Promise<PruneCount> {
     return prune(this.db, sdkAppId, beforeMs, Boolean(options.dryRun));
+  }
+
+  claimRateSlot(budget: string, rate: number, nowMs: number, leaseUntilMs: number): Promise<{ slot: number } | { retryAtMs: number }> {
+    return claimRateSlot(this.db, budget, rate, nowMs, leaseUntilMs);
+  }
+
+  freeRateSlot(budget: string, slot: number, freeAtMs: number): Promise<void> {
+    return freeRateSlot(this.db, budget, slot, freeAtMs);
   }
 
   async ping(): Promise<void> {

@@ -92,5 +92,8 @@ export interface InventoryStore extends EventSink, EventPruner {
   activeBansFor(entries: BanQuery[], nowMs: number): Promise<(Ban | undefined)[]>;
   /** Live rooms the inventory shows these users in. */
   liveRoomsOf(sdkAppId: number, userIds: string[]): Promise<{ room: RoomKey; userIds: string[] }[]>;
+  /** Rate slots shared by every process on this store (see run/shared-budget.ts). */
+  claimRateSlot(budget: string, rate: number, nowMs: number, leaseUntilMs: number): Promise<{ slot: number } | { retryAtMs: number }>;
+  freeRateSlot(budget: string, slot: number, freeAtMs: number): Promise<void>;
   close(): Promise<void>;
 }

@@ -36,7 +36,7 @@ export interface LoadedConfig {
 }
 
 /** The directory cosmiconfig (env-paths) calls the user config directory for module "trtc", from the command's own environment. */
-function userConfigDir(env: NodeJS.ProcessEnv): string {
+export function userConfigDir(env: NodeJS.ProcessEnv): string {
   const home = env.HOME || homedir();
   if (process.platform === "darwin") return join(home, "Library", "Preferences", "trtc");
   if (process.platform === "win32") return join(env.APPDATA || join(home, "AppData", "Roaming"), "trtc", "Config");

@@ -64,7 +64,7 @@ export async function path(ctx: Context): Promise<number> {
   return 0;
 }
 
-interface InitOptions {
+export interface InitOptions {
   user?: boolean;
   force?: boolean;
 }

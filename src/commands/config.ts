@@ -1,9 +1,10 @@
 import { Command } from "commander";
+import type { InitOptions } from "./config-actions.js";
 import { buildContext, type Context, type Io } from "./context.js";
 
 type Action = "init" | "show" | "validate" | "path";
 
-async function run(action: Action, ctx: Context, opts: { user?: boolean; force?: boolean }): Promise<number> {
+async function run(action: Action, ctx: Context, opts: InitOptions): Promise<number> {
   const actions = await import("./config-actions.js");
   return action === "init" ? actions.init(ctx, opts) : actions[action](ctx);
 }
@@ -14,7 +15,7 @@ export function configCommand(io: Io, done: (code: number) => void): Command {
     new Command(name)
       .description(description)
       .addHelpText("after", `\nExample:\n  $ trtc-admin config ${name}${example}`)
-      .action(async (opts: { user?: boolean; force?: boolean }, self: Command) => done(await run(name, buildContext(self, io), opts)));
+      .action(async (opts: InitOptions, self: Command) => done(await run(name, buildContext(self, io), opts)));
   config.addCommand(
     sub("init", "write a commented .trtcrc (mode 0600) in the current directory", "\n  $ trtc-admin config init --user --force")
       .option("--user", "write the user config file instead: $XDG_CONFIG_HOME/trtc/config.yaml (default ~/.config/trtc/)")

@@ -102,7 +102,7 @@ describe("kick and dismiss against the emulator", () => {
         .sort(),
     ).toEqual([
       ["DismissRoom", 123],
-      ["DismissRoomByStrRoomId", "123"],
+      ["DismissRoomByStrRoomId", "standup"],
     ]);
     const app = emu.store.snapshot().apps[0]!;
     expect(app.rooms!["123"]).toBeUndefined();

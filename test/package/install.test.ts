@@ -34,7 +34,7 @@ describe("a clone", () => {
     expect(r.stderr).toBe(`trtc-admin: error: ${join(repo, "dist/cli.cjs")} is missing: run \`npm run build\` in ${repo} (after \`npm ci\`)\n`);
   });
 
-  it("after npm ci, `npm install -g` of the repository builds it (prepare) and gives a working trtc-admin", async () => {
+  it("`npm install -g` of a clone with its devDependencies installed (as by npm ci) builds it in prepare and gives a working trtc-admin", async () => {
     const work = mkdtempSync(join(tmpdir(), "trtc-clone-"));
     const repo = cloneWithoutBuild(work);
     // The devDependencies `npm ci` would install, found by Node's and npm's upward search from the clone.

@@ -7,10 +7,21 @@ const { join } = require("node:path");
 const { Script } = require("node:vm");
 
 const file = join(__dirname, "../dist/cli.cjs");
-let cachedData;
+let source;
 try {
-  cachedData = readFileSync(`${file}.cache`);
-} catch {}
-const script = new Script(wrap(readFileSync(file, "utf8")), { filename: file, cachedData });
-const cli = { exports: {} };
-script.runInThisContext().call(cli.exports, cli.exports, createRequire(file), cli, file, join(__dirname, "../dist"));
+  source = readFileSync(file, "utf8");
+} catch (err) {
+  if (err.code !== "ENOENT") throw err;
+  // A clone installed with --ignore-scripts, or a build that failed: say how to build, without a stack trace.
+  process.stderr.write(`trtc-admin: error: ${file} is missing: run \`npm run build\` in ${join(__dirname, "..")} (after \`npm ci\`)\n`);
+  process.exitCode = 3;
+}
+if (source !== undefined) {
+  let cachedData;
+  try {
+    cachedData = readFileSync(`${file}.cache`);
+  } catch {}
+  const script = new Script(wrap(source), { filename: file, cachedData });
+  const cli = { exports: {} };
+  script.runInThisContext().call(cli.exports, cli.exports, createRequire(file), cli, file, join(__dirname, "../dist"));
+}

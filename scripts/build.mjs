@@ -4,7 +4,13 @@
 // one CommonJS file compiled from its code cache costs a few.
 
 import { readFile, rm, writeFile } from "node:fs/promises";
-import { build } from "esbuild";
+
+// A global install of a folder runs `prepare` without installing the devDependencies (npm/cli#8440).
+const { build } = await import("esbuild").catch((err) => {
+  if (err.code !== "ERR_MODULE_NOT_FOUND") throw err;
+  console.error("trtc-admin: the build needs the devDependencies (esbuild, typescript): run `npm ci` first, then `npm run build`");
+  process.exit(1);
+});
 
 const { version } = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8"));
 await rm(new URL("../dist", import.meta.url), { recursive: true, force: true });

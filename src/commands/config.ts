@@ -1,11 +1,12 @@
 import { Command } from "commander";
+import type { InitOptions } from "./config-actions.js";
 import { buildContext, type Context, type Io } from "./context.js";
 
 type Action = "init" | "show" | "validate" | "path";
 
-async function run(action: Action, ctx: Context): Promise<number> {
+async function run(action: Action, ctx: Context, opts: InitOptions): Promise<number> {
   const actions = await import("./config-actions.js");
-  return actions[action](ctx);
+  return action === "init" ? actions.init(ctx, opts) : actions[action](ctx);
 }
 
 export function configCommand(io: Io, done: (code: number) => void): Command {
@@ -14,8 +15,12 @@ export function configCommand(io: Io, done: (code: number) => void): Command {
     new Command(name)
       .description(description)
       .addHelpText("after", `\nExample:\n  $ trtc-admin config ${name}${example}`)
-      .action(async (_opts: unknown, self: Command) => done(await run(name, buildContext(self, io))));
-  config.addCommand(sub("init", "write a commented .trtcrc in the current directory", ""));
+      .action(async (opts: InitOptions, self: Command) => done(await run(name, buildContext(self, io), opts)));
+  config.addCommand(
+    sub("init", "write a commented .trtcrc (mode 0600) in the current directory", "\n  $ trtc-admin config init --user --force")
+      .option("--user", "write the user config file instead: $XDG_CONFIG_HOME/trtc/config.yaml (default ~/.config/trtc/)")
+      .option("--force", "replace the file if it exists"),
+  );
   config.addCommand(sub("show", "show the settings in effect and where each came from (secrets masked)", " --profile staging --json"));
   config.addCommand(sub("validate", "check the config file and the selected profile", " --config ./ci.trtcrc"));
   config.addCommand(sub("path", "print the config file that would be used", ""));

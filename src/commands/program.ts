@@ -50,6 +50,8 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
   commands.push(completionCommand(io, done, () => program));
   for (const cmd of commands) program.addCommand(cmd);
   for (const cmd of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) {
+    // A subcommand's help lists the program's options it accepts too, under their own heading (gh's "inherited flags").
+    cmd.configureHelp({ showGlobalOptions: true, styleTitle: (title) => (title === "Global Options:" ? "Global options:" : title) });
     // Help wraps at the width of io's streams, not the process's own: 80 when not a terminal.
     cmd.exitOverride().configureOutput({
       writeOut: (s) => term.out(s),

@@ -63,7 +63,7 @@ export function roomCommands(io: Io, done: Run): Command[] {
     const cmd = new Command(name).description(description);
     cmd
       .argument(mode ? "<roomId>" : "<room>", mode ? `${mode} room id` : "room id: a canonical decimal is a numeric room, anything else a string room")
-      .argument(mode ? "<userId...>" : "[userId...]", "user ids to remove (batched 10 per request)");
+      .argument("[userId...]", "user ids to remove (batched 10 per request), and/or --from-file");
     addSafetyOptions(cmd, mode === undefined).addHelpText("after", examples);
     cmd.action(async (room: string, users: string[], opts: SafetyOptions, self: Command) => {
       done(
@@ -83,7 +83,11 @@ export function roomCommands(io: Io, done: Run): Command[] {
   };
   const dismiss = (name: string, mode: RoomIdMode | undefined, description: string, examples: string) => {
     const cmd = new Command(name).description(description);
-    cmd.argument(mode ? "<roomId...>" : "[room...]", mode ? `${mode} room ids` : "room ids: canonical decimals are numeric rooms, anything else string rooms");
+    // Ids as arguments and/or --from-file: the operation refuses neither (exit 2), as for kick and dismiss.
+    cmd.argument(
+      mode ? "[roomId...]" : "[room...]",
+      mode ? `${mode} room ids, and/or --from-file` : "room ids: canonical decimals are numeric rooms, anything else string rooms",
+    );
     addSafetyOptions(cmd, mode === undefined).addHelpText("after", examples);
     // Only the plain dismiss finds rooms in the inventory; every form closes there the rooms it dismissed.
     if (mode === undefined)

@@ -36,7 +36,7 @@ export interface LoadedConfig {
 }
 
 /** The directory cosmiconfig (env-paths) calls the user config directory for module "trtc", from the command's own environment. */
-function userConfigDir(env: NodeJS.ProcessEnv): string {
+export function userConfigDir(env: NodeJS.ProcessEnv): string {
   const home = env.HOME || homedir();
   if (process.platform === "darwin") return join(home, "Library", "Preferences", "trtc");
   if (process.platform === "win32") return join(env.APPDATA || join(home, "AppData", "Roaming"), "trtc", "Config");
@@ -91,7 +91,8 @@ function parseJson(text: string): unknown {
     return JSON.parse(text);
   } catch (err) {
     const reason = (err as Error).message.replace(/, .* is not valid JSON$/s, "");
-    const at = /^(.*) in JSON at position (\d+)$/s.exec(reason);
+    // Node 22 and later add "(line L column C)" themselves; the position is what is parsed, on every version.
+    const at = /^(.*) in JSON at position (\d+)(?: \(line \d+ column \d+\))?$/s.exec(reason);
     throw new Error(at ? `${at[1]} (${lineColumn(text, Number(at[2]))})` : reason);
   }
 }

@@ -12,11 +12,45 @@ export interface Progress {
 const SILENT: Progress = { update() {}, around: (write) => write(), stop() {} };
 /** Work that ends sooner gets no spinner, and does not pay for loading one. */
 const SHOW_AFTER_MS = 400;
+/** The rate is the completions of the last few seconds: it follows pacing and stalls, not the first burst. */
+const RATE_WINDOW_MS = 5_000;
+/** Less than this is a burst (the first requests all answer at once), not a rate: no rate or ETA yet. */
+const MIN_RATE_SPAN_MS = 1_000;
+
+/** "45s", "3m 05s", "1h 02m". */
+function duration(seconds: number): string {
+  const s = Math.ceil(seconds);
+  if (s < 60) return `${s}s`;
+  const pad = (n: number) => String(n).padStart(2, "0");
+  if (s < 3600) return `${Math.floor(s / 60)}m ${pad(s % 60)}s`;
+  return `${Math.floor(s / 3600)}h ${pad(Math.floor((s % 3600) / 60))}m`;
+}
+
+/**
+ * The spinner's line for a run of `total` requests: counts, the rate over the last 5 s of
+ * completions, and the time left at that rate. `now` is in milliseconds.
+ */
+export function progressMeter(total: number, now: () => number): (summary: Summary) => string {
+  // Completed-request counts over time; the first is at or before the window's start (or the run's start).
+  const marks = [{ at: now(), count: 0 }];
+  return (summary) => {
+    const at = now();
+    marks.push({ at, count: summary.total });
+    while (marks.length > 2 && marks[1]!.at <= at - RATE_WINDOW_MS) marks.shift();
+    const counts = `${summary.total}/${total} · ${summary.done + summary.alreadyGone} done · ${summary.failed} failed`;
+    const base = marks[0]!;
+    if (at - base.at < MIN_RATE_SPAN_MS) return counts;
+    const rate = ((summary.total - base.count) / (at - base.at)) * 1000;
+    const left = total - summary.total;
+    const eta = left > 0 && rate > 0 ? ` · ETA ${duration(left / rate)}` : "";
+    return `${counts} · ${rate.toFixed(1)} req/s${eta}`;
+  };
+}
 
 /** An ora spinner on stderr, once a run has lasted a while, where it can be redrawn; silent otherwise. */
 export async function createProgress(term: Terminal, total: number, enabled: boolean): Promise<Progress> {
   if (!enabled || !term.stderrLive) return SILENT;
-  const started = performance.now();
+  const meter = progressMeter(total, () => performance.now());
   let spinner: Ora | undefined;
   let stopped = false;
   let text = `0/${total}`;
@@ -29,9 +63,7 @@ export async function createProgress(term: Terminal, total: number, enabled: boo
   timer.unref();
   return {
     update(summary) {
-      const seconds = (performance.now() - started) / 1000;
-      const rate = seconds > 0 ? (summary.total / seconds).toFixed(1) : "0.0";
-      text = `${summary.total}/${total} · ${summary.done + summary.alreadyGone} done · ${summary.failed} failed · ${rate} req/s`;
+      text = meter(summary);
       if (spinner) spinner.text = text;
     },
     around(write) {

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Emulator } from "../../src/emulator/server.js";
 import { APP, apiRequests, emulator, emulatorEnv, run, seedApp } from "../helpers/inproc.js";
@@ -61,6 +64,33 @@ describe("kick and dismiss against the emulator", () => {
       rooms: { "123": expected.rooms["123" as keyof typeof expected.rooms] },
       strRooms: { "123": expected.strRooms["123" as keyof typeof expected.strRooms] },
     });
+  });
+
+  it("the API-named commands take --from-file like kick and dismiss: a file, standard input, or with arguments", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "trtc-ids-"));
+    writeFileSync(join(dir, "rooms.txt"), "# rooms\n123\n\n456\n");
+    const env = emulatorEnv(emu);
+    expect((await run(["remove-user", "123", "--from-file", "-", "--yes"], { env, input: "alice\nbob\n" })).code).toBe(0);
+    expect((await run(["remove-user-by-str-room-id", "standup", "carol", "--from-file", "-", "--yes"], { env, input: "dave\n" })).code).toBe(0);
+    expect((await run(["dismiss-room", "--from-file", join(dir, "rooms.txt"), "--yes"], { env })).code).toBe(0);
+    expect((await run(["dismiss-room-by-str-room-id", "--from-file", "-", "--yes"], { env, input: "123\n" })).code).toBe(0);
+    expect(apiRequests(emu).map(({ action, roomId, userIds }) => [action, roomId, userIds].filter(Boolean))).toEqual([
+      ["RemoveUser", 123, ["alice", "bob"]],
+      ["RemoveUserByStrRoomId", "standup", ["carol", "dave"]],
+      ["DismissRoom", 123],
+      ["DismissRoom", 456],
+      ["DismissRoomByStrRoomId", "123"],
+    ]);
+  });
+
+  it.each([
+    [["remove-user", "123"], "no user ids given"],
+    [["dismiss-room"], "no rooms given"],
+  ])("%j with neither ids nor --from-file is a usage error (exit 2), nothing sent", async (args, message) => {
+    const r = await run([...args, "--yes"], { env: emulatorEnv(emu) });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`error: ${message}\nhint: pass them as arguments or with --from-file <path|->`);
+    expect(apiRequests(emu)).toEqual([]);
   });
 
   it("dismiss removes the room; every member's client saw onExitRoom(2)", async () => {

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -257,15 +257,45 @@ describe("configuration end to end", () => {
     expect(r.stdout).not.toContain(DEFAULT_SECRET_KEY);
   });
 
-  it("config init writes a file that config validate accepts", async () => {
+  it("config init writes .trtcrc 0600; config validate flags its placeholder SdkAppId (exit 3) until it is set", async () => {
     const dir = project({});
+    const creds = { TENCENTCLOUD_SECRET_ID: "x", TENCENTCLOUD_SECRET_KEY: "y" };
     // Spawned: the example file is found beside the bundle, as installed.
     expect((await spawned(["config", "init"], { cwd: dir, env: baseEnv() })).code).toBe(0);
-    const v = await run(["config", "validate"], { cwd: dir, env: baseEnv({ TENCENTCLOUD_SECRET_ID: "x", TENCENTCLOUD_SECRET_KEY: "y" }) });
+    const file = join(dir, ".trtcrc");
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const placeholder = await run(["config", "validate"], { cwd: dir, env: baseEnv(creds) });
+    expect(placeholder.code).toBe(3);
+    expect(placeholder.stderr).toContain(`error: ${file}: profiles.production.sdkAppId is 1400000000, the placeholder \`config init\` writes\n`);
+    writeFileSync(file, readFileSync(file, "utf8").replaceAll("sdkAppId: 1400000000", "sdkAppId: 1400012345"));
+    const v = await run(["config", "validate"], { cwd: dir, env: baseEnv(creds) });
     expect(v.stdout).toMatch(/\.trtcrc is valid \(profiles: production, staging; using production\)/);
     expect(v.code).toBe(0);
-    expect((await spawned(["config", "init"], { cwd: dir, env: baseEnv() })).code).toBe(2);
-    expect((await run(["config", "path"], { cwd: dir, env: baseEnv() })).stdout.trim()).toBe(join(dir, ".trtcrc"));
+    expect((await run(["config", "path"], { cwd: dir, env: baseEnv() })).stdout.trim()).toBe(file);
+  });
+
+  it("config init refuses to overwrite (exit 2, naming --force); --force replaces the file, 0600 whatever its mode was", async () => {
+    const dir = project({ ".trtcrc": "sdkAppId: 1400012345\n" });
+    const file = join(dir, ".trtcrc");
+    chmodSync(file, 0o644);
+    const refused = await spawned(["config", "init"], { cwd: dir, env: baseEnv() });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe(`error: ${file} already exists; not overwriting it\nhint: pass --force to replace it\n`);
+    expect(readFileSync(file, "utf8")).toBe("sdkAppId: 1400012345\n");
+    expect((await spawned(["config", "init", "--force"], { cwd: dir, env: baseEnv() })).code).toBe(0);
+    expect(readFileSync(file, "utf8")).toContain("defaultProfile: production");
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it("config init --user writes the user config file, where the search finds it from any directory", async () => {
+    const env = baseEnv();
+    const r = await spawned(["config", "init", "--user"], { cwd: project({}), env });
+    expect(r.code).toBe(0);
+    const file = join(env.XDG_CONFIG_HOME!, "trtc", "config.yaml");
+    expect(r.stderr).toContain(`wrote ${file}`);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect((await run(["config", "path"], { cwd: project({}), env })).stdout.trim()).toBe(file);
+    expect((await spawned(["config", "init", "--user"], { cwd: project({}), env })).code).toBe(2);
   });
 
   it("doctor checks config, credentials and clock with one signed read-only request", async () => {

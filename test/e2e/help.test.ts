@@ -31,6 +31,16 @@ describe("help", () => {
     expect(r.stdout).toMatchSnapshot();
   });
 
+  it.each(paths.filter((p) => p.length > 0).map((p) => [p.join(" "), p] as const))(
+    "trtc-admin %s --help lists the global options under their own heading",
+    async (_name, path) => {
+      const { stdout } = await runIn([...path, "--help"], { env: baseEnv() });
+      const section = stdout.split("\nGlobal options:\n")[1]?.split("\n\n")[0] ?? "";
+      for (const option of ["-p, --profile <name>", "-c, --config <file>", "--json", "--endpoint <host|url>", "-o, --output <format>", "--inventory <url>"])
+        expect(section).toContain(`  ${option} `);
+    },
+  );
+
   it("-h is --help", async () => {
     const [long, short] = await Promise.all([runIn(["kick", "--help"]), runIn(["kick", "-h"])]);
     expect(short).toEqual(long);

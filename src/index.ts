@@ -4,7 +4,7 @@
  */
 import { parseSdkAppId } from "./config/resolve.js";
 import { ExitCode, UsageError } from "./errors.js";
-import { parseRoom } from "./plan/ids.js";
+import { parseRoom, validateNumericRoom } from "./plan/ids.js";
 import type { InputItem } from "./plan/input.js";
 import { checkArguments, planDismiss, planKick, planMute } from "./plan/plan.js";
 import { countResult, emptySummary, type IsMute, type OperationKind, type PlannedRequest, type Result, type RoomIdMode, type Summary } from "./plan/types.js";
@@ -53,8 +53,31 @@ function check(name: keyof typeof LIMITS, value: number | undefined): number {
   return chosen;
 }
 
-async function* items(values: readonly (string | number)[], what: string): AsyncIterable<InputItem> {
-  for (const [i, value] of values.entries()) yield { value: String(value), origin: `${what}[${i}]` };
+/**
+ * A room as a program passes it: a string as the CLI reads one, or a number that must be a
+ * numeric room id (-1, 1.5, NaN or 1e21 would otherwise become string rooms "-1", "1.5", …).
+ */
+function roomText(value: unknown, where: string): string {
+  if (typeof value === "string") return value;
+  if (typeof value === "number") {
+    validateNumericRoom(String(value));
+    return String(value);
+  }
+  throw new UsageError(`invalid ${where}: a room id must be a string or a number, not ${value === null ? "null" : typeof value}`);
+}
+
+function listOf(value: unknown, where: string, each: (v: unknown, at: string) => string): string[] {
+  if (!Array.isArray(value)) throw new UsageError(`invalid ${where}: expected an array`);
+  return value.map((v, i) => each(v, `${where}[${i}]`));
+}
+
+function userText(value: unknown, where: string): string {
+  if (typeof value !== "string") throw new UsageError(`invalid ${where}: a user id must be a string, not ${value === null ? "null" : typeof value}`);
+  return value;
+}
+
+async function* items(values: readonly string[], what: string): AsyncIterable<InputItem> {
+  for (const [i, value] of values.entries()) yield { value, origin: `${what}[${i}]` };
 }
 
 /** Validates every id before returning; throws UsageError (exitCode 2) naming the first bad one. */
@@ -69,21 +92,39 @@ export interface Target {
   isMute?: IsMute;
 }
 
-function requestsFor(action: OperationKind, target: Target, sdkAppId: number, mode: RoomIdMode): AsyncIterable<PlannedRequest> {
-  if (action === "dismiss") return planDismiss(sdkAppId, items(target.rooms ?? [], "rooms"), mode);
-  const room = parseRoom(String(target.room ?? ""), mode);
-  const users = items(target.userIds ?? [], "userIds");
+function requestsFor(action: OperationKind, target: Checked, sdkAppId: number, mode: RoomIdMode): AsyncIterable<PlannedRequest> {
+  if (action === "dismiss") return planDismiss(sdkAppId, items(target.values, "rooms"), mode);
+  const room = parseRoom(target.room, mode);
+  const users = items(target.values, "userIds");
   if (action === "kick") return planKick(sdkAppId, room, users);
   const isMute = target.isMute ?? 1;
   if (![0, 1, 2, 3].includes(isMute)) throw new UsageError(`invalid isMute ${String(isMute)}: expected 0, 1, 2 or 3`);
   return planMute(sdkAppId, room, users, isMute);
 }
 
+interface Checked {
+  room: string;
+  values: string[];
+  isMute?: IsMute;
+}
+
+/** A target's types checked as the CLI's parser checks its arguments: wrong types are UsageError, never a TypeError or a send. */
+function checked(action: OperationKind, target: Target): Checked {
+  if (typeof target !== "object" || target === null) throw new UsageError("invalid target: expected an object");
+  if (action === "dismiss") return { room: "", values: listOf(target.rooms ?? [], "rooms", roomText) };
+  return {
+    room: roomText(target.room ?? "", "room"),
+    values: listOf(target.userIds ?? [], "userIds", userText),
+    ...(target.isMute !== undefined && { isMute: target.isMute }),
+  };
+}
+
 /** Validates every id before returning; throws UsageError (exitCode 2) naming the first bad one. */
-export async function plan(action: OperationKind, target: Target, options: Pick<AdminOptions, "sdkAppId" | "roomIdType">): Promise<PlannedRequest[]> {
+export async function plan(action: OperationKind, given: Target, options: Pick<AdminOptions, "sdkAppId" | "roomIdType">): Promise<PlannedRequest[]> {
   const mode = options.roomIdType ?? "auto";
-  const values = (action === "dismiss" ? (target.rooms ?? []) : (target.userIds ?? [])).map(String);
-  checkArguments(action, action === "dismiss" ? undefined : String(target.room ?? ""), values, mode === "auto" ? undefined : mode);
+  const target = checked(action, given);
+  const values = target.values;
+  checkArguments(action, action === "dismiss" ? undefined : target.room, values, mode === "auto" ? undefined : mode);
   // The CLI's own check: a positive safe integer (a negative, a fraction or NaN is refused).
   const sdkAppId = parseSdkAppId(options.sdkAppId, "flag", "options.sdkAppId");
   const planned: PlannedRequest[] = [];

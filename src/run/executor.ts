@@ -131,19 +131,32 @@ export async function execute(requests: AsyncIterable<PlannedRequest>, options: 
     }
   }
 
+  // The caller's onResult throwing stops new requests; the call rejects with it once in-flight ones finish.
+  let callerError: { error: unknown } | undefined;
+  const report = async (result: Result) => {
+    if (callerError) return;
+    try {
+      await onResult(result);
+    } catch (error) {
+      callerError = { error };
+      halt();
+    }
+  };
   const waiting = () => [...lanes.values()].reduce((n, lane) => n + lane.size, 0);
   try {
     for await (const request of requests) {
+      if (callerError) break;
       if (stopped()) {
-        await onResult(notStarted(request));
+        await report(notStarted(request));
         continue;
       }
       while (waiting() >= READ_AHEAD) await Promise.race([...lanes.values()].filter((l) => l.size > 0).map((l) => l.onSizeLessThan(l.size)));
-      void laneOf(request.action).add(async () => onResult(await runOne(request)));
+      void laneOf(request.action).add(async () => report(await runOne(request)));
     }
     await Promise.all([...lanes.values()].map((lane) => lane.onIdle()));
   } finally {
     options.signal.removeEventListener("abort", halt);
     halt();
   }
+  if (callerError) throw callerError.error;
 }

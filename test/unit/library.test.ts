@@ -29,4 +29,55 @@ describe("the library", () => {
     expect(report).toMatchObject({ ok: true, exitCode: 0, summary: { total: 1, done: 1 } });
     expect(emu.requests.map((q) => [q.action, q.roomId, q.userIds])).toEqual([["RemoveUser", 1234, ["alice"]]]);
   });
+
+  it.each([[-1], [Number.NaN], [1.5], [1e21], [0], [{}], [null], [[1]]])(
+    "a room of %j is refused before anything is sent: UsageError, never a string room",
+    async (room) => {
+      emu = await emulator({ seed: seedApp({ "1": ["u"] }) });
+      const options = { sdkAppId: APP, endpoint: emu.url, credential };
+      const kicked = await kick(room as number, ["u"], options).catch((e: unknown) => e);
+      expect(kicked).toBeInstanceOf(UsageError);
+      expect(await dismiss([room as number], options).catch((e: unknown) => e)).toBeInstanceOf(UsageError);
+      expect(emu.requests).toHaveLength(0);
+    },
+  );
+
+  it("user ids that are not strings, or a target that is not an array, are UsageError, never a TypeError", async () => {
+    emu = await emulator({ seed: seedApp({ "1": ["u"] }) });
+    const options = { sdkAppId: APP, endpoint: emu.url, credential };
+    for (const users of [[7], "alice", undefined, [{}]]) {
+      const err = await kick(1, users as string[], options).catch((e: unknown) => e);
+      expect(err, JSON.stringify(users)).toBeInstanceOf(UsageError);
+    }
+    expect(await dismiss("1" as unknown as string[], options).catch((e: unknown) => e)).toBeInstanceOf(UsageError);
+    expect(emu.requests).toHaveLength(0);
+  });
+
+  it("an exception in onResult stops new requests and rejects the call with it; nothing is left unhandled", async () => {
+    emu = await emulator({ seed: seedApp(Object.fromEntries(Array.from({ length: 40 }, (_, i) => [String(i + 1), ["u"]]))) });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      const boom = new Error("boom");
+      let seen = 0;
+      const rooms = Array.from({ length: 40 }, (_, i) => i + 1);
+      const err = await dismiss(rooms, {
+        sdkAppId: APP,
+        endpoint: emu.url,
+        credential,
+        concurrency: 1,
+        onResult: () => {
+          if (++seen === 2) throw boom;
+        },
+      }).catch((e: unknown) => e);
+      expect(err).toBe(boom);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+      expect(emu.requests.length).toBeGreaterThanOrEqual(2);
+      expect(emu.requests.length).toBeLessThan(10);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
+  });
 });

@@ -15,6 +15,14 @@ Examples:
   $ trtc-admin rooms list --match 'ci-*' --idle-for 2h --json
   $ trtc-admin rooms list --all --older-than 7d --output ndjson`;
 
+const HISTORY_HELP = `
+Every event the inventory keeps for the room (events serve --retain decides how long), with the
+reason a user left in words: left, timed out, kicked, …
+
+Examples:
+  $ trtc-admin rooms history 1234
+  $ trtc-admin rooms history standup --since 2h --output ndjson`;
+
 export function roomsCommand(io: Io, done: (code: number) => void): Command {
   const rooms = new Command("rooms").description("read the room inventory built from TRTC's callbacks");
   const listCmd = addRoomFilterOptions(new Command("list").description("list live rooms (or all) with their members"))
@@ -33,6 +41,16 @@ export function roomsCommand(io: Io, done: (code: number) => void): Command {
       done(await (await actions()).show(buildContext(self, io), self, room, roomTypeFrom(opts)));
     });
   for (const option of roomTypeOptions()) showCmd.addOption(option);
+  const historyCmd = new Command("history")
+    .description("a room's stored events, oldest first: who entered, left, was kicked, when")
+    .argument("<room>", "room id: a canonical decimal is a numeric room, anything else a string room")
+    .option("--since <dur>", "only events of the last <dur> (an integer and s, m, h or d); default all that are kept")
+    .addHelpText("after", HISTORY_HELP)
+    .action(async (room: string, opts: { strRoom?: boolean; numericRoom?: boolean; since?: string }, self: Command) => {
+      const { history } = await import("./history-action.js");
+      done(await history(buildContext(self, io), self, room, roomTypeFrom(opts), opts.since));
+    });
+  for (const option of roomTypeOptions()) historyCmd.addOption(option);
   rooms.addHelpText("after", "\nExamples:\n  $ trtc-admin rooms list --match 'ci-*' --json\n  $ trtc-admin rooms show 1234");
-  return rooms.addCommand(listCmd).addCommand(showCmd);
+  return rooms.addCommand(listCmd).addCommand(showCmd).addCommand(historyCmd);
 }

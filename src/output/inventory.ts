@@ -6,8 +6,8 @@ import type { OutputFormat } from "./reporter.js";
 import { shortTime, tableLine } from "./table.js";
 import type { Terminal } from "./terminal.js";
 
-const WHAT: Record<number, string> = { 101: "room created", 102: "room dismissed", 103: "entered", 104: "left", 105: "switched role" };
-const LEFT_BECAUSE: Record<number, string> = { 1: "left", 2: "timed out", 3: "kicked", 4: "cross-room call cancelled", 5: "process killed" };
+export const WHAT: Record<number, string> = { 101: "room created", 102: "room dismissed", 103: "entered", 104: "left", 105: "switched role" };
+export const LEFT_BECAUSE: Record<number, string> = { 1: "left", 2: "timed out", 3: "kicked", 4: "cross-room call cancelled", 5: "process killed" };
 
 /** One stored callback, as `events serve` and `events ingest` report it: ndjson (json too, since the stream never ends) or one line. */
 export function printEvent(term: Terminal, format: OutputFormat, incoming: IncomingEvent, outcome: AppendOutcome): void {

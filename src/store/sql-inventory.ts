@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { AppendOutcome, IncomingEvent, PruneCount } from "../events/types.js";
 import { activeBansFor, addBans, endBans, listBans, liveRoomsOf } from "./bans.js";
 import type { Db } from "./db.js";
+import { type RoomHistoryEvent, roomHistory } from "./history.js";
 import { claimRateSlot, freeRateSlot } from "./rate-slots.js";
 import { prune, prunedBefore } from "./retention.js";
 import { getRoom, listRooms } from "./room-reader.js";
@@ -97,6 +98,10 @@ export class SqlInventory implements InventoryStore {
 
   getRoom(sdkAppId: number, key: RoomKey): Promise<Room | undefined> {
     return getRoom(this.db, sdkAppId, key);
+  }
+
+  roomHistory(sdkAppId: number, key: RoomKey, sinceMs: number): AsyncIterable<RoomHistoryEvent> {
+    return roomHistory(this.db, sdkAppId, key, sinceMs);
   }
 
   addBans(bans: NewBan[], nowMs: number): Promise<Ban[]> {

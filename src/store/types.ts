@@ -1,5 +1,6 @@
 import type { EventPruner, EventSink, Role } from "../events/types.js";
 import type { RoomIdType } from "../plan/types.js";
+import type { RoomHistoryEvent } from "./history.js";
 
 export interface RoomKey {
   roomIdType: RoomIdType;
@@ -75,6 +76,8 @@ export interface InventoryStore extends EventSink, EventPruner {
   /** Rooms of one SdkAppId, numeric rooms first by number, then string rooms. `now` is for the age filters. */
   listRooms(sdkAppId: number, filters: RoomFilters, now?: number): Promise<Room[]>;
   getRoom(sdkAppId: number, key: RoomKey): Promise<Room | undefined>;
+  /** The room's stored events from `sinceMs` (event time), oldest first, as `rooms history` shows them. */
+  roomHistory(sdkAppId: number, key: RoomKey, sinceMs: number): AsyncIterable<RoomHistoryEvent>;
   /** Those of these rooms the inventory shows live now. */
   liveAmong(sdkAppId: number, rooms: RoomKey[]): Promise<RoomKey[]>;
   /** Records trtc-admin's own dismissals as closes, each at its `atMs`, folded like a 102, so a lost 102 heals. */

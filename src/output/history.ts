@@ -1,0 +1,35 @@
+import type { RoomHistoryEvent } from "../store/history.js";
+import type { RoomKey } from "../store/types.js";
+import { escapeControls, safeJson } from "./escape.js";
+import { LEFT_BECAUSE, WHAT } from "./inventory.js";
+import { roomLabel } from "./render.js";
+import type { OutputFormat } from "./reporter.js";
+import type { Terminal } from "./terminal.js";
+
+/** One timeline line: time, event, user, role, reason in words. */
+function line(e: RoomHistoryEvent): string {
+  const who = e.userId ? ` ${escapeControls(e.userId)}` : "";
+  const role = e.role && e.eventType !== 104 ? ` as ${e.role}` : "";
+  const why = e.eventType === 104 && e.reason !== undefined ? ` (${LEFT_BECAUSE[e.reason] ?? `reason ${e.reason}`})` : "";
+  const by = e.source === "dismissal" ? " (recorded by trtc-admin's dismissal)" : "";
+  return `${e.at.replace("T", " ")}  ${e.eventType}  ${WHAT[e.eventType]}${who}${role}${why}${by}\n`;
+}
+
+/** `rooms history`: a timeline, one JSON document, or one event a line and a summary; written as the store pages them in. */
+export async function printHistory(term: Terminal, format: OutputFormat, room: RoomKey, events: AsyncIterable<RoomHistoryEvent>): Promise<number> {
+  let count = 0;
+  if (format === "json") term.out('{\n  "ok": true,\n  "events": [');
+  else if (format === "pretty") term.out(`${term.outColor.bold(`room ${roomLabel(room)} (${room.roomIdType})`)}\n`);
+  for await (const e of events) {
+    if (format === "json") term.out(`${count ? "," : ""}\n    ${safeJson(e)}`);
+    else if (format === "ndjson") term.out(`${safeJson(e)}\n`);
+    else term.out(line(e));
+    if (++count % 500 === 0) await term.outDrained();
+  }
+  const summary = { count };
+  if (format === "json") term.out(`${count ? "\n  " : ""}],\n  "summary": ${safeJson(summary)}\n}\n`);
+  else if (format === "ndjson") term.out(`${safeJson({ summary })}\n`);
+  else term.out(`${count} event${count === 1 ? "" : "s"}\n`);
+  await term.outDrained();
+  return count;
+}

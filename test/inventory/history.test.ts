@@ -1,0 +1,106 @@
+import { describe, expect, it } from "vitest";
+import { main } from "../../src/commands/program.js";
+import type { IncomingEvent } from "../../src/events/types.js";
+import { openStore } from "../../src/store/open.js";
+import { APP, fakeIo, STORES } from "./helpers.js";
+import { event } from "./store-events.js";
+
+const T = Date.parse("2026-12-07T10:00:00.000Z");
+
+/** A 104 as TRTC sends it with this Reason (2 timed out, 3 kicked). */
+function withReason(e: IncomingEvent, reason: number): IncomingEvent {
+  return { ...e, event: { ...e.event, room: { ...e.event.room!, reason } } };
+}
+
+async function seeded() {
+  const { url, cleanup } = await STORES[0]!.fresh();
+  const store = await openStore(url);
+  // Arrival order is not event order: history is by event time, ties in the fold's order.
+  await store.append([event(104, 1234, T + 3000, "troll", null)]);
+  await store.append([
+    event(103, 1234, T + 1000, "troll"),
+    event(101, 1234, T),
+    event(103, 1234, T + 1000, "alice", "audience"),
+    event(103, "1234", T, "other"),
+  ]);
+  await store.append([withReason(event(104, 1234, T + 5000, "alice", null), 2), withReason(event(104, 1234, T + 4000, "troll", null), 3)]);
+  await store.closeRooms(APP, [{ room: { roomIdType: "numeric", roomId: 1234 }, atMs: T + 6000 }]);
+  await store.close();
+  return { env: { TRTC_SDK_APP_ID: String(APP), TRTC_INVENTORY: url }, cleanup };
+}
+
+describe("rooms history", () => {
+  it("lists the room's stored events oldest first, with user, role, reason and source (json)", async () => {
+    const { env, cleanup } = await seeded();
+    const run = fakeIo(env);
+    expect(await main(["rooms", "history", "1234", "--json"], run.io)).toBe(0);
+    const doc = JSON.parse(run.stdout());
+    expect(doc.ok).toBe(true);
+    expect(doc.events).toEqual([
+      { eventType: 101, at: "2026-12-07T10:00:00.000Z", source: "callback" },
+      { eventType: 103, at: "2026-12-07T10:00:01.000Z", userId: "troll", role: "anchor", source: "callback" },
+      { eventType: 103, at: "2026-12-07T10:00:01.000Z", userId: "alice", role: "audience", source: "callback" },
+      { eventType: 104, at: "2026-12-07T10:00:03.000Z", userId: "troll", reason: 1, source: "callback" },
+      { eventType: 104, at: "2026-12-07T10:00:04.000Z", userId: "troll", reason: 3, source: "callback" },
+      { eventType: 104, at: "2026-12-07T10:00:05.000Z", userId: "alice", reason: 2, source: "callback" },
+      { eventType: 102, at: "2026-12-07T10:00:06.000Z", source: "dismissal" },
+    ]);
+    expect(doc.summary).toEqual({ count: 7 });
+    await cleanup();
+  });
+
+  it("pretty is a timeline with reasons in words; ndjson is one event a line; the string room is another room", async () => {
+    const { env, cleanup } = await seeded();
+    const pretty = fakeIo(env);
+    expect(await main(["rooms", "history", "1234"], pretty.io)).toBe(0);
+    expect(pretty.stdout()).toContain("2026-12-07 10:00:04.000Z  104  left troll (kicked)\n");
+    expect(pretty.stdout()).toContain("2026-12-07 10:00:01.000Z  103  entered alice as audience\n");
+    expect(pretty.stdout()).toContain("2026-12-07 10:00:06.000Z  102  room dismissed (recorded by trtc-admin's dismissal)\n");
+    expect(pretty.stdout()).toMatch(/7 events\n$/);
+    const ndjson = fakeIo(env);
+    expect(await main(["rooms", "history", "--str-room", "1234", "-o", "ndjson"], ndjson.io)).toBe(0);
+    expect(
+      ndjson
+        .stdout()
+        .trimEnd()
+        .split("\n")
+        .map((l) => JSON.parse(l)),
+    ).toEqual([{ eventType: 103, at: "2026-12-07T10:00:00.000Z", userId: "other", role: "anchor", source: "callback" }, { summary: { count: 1 } }]);
+    await cleanup();
+  });
+
+  it("--since keeps the last <dur> of events; a bad duration or room id is exit 2", async () => {
+    const { env, cleanup } = await seeded();
+    const run = fakeIo(env);
+    expect(await main(["rooms", "history", "1234", "--since", "1h", "--json"], run.io)).toBe(0);
+    expect(JSON.parse(run.stdout()).events).toEqual([]);
+    expect(await main(["rooms", "history", "1234", "--since", "soon"], fakeIo(env).io)).toBe(2);
+    expect(await main(["rooms", "history", "r".repeat(65)], fakeIo(env).io)).toBe(2);
+    await cleanup();
+  });
+
+  it("pages through a long history without losing or repeating an event, ties included", async () => {
+    const { url, cleanup } = await STORES[0]!.fresh();
+    const store = await openStore(url);
+    // 2,600 events, three to a millisecond (103, 105, 104 of one user), so pages end inside ties.
+    const events = Array.from({ length: 866 }, (_, i) => [
+      event(103, 9, T + i, `u${i}`),
+      event(105, 9, T + i, `u${i}`, "audience"),
+      event(104, 9, T + i, `u${i}`, null),
+    ]).flat();
+    for (let i = 0; i < events.length; i += 500) await store.append(events.slice(i, i + 500).reverse());
+    await store.close();
+    const run = fakeIo({ TRTC_SDK_APP_ID: String(APP), TRTC_INVENTORY: url });
+    expect(await main(["rooms", "history", "9", "-o", "ndjson"], run.io)).toBe(0);
+    const lines = run
+      .stdout()
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(lines.at(-1)).toEqual({ summary: { count: 2598 } });
+    expect(lines.slice(0, -1).map((e) => `${e.at} ${e.eventType} ${e.userId}`)).toEqual(
+      Array.from({ length: 866 }, (_, i) => [103, 105, 104].map((t) => `${new Date(T + i).toISOString()} ${t} u${i}`)).flat(),
+    );
+    await cleanup();
+  });
+});

@@ -11,6 +11,7 @@ import type { NewBan, RoomKey } from "../store/types.js";
 import { type BanOptions, banDuration, banReason, banTargets } from "./ban-args.js";
 import type { Context } from "./context.js";
 import { inventorySetup, openInventory } from "./inventory.js";
+import { waitMsFrom } from "./options.js";
 import { requireYes } from "./prepare.js";
 import { requireUsableProxy } from "./send-run.js";
 
@@ -37,6 +38,7 @@ export async function ban(ctx: Context, cmd: Command, roomArg: string | undefine
   const { io, term, run } = ctx;
   const targets = banTargets(roomArg, userArgs, opts);
   const forMs = banDuration(opts.for);
+  const waitMs = waitMsFrom(opts.wait);
   const reason = banReason(opts.reason);
   const [yes, dryRun, ignoreMissing] = [Boolean(opts.yes), Boolean(opts.dryRun), Boolean(opts.ignoreMissing)];
   requireYes(ctx, { yes, dryRun });
@@ -79,5 +81,5 @@ export async function ban(ctx: Context, cmd: Command, roomArg: string | undefine
   if (io.signal.aborted) return ExitCode.interrupted;
   if (!room && requests.length === 0 && !run.quiet) printInfo(term, "the inventory shows none of these users in a live room: nothing to kick now");
   const { sendKicks } = await import("./ban-kick.js");
-  return sendKicks(ctx, settings, sdkAppId, requests, { dryRun, ignoreMissing });
+  return sendKicks(ctx, settings, sdkAppId, requests, { dryRun, ignoreMissing, waitMs, effects: () => openInventory(setup.url) });
 }

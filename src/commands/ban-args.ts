@@ -13,6 +13,7 @@ export interface BanOptions {
   yes?: boolean;
   dryRun?: boolean;
   ignoreMissing?: boolean;
+  wait?: string | boolean;
 }
 
 export interface BanTargets {

@@ -1,7 +1,7 @@
 import { Command, Option } from "commander";
 import type { BanOptions } from "./ban-args.js";
 import { buildContext, type Io } from "./context.js";
-import { roomTypeOptions, safetyOptions } from "./options.js";
+import { roomTypeOptions, safetyOptions, waitOption } from "./options.js";
 
 const banActions = () => import("./ban-actions.js");
 const bansActions = () => import("./bans-actions.js");
@@ -55,6 +55,7 @@ export function banCommands(io: Io, done: Done): Command[] {
     .option("--reason <text>", "why, kept with the ban (up to 200 characters)")
     .addOption(allRoomsOption("every room of the SdkAppId"));
   for (const option of safetyOptions(true)) if (option.long !== "--from-file") ban.addOption(option);
+  ban.addOption(waitOption());
   ban
     .addHelpText("after", BAN_HELP)
     .action(async (room: string | undefined, users: string[], opts: BanOptions, self: Command) =>

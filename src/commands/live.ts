@@ -31,6 +31,7 @@ export async function prepareLive(ctx: Context, op: RoomOperation, loaded: Loade
         yield* requests;
       },
       inventory: async () => store,
+      effects: async () => store,
       ...(inventoryIsExplicit(loaded, { ...ctx.flags, ...(op.inventory !== undefined && { inventory: op.inventory }) }, ctx.io.env) && {
         ledger: async () => store,
       }),

@@ -3,6 +3,7 @@ import { OPTION_ENV } from "../config/env.js";
 import { OUTPUT_FORMATS } from "../output/reporter.js";
 import type { RoomIdMode } from "../plan/types.js";
 import { DEFAULTS, describeRange, inRange, LIMITS, type Range } from "../run/limits.js";
+import { parseDuration } from "../store/filters.js";
 import { REGIONS } from "../trtc/endpoint.js";
 
 /** The one number parser: plain decimals only ("0x10", "1e3", " 5" refused), within a range the code can honour. */
@@ -33,7 +34,7 @@ export function globalOptions(): Option[] {
     new Option("--timeout <seconds>", "per-request timeout").argParser(numberIn(LIMITS.timeoutSeconds)).default(DEFAULTS.timeoutSeconds),
     new Option("--max-attempts <n>", "attempts per request, 1 = no retry").argParser(numberIn(LIMITS.maxAttempts)).default(DEFAULTS.maxAttempts),
     new Option("--concurrency <n>", "requests in flight").argParser(numberIn(LIMITS.concurrency)).default(DEFAULTS.concurrency),
-    new Option("--rate <n>", "max requests, retries included, in any second as the server sees them; 0 = off")
+    new Option("--rate <n>", "max requests of each action, retries included, in any second as the server sees them; 0 = off")
       .argParser(numberIn(LIMITS.rate))
       .default(DEFAULTS.rate),
     new Option("--debug", `trace requests and responses on stderr, secrets redacted (env ${OPTION_ENV.debug}=1)`),
@@ -52,6 +53,17 @@ export function safetyOptions(withRoomType: boolean): Option[] {
     new Option("--from-file <path|->", "read one id per line from a file or - for stdin (# comments and blank lines skipped)"),
   ];
   return withRoomType ? [...options, ...roomTypeOptions()] : options;
+}
+
+/** kick, dismiss and ban: proof from the inventory that a done request took effect. */
+export function waitOption(): Option {
+  return new Option("--wait [dur]", "wait up to <dur> (default 30s) for the inventory to show each effect: 104 kicked per user, 102 per room");
+}
+
+/** --wait's time: 30 s when given without one. */
+export function waitMsFrom(wait: string | boolean | undefined): number | undefined {
+  if (wait === undefined || wait === false) return undefined;
+  return wait === true ? 30_000 : parseDuration(wait, "--wait");
 }
 
 /** The room type --str-room or --numeric-room forces, if either was given. */

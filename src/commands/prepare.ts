@@ -30,6 +30,8 @@ export interface RoomOperation {
   live?: LiveFilters;
   /** --inventory: where dismiss --live finds rooms, where a dismissal closes them, and whose rate slots a run shares. */
   inventory?: string;
+  /** --wait: how long each done kick or dismissal waits for its effect in the inventory. */
+  waitMs?: number;
 }
 
 /** An operation checked end to end: every id valid, the config resolved, nothing sent yet. */
@@ -44,6 +46,8 @@ export interface Prepared {
   inventory?: () => Promise<InventoryStore | undefined>;
   /** An inventory set explicitly: every process using it shares one rate budget per (SdkAppId, action). */
   ledger?: () => Promise<InventoryStore | undefined>;
+  /** The inventory --wait reads effects from, if there is one. */
+  effects: () => Promise<InventoryStore | undefined>;
   close(): Promise<void>;
 }
 
@@ -118,6 +122,7 @@ export async function prepare(ctx: Context, op: RoomOperation): Promise<Prepared
       requests: () => plan(sdkAppId),
       ...(op.kind === "dismiss" && { inventory: openStore }),
       ...(explicit && { ledger: openStore }),
+      effects: openStore,
       async close() {
         await source.close();
         await (await store?.catch(() => undefined))?.close();

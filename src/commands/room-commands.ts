@@ -2,7 +2,7 @@ import { Command } from "commander";
 import { UsageError } from "../errors.js";
 import type { RoomIdMode } from "../plan/types.js";
 import { buildContext, type Io } from "./context.js";
-import { muteOptions, roomTypeFrom, safetyOptions } from "./options.js";
+import { muteOptions, roomTypeFrom, safetyOptions, waitMsFrom, waitOption } from "./options.js";
 import { addRoomFilterOptions, type FilterOptions, filtersFrom } from "./room-filters.js";
 import type { RoomOperation } from "./room-operation.js";
 
@@ -17,6 +17,7 @@ interface SafetyOptions {
   numericRoom?: boolean;
   audioOnly?: boolean;
   videoOnly?: boolean;
+  wait?: string | boolean;
 }
 
 function addSafetyOptions(cmd: Command, withRoomType: boolean): Command {
@@ -64,8 +65,11 @@ export function roomCommands(io: Io, done: Run): Command[] {
     cmd
       .argument(mode ? "<roomId>" : "<room>", mode ? `${mode} room id` : "room id: a canonical decimal is a numeric room, anything else a string room")
       .argument("[userId...]", "user ids to remove (batched 10 per request), and/or --from-file");
-    addSafetyOptions(cmd, mode === undefined).addHelpText("after", examples);
+    addSafetyOptions(cmd, mode === undefined)
+      .addOption(waitOption())
+      .addHelpText("after", examples);
     cmd.action(async (room: string, users: string[], opts: SafetyOptions, self: Command) => {
+      const waitMs = waitMsFrom(opts.wait);
       done(
         await run(self, io, {
           kind: "kick",
@@ -76,6 +80,7 @@ export function roomCommands(io: Io, done: Run): Command[] {
           yes: Boolean(opts.yes),
           dryRun: Boolean(opts.dryRun),
           ignoreMissing: Boolean(opts.ignoreMissing),
+          ...(waitMs !== undefined && { waitMs }),
         }),
       );
     });
@@ -88,12 +93,15 @@ export function roomCommands(io: Io, done: Run): Command[] {
       mode ? "[roomId...]" : "[room...]",
       mode ? `${mode} room ids, and/or --from-file` : "room ids: canonical decimals are numeric rooms, anything else string rooms",
     );
-    addSafetyOptions(cmd, mode === undefined).addHelpText("after", examples);
+    addSafetyOptions(cmd, mode === undefined)
+      .addOption(waitOption())
+      .addHelpText("after", examples);
     // Only the plain dismiss finds rooms in the inventory; every form closes there the rooms it dismissed.
     if (mode === undefined)
       addRoomFilterOptions(cmd.option("--live", "dismiss the inventory's live rooms matching the filters below (exactly what `rooms list` shows)"));
     cmd.action(async (rooms: string[], opts: SafetyOptions & FilterOptions & { live?: boolean }, self: Command) => {
       const filters = filtersFrom(opts);
+      const waitMs = waitMsFrom(opts.wait);
       if (!opts.live && Object.keys(filters).length > 0)
         throw new UsageError("--match, --idle-for, --older-than and --empty filter the inventory's rooms: they need --live");
       done(
@@ -106,6 +114,7 @@ export function roomCommands(io: Io, done: Run): Command[] {
           dryRun: Boolean(opts.dryRun),
           ignoreMissing: Boolean(opts.ignoreMissing),
           ...(opts.live ? { live: filters } : {}),
+          ...(waitMs !== undefined && { waitMs }),
         }),
       );
     });

@@ -8,7 +8,7 @@ import type { Result } from "../plan/types.js";
 import { RoomCloser } from "../store/live.js";
 import type { Context } from "./context.js";
 import { checkUsage, prepare, type RoomOperation, requireYes, throwIfInterrupted } from "./prepare.js";
-import { openAudit, printRunBreadcrumb, reportPlanned, requireUsableProxy, sendReported, sharedBudgetsOf } from "./send-run.js";
+import { openAudit, printRunBreadcrumb, reportPlanned, requireUsableProxy, sendReported, sharedBudgetsOf, verifierFor } from "./send-run.js";
 
 export type { RoomOperation } from "./prepare.js";
 
@@ -42,6 +42,8 @@ export async function runRoomOperation(ctx: Context, op: RoomOperation): Promise
     if (total === 0) return await nothingToDo(ctx);
     // --live: checked only now that there is something to confirm.
     if (op.live) requireYes(ctx, op);
+    // Checked before anything is asked or sent: --wait without an inventory is a configuration error.
+    const verifier = await verifierFor(ctx, prepared.effects, op.waitMs);
 
     const audit = await openAudit(settings);
     try {
@@ -71,6 +73,7 @@ export async function runRoomOperation(ctx: Context, op: RoomOperation): Promise
         ignoreMissing: op.ignoreMissing,
         audit,
         ...(budgets && { budgets }),
+        ...(verifier && { verifier }),
         ...(closer && {
           onResult: (result: Result) => closer.add(result),
           afterSend: async () => {

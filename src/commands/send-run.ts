@@ -9,6 +9,7 @@ import { type PlannedRequest, plannedResult, type Result } from "../plan/types.j
 import type { Budgets } from "../run/budgets.js";
 import type { SendSettings } from "../run/send.js";
 import type { SlotLedger } from "../run/shared-budget.js";
+import { type EffectLog, Verifier } from "../run/verify.js";
 import type { TrtcCredential } from "../trtc/client.js";
 import { proxyProblem } from "../trtc/proxy.js";
 import type { Context } from "./context.js";
@@ -54,6 +55,26 @@ export async function sharedBudgetsOf(ctx: Context, ledger: (() => Promise<SlotL
   if (!store) return undefined;
   const { sharedBudgets } = await import("../run/budgets.js");
   return sharedBudgets(store, ctx.run.timeoutMs);
+}
+
+/** TRTC's clock and ours may differ by this much: an effect reported up to this long before the run counts. */
+const CLOCK_SLACK_MS = 2000;
+
+/** --wait's verifier over the inventory; exit 3 when there is none to read effects from. */
+export async function verifierFor(ctx: Context, effects: () => Promise<EffectLog | undefined>, waitMs: number | undefined): Promise<Verifier | undefined> {
+  if (waitMs === undefined) return undefined;
+  const log = await effects();
+  if (!log)
+    throw new ConfigError(
+      "--wait needs the room inventory, and there is none yet",
+      "run `trtc-admin events serve` for this app (or set --inventory / TRTC_INVENTORY to the one it writes)",
+    );
+  let warned = false;
+  const onError = (err: unknown) => {
+    if (!warned) printWarning(ctx.term, `--wait: the inventory could not be read (${(err as Error).message}); retrying until the wait ends`);
+    warned = true;
+  };
+  return new Verifier({ log, sinceMs: Date.now() - CLOCK_SLACK_MS, waitMs, signal: ctx.io.signal, onError });
 }
 
 /** A proxy setting that cannot be used is a configuration error before anything is sent. */
@@ -102,6 +123,8 @@ export interface SendOptions {
   /** Runs once everything is sent, before the summary. */
   afterSend?: () => Promise<void>;
   budgets?: Budgets;
+  /** --wait: each done kick or dismissal is reported once its effect is seen in the inventory, or its time is up. */
+  verifier?: Verifier;
 }
 
 /** Sends, audits and prints every result and the summary; returns the exit code. kick, dismiss, mute and ban share it. */
@@ -116,13 +139,20 @@ export async function sendReported(
   const { io, term, run } = ctx;
   const { log } = options.audit;
   const { sendAll, exitCodeFor } = await import("../run/send.js");
-  const reporter = new Reporter(run.format, term, await createProgress(term, total, !run.quiet), run.quiet);
+  const { verifier } = options;
+  const reporter = new Reporter(run.format, term, await createProgress(term, total, !run.quiet), run.quiet, verifier !== undefined);
   const signal = AbortSignal.any([io.signal, options.audit.failed]);
-  const report = await sendAll(requests, sendSettings(ctx, settings, credential, options.ignoreMissing, signal, options.budgets), (result) => {
+  const deliver = (result: Result) => {
     log?.record(result);
-    options.onResult?.(result);
     return reporter.result(result);
+  };
+  const report = await sendAll(requests, sendSettings(ctx, settings, credential, options.ignoreMissing, signal, options.budgets), (result) => {
+    options.onResult?.(result);
+    // A result waiting for its effect holds back nothing else.
+    if (verifier && Verifier.applies(result)) return void verifier.verify(result).then(deliver);
+    return deliver(result);
   });
+  await verifier?.drain();
   await options.afterSend?.();
   const code = exitCodeFor(reporter.finish(), report, io.signal.aborted);
   const auditError = await log?.close().then(

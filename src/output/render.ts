@@ -29,7 +29,8 @@ export function renderResult(result: Result, c: ChalkInstance): string {
   switch (result.status) {
     case "done": {
       const note = result.note ? c.dim(` — room already gone on retry (${escapeControls(result.note.code)}); an earlier attempt took effect`) : "";
-      return `${head} ${paint("done")}${tries}${rid}${note}\n`;
+      const verified = result.verified === undefined ? "" : result.verified ? ` ${c.green("verified")}` : ` ${c.yellow("not verified")}`;
+      return `${head} ${paint("done")}${verified}${tries}${rid}${note}\n`;
     }
     case "already-gone":
       return `${head} ${paint("already gone")}${rid}\n`;
@@ -56,6 +57,7 @@ export function renderSummary(summary: Summary, c: ChalkInstance): string {
   if (summary.failed) parts.push(c.red(`${summary.failed} failed`));
   if (summary.notStarted) parts.push(c.yellow(`${summary.notStarted} not started`));
   if (summary.planned) parts.push(`${summary.planned} planned`);
+  if (summary.unverified) parts.push(c.yellow(`${summary.unverified} not verified`));
   return `${summary.total} requests: ${parts.join(", ")}\n`;
 }
 

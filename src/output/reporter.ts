@@ -17,7 +17,11 @@ export class Reporter {
     private readonly term: Terminal,
     private readonly progress: Progress,
     private readonly quiet: boolean,
-  ) {}
+    verifying = false,
+  ) {
+    // With --wait the summary always says how many were not verified, 0 included.
+    if (verifying) this.summary.unverified = 0;
+  }
 
   /** Renders one result; the promise, when there is one, waits for a backed-up stdout. */
   result(result: Result): Promise<void> | undefined {
@@ -36,7 +40,7 @@ export class Reporter {
     const s = this.summary;
     if (this.format === "json") {
       // Results are streamed as they finish, so "ok" and the summary, known only now, come last.
-      const ok = s.failed === 0 && s.notStarted === 0;
+      const ok = s.failed === 0 && s.notStarted === 0 && !s.unverified;
       this.term.out(`${this.opened ? "\n  ]" : '{\n  "results": []'},\n  "summary": ${safeJson(s)},\n  "ok": ${ok}\n}\n`);
     } else if (this.format === "ndjson") {
       this.term.out(`${safeJson({ summary: s })}\n`);

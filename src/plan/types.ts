@@ -48,6 +48,8 @@ export interface Result {
   error?: ResultError;
   /** Set when a later attempt found the room gone after an earlier attempt may have applied. */
   note?: ResultError;
+  /** With --wait: whether the inventory showed the request's effect (TRTC's 104 Reason 3, or 102) in time. */
+  verified?: boolean;
 }
 
 export interface Summary {
@@ -57,6 +59,8 @@ export interface Summary {
   failed: number;
   planned: number;
   notStarted: number;
+  /** With --wait: done requests whose effect the inventory did not show in time. */
+  unverified?: number;
 }
 
 export function actionFor(kind: OperationKind, type: RoomIdType): RoomAction {
@@ -80,6 +84,7 @@ const summaryKey: Record<Status, Exclude<keyof Summary, "total">> = {
 export function countResult(summary: Summary, result: Result): void {
   summary.total++;
   summary[summaryKey[result.status]]++;
+  if (result.verified === false) summary.unverified = (summary.unverified ?? 0) + 1;
 }
 
 /** The fields every Result of a request shares, whatever became of it. */

@@ -67,6 +67,6 @@ export async function sendAll(
 export function exitCodeFor(summary: Summary, report: SendReport, interrupted: boolean): ExitCode {
   if (interrupted) return ExitCode.interrupted;
   if (report.authFailed) return ExitCode.auth;
-  if (summary.failed > 0 || summary.notStarted > 0) return ExitCode.failed;
+  if (summary.failed > 0 || summary.notStarted > 0 || (summary.unverified ?? 0) > 0) return ExitCode.failed;
   return ExitCode.ok;
 }

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { AppendOutcome, IncomingEvent, PruneCount } from "../events/types.js";
 import { activeBansFor, addBans, endBans, listBans, liveRoomsOf } from "./bans.js";
 import type { Db } from "./db.js";
+import { effectsSeen } from "./effects.js";
 import { type RoomHistoryEvent, roomHistory } from "./history.js";
 import { claimRateSlot, freeRateSlot } from "./rate-slots.js";
 import { prune, prunedBefore } from "./retention.js";
@@ -98,6 +99,10 @@ export class SqlInventory implements InventoryStore {
 
   getRoom(sdkAppId: number, key: RoomKey): Promise<Room | undefined> {
     return getRoom(this.db, sdkAppId, key);
+  }
+
+  effectsSeen(sdkAppId: number, effects: (RoomKey & { userId?: string })[], sinceMs: number): Promise<boolean[]> {
+    return effectsSeen(this.db, sdkAppId, effects, sinceMs);
   }
 
   roomHistory(sdkAppId: number, key: RoomKey, sinceMs: number): AsyncIterable<RoomHistoryEvent> {

@@ -76,6 +76,8 @@ export interface InventoryStore extends EventSink, EventPruner {
   /** Rooms of one SdkAppId, numeric rooms first by number, then string rooms. `now` is for the age filters. */
   listRooms(sdkAppId: number, filters: RoomFilters, now?: number): Promise<Room[]>;
   getRoom(sdkAppId: number, key: RoomKey): Promise<Room | undefined>;
+  /** Which effects TRTC reported since `sinceMs`: a 104 with Reason 3 for each user given, a 102 for each room without one (`--wait`). */
+  effectsSeen(sdkAppId: number, effects: (RoomKey & { userId?: string })[], sinceMs: number): Promise<boolean[]>;
   /** The room's stored events from `sinceMs` (event time), oldest first, as `rooms history` shows them. */
   roomHistory(sdkAppId: number, key: RoomKey, sinceMs: number): AsyncIterable<RoomHistoryEvent>;
   /** Those of these rooms the inventory shows live now. */

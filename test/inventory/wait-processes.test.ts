@@ -1,0 +1,143 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { afterEach, describe, expect, it } from "vitest";
+import { DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY } from "../../src/emulator/server.js";
+import { BIN, baseEnv, run } from "../helpers/cli.js";
+import { APP, KEY, notePostgresSkipped, STORES } from "./helpers.js";
+
+/**
+ * --wait as an operator uses it: `events serve` and the emulator in their own processes, the
+ * CLI proving each kick and dismissal through TRTC's own 104 (Reason 3) and 102 in the inventory.
+ */
+
+interface Proc {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  /** The first URL the process printed after `pattern`. */
+  url: Promise<string>;
+  exited: Promise<number | null>;
+}
+
+const children = new Set<ChildProcess>();
+afterEach(() => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  children.clear();
+});
+
+/** The built binary, long-running; its URL is read from `stream` after `pattern`. */
+function start(args: string[], env: NodeJS.ProcessEnv, stream: "stdout" | "stderr", pattern: RegExp): Proc {
+  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
+  children.add(child);
+  const text = { stdout: "", stderr: "" };
+  const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+  const url = new Promise<string>((resolve, reject) => {
+    for (const name of ["stdout", "stderr"] as const) {
+      child[name]!.setEncoding("utf8").on("data", (d: string) => {
+        text[name] += d;
+        const found = pattern.exec(text[stream])?.[1];
+        if (found) resolve(found);
+      });
+    }
+    void exited.then((code) => reject(new Error(`${args[0]} exited (${code}) before it listened: ${text.stderr}`)));
+  });
+  return { child, stdout: () => text.stdout, stderr: () => text.stderr, url, exited };
+}
+
+async function until(check: () => boolean | Promise<boolean>, what: string, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function emulatorControl(url: string, method: "GET" | "POST", path: string, body?: object): Promise<any> {
+  const res = await fetch(`${url}/_emulator/${path}`, {
+    method,
+    ...(method === "POST" ? { headers: { "Content-Type": "application/json" }, body: JSON.stringify(body ?? {}) } : {}),
+  });
+  expect(res.ok, `${method} /_emulator/${path}: ${res.status}`).toBe(true);
+  return res.json();
+}
+
+notePostgresSkipped();
+
+describe.each(STORES)("--wait proves effects through events serve in another process ($name store)", (factory) => {
+  it.skipIf(factory.skip)(
+    "a kick and a ban are verified by their 104 kicked; an absent user and a dropped 102 are not verified: exit 1, counted",
+    async () => {
+      const { url: inventory, cleanup } = await factory.fresh();
+      try {
+        const env = baseEnv({
+          TRTC_SDK_APP_ID: String(APP),
+          TRTC_CALLBACK_KEY: KEY,
+          TRTC_INVENTORY: inventory,
+          TENCENTCLOUD_SECRET_ID: DEFAULT_SECRET_ID,
+          TENCENTCLOUD_SECRET_KEY: DEFAULT_SECRET_KEY,
+        });
+        const serve = start(["events", "serve", "--port", "0", "--output", "ndjson"], env, "stderr", / on (http:\/\/\S+)/);
+        const emu = start(
+          ["emulator", "--port", "0", "--callback-url", await serve.url, "--callback-key", KEY],
+          baseEnv(),
+          "stdout",
+          /listening on (http:\/\/\S+)/,
+        );
+        const endpoint = await emu.url;
+        const cli = async (args: string[]) => {
+          const r = await run(args, { env: { ...env, TRTC_ENDPOINT: endpoint } });
+          return { code: r.code, doc: JSON.parse(r.stdout), stderr: r.stderr };
+        };
+        const stored = () => serve.stdout().split("\n").filter(Boolean).length;
+        for (const [roomId, userId] of [
+          [1234, "alice"],
+          [1234, "bob"],
+          [77, "carol"],
+          [55, "dave"],
+        ] as const) {
+          await emulatorControl(endpoint, "POST", "clients", { sdkAppId: APP, roomId, userId, action: "enter" });
+        }
+        await until(() => stored() === 7, "three 101s and four 103s stored");
+
+        const kicked = await cli(["kick", "1234", "alice", "--wait", "10s", "--yes", "--json"]);
+        expect(kicked.code, kicked.stderr).toBe(0);
+        expect(kicked.doc.results).toMatchObject([{ action: "RemoveUser", userIds: ["alice"], status: "done", verified: true }]);
+        expect(kicked.doc.summary).toMatchObject({ total: 1, done: 1, unverified: 0 });
+
+        // TRTC answers a kick of someone not in the room with success, and no 104 ever comes.
+        const absent = await cli(["kick", "1234", "nobody", "--wait", "1s", "--yes", "--json"]);
+        expect(absent.code).toBe(1);
+        expect(absent.doc.results).toMatchObject([{ status: "done", verified: false }]);
+        expect(absent.doc).toMatchObject({ ok: false, summary: { done: 1, unverified: 1 } });
+
+        const banned = await cli(["ban", "55", "dave", "--for", "1h", "--wait", "10s", "--yes", "--json"]);
+        expect(banned.code, banned.stderr).toBe(0);
+        expect(banned.doc.results).toMatchObject([{ action: "RemoveUser", roomId: 55, userIds: ["dave"], status: "done", verified: true }]);
+
+        await emulatorControl(endpoint, "POST", "faults", { target: "callback", kind: "drop", eventType: 102, roomId: 1234 });
+        const dismissed = await cli(["dismiss", "1234", "77", "--wait", "3s", "--yes", "--json"]);
+        expect(dismissed.code).toBe(1);
+        const byRoom = Object.fromEntries(dismissed.doc.results.map((r: { roomId: number; verified: boolean }) => [r.roomId, r.verified]));
+        expect(byRoom).toEqual({ 1234: false, 77: true });
+        expect(dismissed.doc.summary).toMatchObject({ total: 2, done: 2, unverified: 1 });
+      } finally {
+        for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+        await cleanup();
+      }
+    },
+    60_000,
+  );
+});
+
+describe("--wait without an inventory", () => {
+  it("is exit 3 before anything is asked or sent", async () => {
+    const env = baseEnv({
+      TRTC_SDK_APP_ID: String(APP),
+      TENCENTCLOUD_SECRET_ID: DEFAULT_SECRET_ID,
+      TENCENTCLOUD_SECRET_KEY: DEFAULT_SECRET_KEY,
+      TRTC_ENDPOINT: "http://127.0.0.1:9",
+    });
+    const r = await run(["kick", "1234", "alice", "--wait", "--yes"], { env });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain("--wait needs the room inventory");
+  });
+});

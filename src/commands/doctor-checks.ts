@@ -3,7 +3,7 @@ import { type LoadedConfig, loadConfig } from "../config/load.js";
 import { resolveSettings, type Settings } from "../config/resolve.js";
 import { ExitCode, untilInterrupted } from "../errors.js";
 import { type Check, printChecks } from "../output/messages.js";
-import { redactUrl, storeExists } from "../store/url.js";
+import { storeExists, urlLabel } from "../store/url.js";
 import { isAuthCode } from "../trtc/errors.js";
 import type { Context } from "./context.js";
 import { inventoryUrl, openInventory } from "./inventory.js";
@@ -44,7 +44,7 @@ async function probe(ctx: Context, settings: Settings, checks: Check[]): Promise
  */
 async function inventoryCheck(ctx: Context, loaded: LoadedConfig | undefined, inventory: string | undefined, sdkAppId: number): Promise<Check> {
   const url = inventoryUrl(ctx, loaded, inventory);
-  const label = redactUrl(url);
+  const label = urlLabel(url);
   if (!storeExists(url)) return { ok: true, message: `inventory ${label}: none yet (\`events serve\` or \`events ingest\` creates it)` };
   try {
     const store = await openInventory(url);

@@ -54,7 +54,13 @@ export async function serve(ctx: Context, cmd: Command, opts: ServeOptions): Pro
     }).catch((err: NodeJS.ErrnoException) => {
       throw new UsageError(`cannot listen on ${opts.host}:${port}: ${err.code ?? err.message}`);
     });
-    printReceiving(ctx.term, receiver.url, setup.sdkAppId, store.label, forward.map(redactUrl));
+    printReceiving(
+      ctx.term,
+      receiver.url,
+      setup.sdkAppId,
+      store.label,
+      forward.map((url) => redactUrl(url)),
+    );
     if (!ctx.io.signal.aborted) await new Promise((resolve) => ctx.io.signal.addEventListener("abort", resolve, { once: true }));
     await receiver.close();
     await bans.close();

@@ -3,6 +3,7 @@ import { CliError, ExitCode, UsageError } from "../errors.js";
 import { printRoom, printRooms } from "../output/inventory.js";
 import { roomLabel } from "../output/render.js";
 import { parseRoom } from "../plan/ids.js";
+import { checkRoomText } from "../plan/plan.js";
 import type { RoomIdMode } from "../plan/types.js";
 import type { Context } from "./context.js";
 import { inventorySetup, openInventory } from "./inventory.js";
@@ -28,7 +29,7 @@ export async function list(ctx: Context, cmd: Command, opts: ListOptions): Promi
 
 export async function show(ctx: Context, cmd: Command, value: string, forced: RoomIdMode | undefined): Promise<number> {
   // The id's syntax is checked before the configuration is read (exit 2 before 3).
-  parseRoom(value, forced ?? "auto");
+  checkRoomText(value, forced);
   const setup = await inventorySetup(ctx, cmd);
   const room = parseRoom(value, forced ?? setup.settings.roomIdMode);
   const store = await openInventory(setup.url);

@@ -1,0 +1,140 @@
+import { readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { main } from "../../src/commands/program.js";
+import { openStore } from "../../src/store/open.js";
+import { APP, fakeIo, STORES } from "./helpers.js";
+import { event } from "./store-events.js";
+
+async function cli(args: string[], env: Record<string, string> = {}, config?: object) {
+  const run = fakeIo({ TRTC_SDK_APP_ID: String(APP), TRTC_CALLBACK_KEY: "k", TRTC_ENDPOINT: "http://127.0.0.1:1", ...env });
+  if (config) writeFileSync(join(run.home, ".trtcrc.json"), JSON.stringify(config));
+  const code = await main(args, run.io);
+  return { code, stdout: run.stdout(), stderr: run.stderr(), home: run.home };
+}
+
+async function storeWith(rooms: (number | string)[]): Promise<string> {
+  const { url } = await STORES[0]!.fresh();
+  const store = await openStore(url);
+  await store.append(rooms.map((room, i) => event(103, room, Date.now() - 60_000 + i, "alice")));
+  await store.close();
+  return url;
+}
+
+/** Every name under `dir`, recursively. */
+const namesUnder = (dir: string) => readdirSync(dir, { recursive: true }).map(String);
+
+describe("inventory URLs never print or become a password", () => {
+  // [URL, the parts of its password that must never be printed]
+  const hostile: [string, string[]][] = [
+    ["postgres://u:pa/S3cretPw@127.0.0.1:1/x", ["pa/S3", "S3cretPw"]],
+    ["postgres://u:pa S3cretPw@127.0.0.1:1/x", ["pa S3", "S3cretPw"]],
+    ["postgres://u:p@S3cretPw@127.0.0.1:1/x", ["p@S3", "S3cretPw"]],
+    ["postgres://u@127.0.0.1:1/x?password=S3cretPw", ["S3cretPw"]],
+    ["postgres://u@127.0.0.1:1/x?sslmode=disable&password=S3cretPw&application_name=a", ["S3cretPw"]],
+    ["postgres://u:S3cret%50w@127.0.0.1:1/x", ["S3cret%50w", "S3cretPw"]],
+    ["postgres://u:S3c#retPw@127.0.0.1:1/x", ["S3c#", "retPw"]],
+    ["postgres://u:S3c?retPw@127.0.0.1:1/x", ["S3c?", "retPw"]],
+    ["postgres://:S3cretPw@127.0.0.1:1/x", ["S3cretPw"]],
+    ["postgres://u:S3cretPw@[::1/x", ["S3cretPw"]],
+    ["postgresql://u:S3cretPw@127.0.0.1:notaport/x", ["S3cretPw"]],
+    ["postgres://u:S3cretPw@127.0.0.1:1/x?password=0therPw", ["S3cretPw", "0therPw"]],
+    [" postgres://trtc:S3cretPw@127.0.0.1:1/trtc", ["S3cretPw"]],
+    ["postgres://trtc:S3cretPw@127.0.0.1:1/trtc\n", ["S3cretPw"]],
+    ["postgres://trtc:S3cretPw@127.0.0.1:1/trtc\u0000", ["S3cretPw"]],
+    ["mysql://u:S3cretPw@127.0.0.1:1/x", ["S3cretPw"]],
+    ["file://u:S3cretPw@/tmp/x.db", ["S3cretPw"]],
+    ["./x postgres://u:S3cretPw@127.0.0.1:1/x", ["S3cretPw"]],
+  ];
+  const commands = [
+    ["rooms", "list", "--json"],
+    ["rooms", "list"],
+    ["doctor", "--json"],
+    ["events", "ingest", "--json"],
+    ["dismiss", "--live", "--yes", "--json"],
+  ];
+  const sources: [string, (url: string) => { args: string[]; env: Record<string, string>; config?: object }][] = [
+    ["--inventory", (url) => ({ args: ["--inventory", url], env: {} })],
+    ["TRTC_INVENTORY", (url) => ({ args: [], env: { TRTC_INVENTORY: url } })],
+    ["the profile's inventory", (url) => ({ args: [], env: {}, config: { sdkAppId: APP, inventory: url } })],
+  ];
+
+  it.each(hostile)("%j: refused or unreachable, in every output, from every source; no file named after it", async (url, secrets) => {
+    for (const [source, given] of sources) {
+      for (const command of commands) {
+        const { args, env, config } = given(url);
+        const r = await cli([...command, ...args], env, config);
+        const where = `${command.join(" ")} with ${source}`;
+        expect(r.code, where).not.toBe(0);
+        for (const secret of secrets) {
+          expect(r.stdout + r.stderr, where).not.toContain(secret);
+          expect(namesUnder(r.home).join("\n"), where).not.toContain(secret);
+        }
+      }
+    }
+  });
+
+  it("surrounding whitespace, another scheme or a NUL: exit 3 from the environment or a profile, exit 2 as --inventory, naming the problem", async () => {
+    const env = await cli(["rooms", "list"], { TRTC_INVENTORY: " postgres://trtc:S3cretPw@127.0.0.1:1/trtc" });
+    expect(env.code).toBe(3);
+    expect(env.stderr).toMatch(/invalid TRTC_INVENTORY: it has leading or trailing whitespace/);
+    const profile = await cli(["rooms", "list"], {}, { sdkAppId: APP, inventory: "redis://x" });
+    expect(profile.code).toBe(3);
+    expect(profile.stderr).toMatch(/\.trtcrc\.json: \(top level\)\.inventory: its scheme is not file: or postgres:\/\//);
+    const flag = await cli(["rooms", "list", "--inventory", "file:///tmp/x%00y.db"]);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toMatch(/invalid --inventory: its path contains a NUL byte/);
+  });
+});
+
+describe("embedded store paths the system cannot open", () => {
+  it.each([
+    ["file:///tmp/x%00y.db", /NUL byte/],
+    ["file:/tmp/x%zzy.db", /malformed %-escape/],
+    ["file://db.example/tmp/x.db", /names no host/],
+  ])("%s is a configuration error before any driver opens it (not a crash)", async (url, message) => {
+    const r = await cli(["rooms", "list", "--json"], { TRTC_INVENTORY: url });
+    expect(r.code).toBe(3);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, error: { code: "ConfigError", message: expect.stringMatching(message) } });
+  });
+
+  it("the library's openStore refuses a NUL too: a configuration error, not an abort", async () => {
+    await expect(openStore("file:///tmp/x%00y.db")).rejects.toMatchObject({ exitCode: 3, message: expect.stringMatching(/NUL byte/) });
+  });
+});
+
+describe("rooms list --match", () => {
+  it("a pattern that makes a regular expression backtrack answers at once", async () => {
+    const url = await storeWith(["a".repeat(64), `${"a".repeat(63)}b`]);
+    const r = await cli(["rooms", "list", "-o", "ndjson", "--inventory", url, "--match", "*a*a*a*a*a*a*a*a*b"]);
+    expect(r.code).toBe(0);
+    expect(
+      r.stdout
+        .trimEnd()
+        .split("\n")
+        .map((l) => JSON.parse(l).roomId ?? JSON.parse(l).summary),
+    ).toEqual([`${"a".repeat(63)}b`, { count: 1 }]);
+  }, 10_000);
+
+  it("a pattern over 256 characters is a usage error (exit 2), not a bug report", async () => {
+    for (const command of [
+      ["rooms", "list"],
+      ["dismiss", "--live", "--yes"],
+    ]) {
+      const r = await cli([...command, "--match", "a".repeat(50_000)]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/--match is 50000 characters long; at most 256/);
+      expect(r.stderr).not.toMatch(/bug/);
+    }
+    expect((await cli(["rooms", "list", "--match", "[z-a]"])).code).toBe(2);
+  });
+});
+
+describe("rooms show", () => {
+  it.each(["1234 ", " 1234", "ci-7-a\t"])("%j: the whitespace rule, as every other command applies it (exit 2)", async (room) => {
+    const url = await storeWith(["1234 ", 1234]);
+    const r = await cli(["rooms", "show", room, "--inventory", url]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/has leading or trailing whitespace/);
+  });
+});

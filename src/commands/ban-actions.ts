@@ -44,7 +44,7 @@ export async function ban(ctx: Context, cmd: Command, roomArg: string | undefine
   const { settings, sdkAppId } = setup;
   const room = targets.room === undefined ? null : parseRoom(targets.room, targets.mode ?? settings.roomIdMode);
   const key: RoomKey | null = room && { roomIdType: room.type, roomId: room.id };
-  const store = await openInventory(setup.url);
+  const store = await openInventory(setup.url, io.signal);
   let requests: PlannedRequest[];
   try {
     requests = await kicks(sdkAppId, key ? [{ room: key, userIds: targets.users }] : await store.liveRoomsOf(sdkAppId, targets.users));

@@ -1,7 +1,8 @@
 import type { Command } from "commander";
 import { optionFromEnv } from "../config/env.js";
+import { type LoadedConfig, loadConfig } from "../config/load.js";
 import { checkFlagValues, type GlobalFlags } from "../config/resolve.js";
-import { UsageError } from "../errors.js";
+import { UsageError, untilInterrupted } from "../errors.js";
 import { OUTPUT_FORMATS, type OutputFormat } from "../output/reporter.js";
 import { createTerminal, type Stream, type Terminal } from "../output/terminal.js";
 
@@ -30,6 +31,11 @@ export interface Context {
   term: Terminal;
   flags: GlobalFlags;
   run: RunOptions;
+}
+
+/** The config file; an interrupt stops the wait at once (a JavaScript config's top-level await may never settle). */
+export function loadConfigOf(ctx: Context): Promise<LoadedConfig | undefined> {
+  return untilInterrupted(loadConfig(ctx.flags.config, ctx.io.cwd, ctx.io.env), ctx.io.signal);
 }
 
 const isFormat = (value: string | undefined): value is OutputFormat => (OUTPUT_FORMATS as string[]).includes(value ?? "");

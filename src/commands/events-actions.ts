@@ -33,7 +33,7 @@ export async function serve(ctx: Context, cmd: Command, opts: ServeOptions): Pro
   const setup = await inventorySetup(ctx, cmd);
   const key = resolveCallbackKey(setup.loaded, ctx.flags, ctx.io.env);
   const [{ startReceiver }, { Forwarder }] = await Promise.all([import("../events/receiver.js"), import("../events/forward.js")]);
-  const store = await openInventory(setup.url);
+  const store = await openInventory(setup.url, ctx.io.signal);
   const bans = startBanEnforcement(ctx, setup.settings, store);
   try {
     const onGiveUp = (url: string, why: string) => printWarning(ctx.term, `forward to ${redactUrl(url)} not delivered: ${why}`);
@@ -77,7 +77,7 @@ export async function ingestCommand(ctx: Context, cmd: Command, fromFile: string
   const key = resolveCallbackKey(setup.loaded, ctx.flags, ctx.io.env);
   const input = (fromFile === undefined || fromFile === "-" ? ctx.io.stdin : await openSource(fromFile, ctx.io.signal)) as Readable;
   const { ingest } = await import("../events/ingest.js");
-  const store = await openInventory(setup.url);
+  const store = await openInventory(setup.url, ctx.io.signal);
   const bans = startBanEnforcement(ctx, setup.settings, store);
   try {
     const report = await ingest({

@@ -14,7 +14,7 @@ import type { Prepared, RoomOperation } from "./prepare.js";
  */
 export async function prepareLive(ctx: Context, op: RoomOperation, loaded: LoadedConfig | undefined, settings: Settings): Promise<Prepared> {
   const sdkAppId = requireSdkAppId(settings);
-  const store = await openInventory(inventoryUrl(ctx, loaded, op.inventory));
+  const store = await openInventory(inventoryUrl(ctx, loaded, op.inventory), ctx.io.signal);
   try {
     const rooms = await liveRoomsFor(store, sdkAppId, op.live ?? {});
     const requests: PlannedRequest[] = rooms.map((r) => {

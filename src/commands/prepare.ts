@@ -1,4 +1,3 @@
-import { loadConfig } from "../config/load.js";
 import { requireSdkAppId, resolveSettings, type Settings } from "../config/resolve.js";
 import { InterruptedError, UsageError } from "../errors.js";
 import { PREVIEW_SIZE } from "../output/dialogs.js";
@@ -9,7 +8,7 @@ import { Repeats } from "../plan/repeats.js";
 import type { IsMute, OperationKind, PlannedRequest, RoomIdMode } from "../plan/types.js";
 import type { LiveFilters } from "../store/live.js";
 import type { InventoryStore } from "../store/types.js";
-import type { Context } from "./context.js";
+import { type Context, loadConfigOf } from "./context.js";
 
 export interface RoomOperation {
   kind: OperationKind;
@@ -77,7 +76,7 @@ export function checkUsage(ctx: Context, op: RoomOperation): void {
 /** Reads config and input, and validates every request before anything is sent. */
 export async function prepare(ctx: Context, op: RoomOperation): Promise<Prepared> {
   const { io } = ctx;
-  const loaded = await loadConfig(ctx.flags.config, io.cwd, io.env);
+  const loaded = await loadConfigOf(ctx);
   const settings = resolveSettings(loaded, ctx.flags, io.env);
   throwIfInterrupted(io.signal);
   if (op.live) return (await import("./live.js")).prepareLive(ctx, op, loaded, settings);

@@ -18,7 +18,7 @@ export async function list(ctx: Context, cmd: Command, opts: ListOptions): Promi
   if (opts.live && opts.all) throw new UsageError("--live and --all cannot be used together");
   const filters = { ...filtersFrom(opts), all: Boolean(opts.all) };
   const setup = await inventorySetup(ctx, cmd);
-  const store = await openInventory(setup.url);
+  const store = await openInventory(setup.url, ctx.io.signal);
   try {
     await printRooms(ctx.term, await store.listRooms(setup.sdkAppId, filters), ctx.run.format, !filters.all);
     return ExitCode.ok;
@@ -32,7 +32,7 @@ export async function show(ctx: Context, cmd: Command, value: string, forced: Ro
   checkRoomText(value, forced);
   const setup = await inventorySetup(ctx, cmd);
   const room = parseRoom(value, forced ?? setup.settings.roomIdMode);
-  const store = await openInventory(setup.url);
+  const store = await openInventory(setup.url, ctx.io.signal);
   try {
     const found = await store.getRoom(setup.sdkAppId, { roomIdType: room.type, roomId: room.id });
     const label = `${room.type} room ${roomLabel({ roomId: room.id, roomIdType: room.type })}`;

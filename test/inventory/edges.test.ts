@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../../src/commands/program.js";
 import { openStore } from "../../src/store/open.js";
+import { emulator, emulatorEnv, seedApp } from "../helpers/inproc.js";
 import { APP, fakeIo, STORES } from "./helpers.js";
 import { event } from "./store-events.js";
 
@@ -136,5 +137,48 @@ describe("rooms show", () => {
     const r = await cli(["rooms", "show", room, "--inventory", url]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/has leading or trailing whitespace/);
+  });
+});
+
+describe("ids in the inventory that the API would refuse", () => {
+  const invalid = ["room😀", "a/b", "café"];
+  async function withEmulator<T>(fn: (env: Record<string, string>, sent: () => unknown[][]) => Promise<T>): Promise<T> {
+    const emu = await emulator({ seed: seedApp({ "1234": ["troll"] }, { standup: ["troll"] }) });
+    try {
+      const env = emulatorEnv(emu) as Record<string, string>;
+      const keys = ["TRTC_ENDPOINT", "TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY"] as const;
+      return await fn(Object.fromEntries(keys.map((k) => [k, env[k]!])), () => emu.requests.map((q) => [q.action, q.roomId]));
+    } finally {
+      await emu.close();
+    }
+  }
+
+  it("dismiss --live skips them with a warning naming them, and dismisses the valid rooms (exit 0)", async () => {
+    const url = await storeWith([1234, ...invalid, "standup"]);
+    await withEmulator(async (env, sent) => {
+      const r = await cli(["dismiss", "--live", "--yes", "--json", "--inventory", url], env);
+      expect(r.code).toBe(0);
+      expect(sent()).toEqual([
+        ["DismissRoom", 1234],
+        ["DismissRoomByStrRoomId", "standup"],
+      ]);
+      expect(JSON.parse(r.stdout).summary).toMatchObject({ total: 2, done: 2 });
+      expect(r.stderr).toContain(`warning: skipped 3 rooms whose id the API would refuse: string room "a/b", string room "café", string room "room😀"\n`);
+      const listed = await cli(["rooms", "list", "--json", "--inventory", url]);
+      expect(JSON.parse(listed.stdout).rooms.map((room: { roomId: unknown }) => room.roomId)).toEqual(["a/b", "café", "room😀"]);
+    });
+  });
+
+  it("ban --all-rooms never kicks in them, and kicks in the valid rooms", async () => {
+    const url = await storeWith([1234, ...invalid, "standup"]);
+    await withEmulator(async (env, sent) => {
+      const r = await cli(["ban", "--all-rooms", "alice", "--for", "1h", "--yes", "--json", "--inventory", url], env);
+      expect(r.code).toBe(0);
+      expect(sent()).toEqual([
+        ["RemoveUser", 1234],
+        ["RemoveUserByStrRoomId", "standup"],
+      ]);
+      expect(r.stderr).toMatch(/warning: skipped 3 rooms whose id the API would refuse: string room "a\/b"/);
+    });
   });
 });

@@ -182,3 +182,39 @@ describe("ids in the inventory that the API would refuse", () => {
     });
   });
 });
+
+describe("an interrupt during dismiss --live", () => {
+  it("writes the closes of every room already done before exiting 130", async () => {
+    const rooms = Array.from({ length: 40 }, (_, i) => 1000 + i);
+    const url = await storeWith(rooms);
+    const emu = await emulator({ seed: seedApp(Object.fromEntries(rooms.map((r) => [String(r), ["alice"]]))), latencyMs: 20 });
+    try {
+      const env = emulatorEnv(emu) as Record<string, string>;
+      const run = fakeIo({
+        TRTC_SDK_APP_ID: String(APP),
+        TRTC_ENDPOINT: env.TRTC_ENDPOINT!,
+        TENCENTCLOUD_SECRET_ID: env.TENCENTCLOUD_SECRET_ID!,
+        TENCENTCLOUD_SECRET_KEY: env.TENCENTCLOUD_SECRET_KEY!,
+      });
+      const poll = setInterval(() => emu.requests.length >= 16 && run.abort.abort(), 2);
+      const code = await main(["dismiss", "--live", "--yes", "-o", "ndjson", "--concurrency", "1", "--inventory", url], run.io).finally(() =>
+        clearInterval(poll),
+      );
+      expect(code).toBe(130);
+      const results = run
+        .stdout()
+        .trimEnd()
+        .split("\n")
+        .map((l) => JSON.parse(l))
+        .filter((l) => l.status);
+      const done = results.filter((r) => r.status === "done").map((r) => r.roomId);
+      expect(done.length).toBeGreaterThanOrEqual(16);
+      expect(done.length).toBeLessThan(40);
+      const live = await cli(["rooms", "list", "--json", "--inventory", url]);
+      expect(JSON.parse(live.stdout).rooms.map((r: { roomId: number }) => r.roomId)).toEqual(rooms.filter((r) => !done.includes(r)));
+      expect(run.stderr()).not.toMatch(/not closed in the inventory/);
+    } finally {
+      await emu.close();
+    }
+  });
+});

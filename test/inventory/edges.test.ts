@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { main } from "../../src/commands/program.js";
 import { openStore } from "../../src/store/open.js";
 import { emulator, emulatorEnv, seedApp } from "../helpers/inproc.js";
-import { APP, fakeIo, STORES } from "./helpers.js";
+import { APP, callbackBody, fakeIo, KEY, STORES, signedHeaders } from "./helpers.js";
 import { event } from "./store-events.js";
 
 async function cli(args: string[], env: Record<string, string> = {}, config?: object) {
@@ -216,5 +216,36 @@ describe("an interrupt during dismiss --live", () => {
     } finally {
       await emu.close();
     }
+  });
+});
+
+describe("events ingest refuses input that is not lines of text", () => {
+  async function ingest(args: string[], input = "") {
+    const { url } = await STORES[0]!.fresh();
+    const run = fakeIo({ TRTC_SDK_APP_ID: String(APP), TRTC_CALLBACK_KEY: KEY, TRTC_INVENTORY: url }, input);
+    const code = await main(["events", "ingest", ...args], run.io);
+    const store = await openStore(url);
+    const rooms = await store.listRooms(APP, { all: true });
+    await store.close();
+    return { code, stderr: run.stderr(), rooms };
+  }
+
+  it("--from-file /dev/zero: exit 2 at once, not a spin forever", async () => {
+    const r = await ingest(["--from-file", "/dev/zero"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/the input is not text \(it holds a NUL byte\)/);
+  }, 10_000);
+
+  it("a line that never ends: exit 2 once it runs past 64 times the line limit", async () => {
+    const r = await ingest([], "x".repeat(40 * 1024 * 1024));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/a line runs past 33554432 bytes without ending/);
+  }, 20_000);
+
+  it("the callbacks read before the refused input are stored", async () => {
+    const raw = callbackBody({ type: 103, room: 42, user: "alice", ms: Date.now() });
+    const r = await ingest([], `${JSON.stringify({ headers: signedHeaders(raw), body: raw.toString("utf8") })}\n\u0000\u0000\n`);
+    expect(r.code).toBe(2);
+    expect(r.rooms.map((room) => room.roomId)).toEqual([42]);
   });
 });

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { optionFromEnv } from "../config/env.js";
 import { type LoadedConfig, loadConfig } from "../config/load.js";
 import { checkFlagValues, type GlobalFlags } from "../config/resolve.js";
-import { UsageError, untilInterrupted } from "../errors.js";
+import { ConfigError, UsageError, untilInterrupted } from "../errors.js";
 import { OUTPUT_FORMATS, type OutputFormat } from "../output/reporter.js";
 import { createTerminal, type Stream, type Terminal } from "../output/terminal.js";
 
@@ -82,6 +82,10 @@ export function buildContext(cmd: Command, io: Io): Context {
   const flags: GlobalFlags = {};
   for (const key of ["profile", "sdkAppId", "region", "endpoint"] as const) if (o[key] !== undefined) flags[key] = o[key];
   const config = o.config ?? optionFromEnv(io.env, "config");
+  if (config !== undefined && config !== config.trim()) {
+    const message = `${o.config !== undefined ? "--config" : "TRTC_CONFIG"} ${JSON.stringify(config)} has leading or trailing whitespace`;
+    throw o.config !== undefined ? new UsageError(message, "remove it") : new ConfigError(message, "remove it");
+  }
   if (config !== undefined) flags.config = config;
   checkFlagValues(flags);
   const run: RunOptions = {

@@ -4,7 +4,7 @@ import { resolveCallbackKey } from "../config/inventory.js";
 import { CliError, ExitCode, UsageError } from "../errors.js";
 import { printBadLine, printEvent, printReceiving, printRefused } from "../output/inventory.js";
 import { printInfo, printWarning } from "../output/messages.js";
-import { openSource } from "../plan/input.js";
+import { checkFromFile, openSource } from "../plan/input.js";
 import { redactUrl } from "../store/url.js";
 import { startBanEnforcement } from "./ban-enforcement.js";
 import type { Context } from "./context.js";
@@ -73,6 +73,7 @@ export async function serve(ctx: Context, cmd: Command, opts: ServeOptions): Pro
 }
 
 export async function ingestCommand(ctx: Context, cmd: Command, fromFile: string | undefined): Promise<number> {
+  checkFromFile(fromFile);
   const setup = await inventorySetup(ctx, cmd);
   const key = resolveCallbackKey(setup.loaded, ctx.flags, ctx.io.env);
   const input = (fromFile === undefined || fromFile === "-" ? ctx.io.stdin : await openSource(fromFile, ctx.io.signal)) as Readable;

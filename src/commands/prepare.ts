@@ -2,7 +2,7 @@ import { requireSdkAppId, resolveSettings, type Settings } from "../config/resol
 import { InterruptedError, UsageError } from "../errors.js";
 import { PREVIEW_SIZE } from "../output/dialogs.js";
 import { parseRoom } from "../plan/ids.js";
-import { type InputSource, openInput } from "../plan/input.js";
+import { checkFromFile, type InputSource, openInput } from "../plan/input.js";
 import { checkArguments, planDismiss, planKick, planMute } from "../plan/plan.js";
 import { Repeats } from "../plan/repeats.js";
 import type { IsMute, OperationKind, PlannedRequest, RoomIdMode } from "../plan/types.js";
@@ -66,6 +66,7 @@ export function checkUsage(ctx: Context, op: RoomOperation): void {
     return;
   }
   if (op.items.length === 0 && op.fromFile === undefined) throw new UsageError(nothingGiven(op), "pass them as arguments or with --from-file <path|->");
+  checkFromFile(op.fromFile);
   if (op.fromFile === "-" && !op.yes && !op.dryRun) {
     throw new UsageError("--yes is required with --from-file -", "standard input carries the ids, so it cannot also answer the confirmation");
   }

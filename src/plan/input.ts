@@ -127,6 +127,12 @@ export async function openSource(fromFile: string, signal: AbortSignal): Promise
   return createReadStream("", { fd });
 }
 
+/** A --from-file path with surrounding whitespace names another file than meant: refused, before any configuration is read. */
+export function checkFromFile(fromFile: string | undefined): void {
+  if (fromFile !== undefined && fromFile !== fromFile.trim())
+    throw new UsageError(`--from-file ${JSON.stringify(fromFile)} has leading or trailing whitespace`, "remove it");
+}
+
 /** The temporary directory cannot hold the input's copy: the machine's setup, not the input. */
 const noSpool = (tmp: string, err: NodeJS.ErrnoException) =>
   new ConfigError(`cannot keep a copy of the input in ${tmp}: ${err.code ?? err.message}`, "set TMPDIR to a writable directory with room for the input");

@@ -7,9 +7,10 @@ import { emulator, emulatorEnv, seedApp } from "../helpers/inproc.js";
 import { APP, callbackBody, fakeIo, KEY, STORES, signedHeaders } from "./helpers.js";
 import { event } from "./store-events.js";
 
-async function cli(args: string[], env: Record<string, string> = {}, config?: object) {
+async function cli(args: string[], env: Record<string, string> = {}, config?: object, files: string[] = []) {
   const run = fakeIo({ TRTC_SDK_APP_ID: String(APP), TRTC_CALLBACK_KEY: "k", TRTC_ENDPOINT: "http://127.0.0.1:1", ...env });
   if (config) writeFileSync(join(run.home, ".trtcrc.json"), JSON.stringify(config));
+  for (const name of files) writeFileSync(join(run.home, name), name.includes("c.yaml") ? `sdkAppId: ${APP}\n` : "1\n");
   const code = await main(args, run.io);
   return { code, stdout: run.stdout(), stderr: run.stderr(), home: run.home };
 }
@@ -247,5 +248,34 @@ describe("events ingest refuses input that is not lines of text", () => {
     const r = await ingest([], `${JSON.stringify({ headers: signedHeaders(raw), body: raw.toString("utf8") })}\n\u0000\u0000\n`);
     expect(r.code).toBe(2);
     expect(r.rooms.map((room) => room.roomId)).toEqual([42]);
+  });
+});
+
+describe("every argument and setting that names a place follows the whitespace rule", () => {
+  it.each([
+    [["dismiss", "--from-file", " rooms.txt", "--dry-run"], {}, undefined, 2, /--from-file " rooms.txt" has leading or trailing whitespace/],
+    [["events", "ingest", "--from-file", "in.jsonl "], {}, undefined, 2, /--from-file "in.jsonl " has leading or trailing whitespace/],
+    [["config", "show", "--config", " c.yaml"], {}, undefined, 2, /--config " c.yaml" has leading or trailing whitespace/],
+    [["config", "show"], { TRTC_CONFIG: "c.yaml " }, undefined, 3, /TRTC_CONFIG "c.yaml " has leading or trailing whitespace/],
+    [
+      ["dismiss", "1", "--dry-run", "--endpoint", "http://127.0.0.1:1 "],
+      {},
+      undefined,
+      2,
+      /invalid endpoint "http:\/\/127.0.0.1:1": it has leading or trailing whitespace/,
+    ],
+    [["dismiss", "1", "--dry-run"], { TRTC_ENDPOINT: "http://127.0.0.1:1\n" }, undefined, 2, /invalid endpoint .*: it has leading or trailing whitespace/],
+    [["dismiss", "1", "--yes"], {}, { sdkAppId: APP, auditLog: " audit.jsonl" }, 3, /auditLog has leading or trailing whitespace/],
+  ])("%j is refused, never read as another file or host", async (args, env, config, code, message) => {
+    // The files they would name exist, so only the rule stops them.
+    const r = await cli(args, { TENCENTCLOUD_SECRET_ID: "id", TENCENTCLOUD_SECRET_KEY: "key", ...env }, config, [
+      " rooms.txt",
+      "in.jsonl ",
+      " c.yaml",
+      "c.yaml ",
+    ]);
+    expect(r.stderr).toMatch(message);
+    expect(r.code).toBe(code);
+    expect(namesUnder(r.home)).not.toContain(" audit.jsonl");
   });
 });

@@ -52,6 +52,8 @@ describe("inventory URLs never print or become a password", () => {
     ["rooms", "list", "--json"],
     ["rooms", "list"],
     ["doctor", "--json"],
+    ["doctor"],
+    ["events", "serve", "--port", "0"],
     ["events", "ingest", "--json"],
     ["dismiss", "--live", "--yes", "--json"],
   ];

@@ -2,8 +2,8 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 
 const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
-/** A query parameter that carries a secret: password=, sslpassword=. */
-const SECRET_PARAM = /([?&;]\s*[a-z_]*pass(?:word)?\s*=)[^&#\s]*/gi;
+/** A query parameter that carries a secret (password=, sslpassword=), to the next & (a raw # is taken as part of it). */
+const SECRET_PARAM = /([?&;]\s*[a-z_]*pass(?:word)?\s*=)[^&\s]*/gi;
 
 /**
  * The secrets one URL holds, as written and %-decoded: the password in its userinfo (which runs

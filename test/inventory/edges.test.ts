@@ -41,6 +41,7 @@ describe("inventory URLs never print or become a password", () => {
     ["postgres://u:S3cretPw@[::1/x", ["S3cretPw"]],
     ["postgresql://u:S3cretPw@127.0.0.1:notaport/x", ["S3cretPw"]],
     ["postgres://u:S3cretPw@127.0.0.1:1/x?password=0therPw", ["S3cretPw", "0therPw"]],
+    ["postgres://u@127.0.0.1:1/x?password=S3c#retPw", ["S3c#", "retPw"]],
     [" postgres://trtc:S3cretPw@127.0.0.1:1/trtc", ["S3cretPw"]],
     ["postgres://trtc:S3cretPw@127.0.0.1:1/trtc\n", ["S3cretPw"]],
     ["postgres://trtc:S3cretPw@127.0.0.1:1/trtc\u0000", ["S3cretPw"]],

@@ -285,7 +285,11 @@ describe("loading: hostile or broken files (audit #7.8, #7.15)", () => {
     [".trtcrc.json", '{\n  "sdkAppId": 1,\n}\n', "cannot be parsed: Expected double-quoted property name (line 3, column 1)"],
     [".trtcrc.json", '{"secretKey": s3cr3t}', "cannot be parsed: Unexpected token 's' (line 1, column 15)"],
     [".trtcrc.json", '{\n  "secretKey": "s3cr3t",\n  "region": }\n', "cannot be parsed: Unexpected token '}' (line 3, column 13)"],
-    [".trtcrc.json", '{\n  "secretKey": "s3cr3t",\n  "sdkAppId": 1\n}\n}', "cannot be parsed: Unexpected non-whitespace character after JSON (line 5, column 1)"],
+    [
+      ".trtcrc.json",
+      '{\n  "secretKey": "s3cr3t",\n  "sdkAppId": 1\n}\n}',
+      "cannot be parsed: Unexpected non-whitespace character after JSON (line 5, column 1)",
+    ],
     [".trtcrc.json", '{\n  "secretKey": "s3cr3t",\n  "sdkAppId": tru', "cannot be parsed: Unexpected end of JSON input (line 3, column 18)"],
     ["package.json", '{"trtc": {\n  "secretKey": "s3cr3t" "region": "x"}}', "cannot be parsed: Expected ',' or '}' after property value (line 2, column 25)"],
   ])("a parse error in %s keeps the parser's reason, and its line and column", async (name, text, message) => {

@@ -54,13 +54,7 @@ export async function serve(ctx: Context, cmd: Command, opts: ServeOptions): Pro
     }).catch((err: NodeJS.ErrnoException) => {
       throw new UsageError(`cannot listen on ${opts.host}:${port}: ${err.code ?? err.message}`);
     });
-    printReceiving(
-      ctx.term,
-      receiver.url,
-      setup.sdkAppId,
-      store.label,
-      forward.map((url) => redactUrl(url)),
-    );
+    printReceiving(ctx.term, receiver.url, setup.sdkAppId, store.label, forward.map(redactUrl));
     if (!ctx.io.signal.aborted) await new Promise((resolve) => ctx.io.signal.addEventListener("abort", resolve, { once: true }));
     await receiver.close();
     await bans.close();

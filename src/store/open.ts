@@ -3,7 +3,7 @@ import type { Db } from "./db.js";
 import { migrate } from "./schema.js";
 import { SqlInventory } from "./sql-inventory.js";
 import type { InventoryStore } from "./types.js";
-import { isPostgresUrl, redactUrl, urlLabel } from "./url.js";
+import { isPostgresUrl, redactFor, urlLabel } from "./url.js";
 
 /** Opens (creating on first use) the inventory at a `file:` or `postgres://` URL; drivers load only now. */
 export async function openStore(url: string): Promise<InventoryStore> {
@@ -16,7 +16,7 @@ export async function openStore(url: string): Promise<InventoryStore> {
   } catch (err) {
     await db?.close().catch(() => undefined);
     if (err instanceof ConfigError) throw err;
-    const why = redactUrl((err as Error).message ?? String(err), url);
+    const why = redactFor(url, (err as Error).message ?? String(err));
     throw new ConfigError(
       `cannot open the inventory ${label}: ${why}`,
       "check --inventory, TRTC_INVENTORY or the profile's inventory, and that the database is reachable",

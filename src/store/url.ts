@@ -39,14 +39,16 @@ export function urlLabel(url: string): string {
   return bare.replace(SECRET_PARAM, "$1***");
 }
 
-/**
- * Text safe to print: any URL's `user:password@` and password= values removed, and when the
- * URL the text is about is known, every one of its secrets, wherever the text quotes it.
- */
-export function redactUrl(text: string, url?: string): string {
+/** Text safe to print: any URL's `user:password@` (to the last "@" of the word) and password= values removed. */
+export function redactUrl(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s]*@/gi, "$1").replace(SECRET_PARAM, "$1***");
+}
+
+/** Text about `url` safe to print: every secret of that URL removed wherever the text quotes it, then as redactUrl. */
+export function redactFor(url: string, text: string): string {
   let out = text;
-  if (url !== undefined) for (const secret of secretsOf(url)) out = out.split(secret).join("***");
-  return out.replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s]*@/gi, "$1").replace(SECRET_PARAM, "$1***");
+  for (const secret of secretsOf(url)) out = out.split(secret).join("***");
+  return redactUrl(out);
 }
 
 export function isPostgresUrl(url: string): boolean {

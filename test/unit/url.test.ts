@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { redactUrl, urlLabel } from "../../src/store/url.js";
+import { redactFor, redactUrl, urlLabel } from "../../src/store/url.js";
 
 describe("inventory URLs in messages", () => {
   it.each([
@@ -15,7 +15,7 @@ describe("inventory URLs in messages", () => {
 
   it("an error that quotes the URL's password anywhere, raw or %-decoded, is redacted", () => {
     const url = "postgres://u:pa ss%21@db/trtc?password=0ther";
-    expect(redactUrl('password "pa ss!" rejected; "pa ss%21" and 0ther too', url)).toBe('password "***" rejected; "***" and *** too');
+    expect(redactFor(url, 'password "pa ss!" rejected; "pa ss%21" and 0ther too')).toBe('password "***" rejected; "***" and *** too');
   });
 
   it("without the URL, any URL's userinfo (to the last @ of the word) and password= values are removed", () => {

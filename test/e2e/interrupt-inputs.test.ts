@@ -85,6 +85,22 @@ describe("an interrupt while a pipe or FIFO given by path is read, its writer st
     expect(readdirSync(tmp)).toEqual([]);
   });
 
+  it("dismiss --from-file <(cmd), the issue's own repro: SIGINT exits 130 within a second", async () => {
+    emu = await emulator({ seed: seedApp({ "1234": ["alice"] }) });
+    const tmp = tempDir("trtc-tmp-");
+    // bash's process substitution, its writer kept open by a cat on the test's pipe; exec, so the signal reaches trtc-admin itself.
+    const script = `exec "$0" "$1" dismiss --from-file <(echo 1234; cat) --yes`;
+    const child = spawn("bash", ["-c", script, process.execPath, BIN], { env: emulatorEnv(emu, { TMPDIR: tmp }), stdio: ["pipe", "ignore", "ignore"] });
+    children.push(child);
+    const exited = new Promise<{ code: number | null }>((resolve) => child.on("close", (code) => resolve({ code })));
+    await until(() => readdirSync(tmp).some((d) => existsSync(join(tmp, d, "input")) && statSync(join(tmp, d, "input")).size === 5), "the copy of the line");
+    const r = await interrupt(child, exited, "SIGINT");
+    child.stdin!.end();
+    expect(r.code).toBe(130);
+    expect(r.ms).toBeLessThan(1000);
+    expect(emu.requests).toHaveLength(0);
+  });
+
   it.each([...SIGNALS, "a second SIGINT"])("events ingest --from-file: %s exits 130 within a second", async (signal) => {
     const input = fifo();
     const inventory = `file:${join(tempDir("trtc-inv-"), "inventory.db")}`;

@@ -15,7 +15,11 @@ let emu: Emulator | undefined;
 let silent: Server | undefined;
 const sockets: Socket[] = [];
 afterEach(async () => {
-  for (const child of children.splice(0)) child.kill("SIGKILL");
+  for (const child of children.splice(0)) {
+    child.kill("SIGKILL");
+    // A writer kept alive by reading the test's pipe (a cat under bash) ends with it.
+    child.stdin?.destroy();
+  }
   for (const fd of writers.splice(0)) closeSync(fd);
   for (const socket of sockets.splice(0)) socket.destroy();
   await new Promise((resolve) => (silent ? silent.close(resolve) : resolve(undefined)));

@@ -7,10 +7,11 @@ import { printInfo } from "../output/messages.js";
 import { parseRoom } from "../plan/ids.js";
 import { planKick } from "../plan/plan.js";
 import type { PlannedRequest } from "../plan/types.js";
-import type { NewBan, RoomKey } from "../store/types.js";
+import type { InventoryStore, NewBan, RoomKey } from "../store/types.js";
 import { type BanOptions, banDuration, banReason, banTargets } from "./ban-args.js";
 import type { Context } from "./context.js";
 import { inventorySetup, openInventory } from "./inventory.js";
+import { sendable } from "./live.js";
 import { waitMsFrom } from "./options.js";
 import { requireYes } from "./prepare.js";
 import { requireUsableProxy } from "./send-run.js";
@@ -25,6 +26,11 @@ async function kicks(sdkAppId: number, rooms: { room: RoomKey; userIds: string[]
     for await (const request of planKick(sdkAppId, { id: room.roomId, type: room.roomIdType }, items)) out.push(request);
   }
   return out;
+}
+
+/** --all-rooms: the live rooms the inventory shows the users in, less those whose ids the API would refuse. */
+async function allRooms(ctx: Context, store: InventoryStore, sdkAppId: number, userIds: string[]) {
+  return sendable(ctx, await store.liveRoomsOf(sdkAppId, userIds), (found) => found.room).map(({ item }) => item);
 }
 
 /** What would make the kick exit 3 after the bans were stored; a credentialCommand is left to the kick, which runs it once. */
@@ -46,10 +52,11 @@ export async function ban(ctx: Context, cmd: Command, roomArg: string | undefine
   const { settings, sdkAppId } = setup;
   const room = targets.room === undefined ? null : parseRoom(targets.room, targets.mode ?? settings.roomIdMode);
   const key: RoomKey | null = room && { roomIdType: room.type, roomId: room.id };
-  const store = await openInventory(setup.url);
+  const store = await openInventory(setup.url, io.signal);
   let requests: PlannedRequest[];
   try {
-    requests = await kicks(sdkAppId, key ? [{ room: key, userIds: targets.users }] : await store.liveRoomsOf(sdkAppId, targets.users));
+    const rooms = key ? [{ room: key, userIds: targets.users }] : await allRooms(ctx, store, sdkAppId, targets.users);
+    requests = await kicks(sdkAppId, rooms);
     if (!dryRun) {
       await checkCanSend(settings, io.env);
       if (!yes) {

@@ -15,7 +15,7 @@ export async function unban(ctx: Context, cmd: Command, roomArg: string | undefi
   const setup = await inventorySetup(ctx, cmd);
   const room = targets.room === undefined ? null : parseRoom(targets.room, targets.mode ?? setup.settings.roomIdMode);
   const key: RoomKey | null = room && { roomIdType: room.type, roomId: room.id };
-  const store = await openInventory(setup.url);
+  const store = await openInventory(setup.url, ctx.io.signal);
   try {
     const ended = await store.endBans(setup.sdkAppId, key, targets.users, Date.now());
     const where = key ? `${key.roomIdType} room ${roomLabel(key)}` : "any room";
@@ -29,7 +29,7 @@ export async function unban(ctx: Context, cmd: Command, roomArg: string | undefi
 
 export async function list(ctx: Context, cmd: Command, all: boolean): Promise<number> {
   const setup = await inventorySetup(ctx, cmd);
-  const store = await openInventory(setup.url);
+  const store = await openInventory(setup.url, ctx.io.signal);
   try {
     printBans(ctx.term, await store.listBans(setup.sdkAppId, { all }), ctx.run.format, all ? ["ban", "bans"] : undefined);
     return ExitCode.ok;
@@ -41,7 +41,7 @@ export async function list(ctx: Context, cmd: Command, all: boolean): Promise<nu
 /** `bans export`: active bans only, for the app's UserSig issuer. */
 export async function exportBans(ctx: Context, cmd: Command): Promise<number> {
   const setup = await inventorySetup(ctx, cmd);
-  const store = await openInventory(setup.url);
+  const store = await openInventory(setup.url, ctx.io.signal);
   try {
     printBanExport(ctx.term, await store.listBans(setup.sdkAppId, {}));
     return ExitCode.ok;

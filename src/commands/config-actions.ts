@@ -1,11 +1,11 @@
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { describeCredentialSource } from "../config/credentials.js";
-import { loadConfig, userConfigDir } from "../config/load.js";
+import { userConfigDir } from "../config/load.js";
 import { resolveSettings } from "../config/resolve.js";
 import { ConfigError, UsageError } from "../errors.js";
 import { printCheck, printInfo, printLine, printRecord } from "../output/messages.js";
-import type { Context } from "./context.js";
+import { type Context, loadConfigOf } from "./context.js";
 
 const EXAMPLE = new URL("../.trtcrc.example", import.meta.url);
 /** The SdkAppId .trtcrc.example (and so `config init`) writes: valid in shape, never a real application. */
@@ -16,7 +16,7 @@ function mask(value: string): string {
 }
 
 export async function show(ctx: Context): Promise<number> {
-  const loaded = await loadConfig(ctx.flags.config, ctx.io.cwd, ctx.io.env);
+  const loaded = await loadConfigOf(ctx);
   const s = resolveSettings(loaded, ctx.flags, ctx.io.env);
   const creds = s.credentials;
   const secretId = creds.kind === "profile" ? creds.secretId : creds.kind === "env" ? ctx.io.env.TENCENTCLOUD_SECRET_ID! : undefined;
@@ -40,7 +40,7 @@ export async function show(ctx: Context): Promise<number> {
 }
 
 export async function validate(ctx: Context): Promise<number> {
-  const loaded = await loadConfig(ctx.flags.config, ctx.io.cwd, ctx.io.env);
+  const loaded = await loadConfigOf(ctx);
   if (!loaded) throw new ConfigError("no config file found", "create one with `trtc-admin config init`");
   const s = resolveSettings(loaded, ctx.flags, ctx.io.env);
   const names = Object.keys(loaded.config.profiles);
@@ -56,7 +56,7 @@ export async function validate(ctx: Context): Promise<number> {
 }
 
 export async function path(ctx: Context): Promise<number> {
-  const loaded = await loadConfig(ctx.flags.config, ctx.io.cwd, ctx.io.env);
+  const loaded = await loadConfigOf(ctx);
   if (!loaded)
     throw new ConfigError("no config file found", "searched from the working directory upward, then $XDG_CONFIG_HOME/trtc/ (default ~/.config/trtc/)");
   if (ctx.run.format === "pretty") printLine(ctx.term, loaded.path);

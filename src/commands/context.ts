@@ -1,7 +1,8 @@
 import type { Command } from "commander";
 import { optionFromEnv } from "../config/env.js";
+import { type LoadedConfig, loadConfig } from "../config/load.js";
 import { checkFlagValues, type GlobalFlags } from "../config/resolve.js";
-import { UsageError } from "../errors.js";
+import { ConfigError, UsageError, untilInterrupted } from "../errors.js";
 import { OUTPUT_FORMATS, type OutputFormat } from "../output/reporter.js";
 import { createTerminal, type Stream, type Terminal } from "../output/terminal.js";
 
@@ -30,6 +31,11 @@ export interface Context {
   term: Terminal;
   flags: GlobalFlags;
   run: RunOptions;
+}
+
+/** The config file; an interrupt stops the wait at once (a JavaScript config's top-level await may never settle). */
+export function loadConfigOf(ctx: Context): Promise<LoadedConfig | undefined> {
+  return untilInterrupted(loadConfig(ctx.flags.config, ctx.io.cwd, ctx.io.env), ctx.io.signal);
 }
 
 const isFormat = (value: string | undefined): value is OutputFormat => (OUTPUT_FORMATS as string[]).includes(value ?? "");
@@ -76,6 +82,10 @@ export function buildContext(cmd: Command, io: Io): Context {
   const flags: GlobalFlags = {};
   for (const key of ["profile", "sdkAppId", "region", "endpoint"] as const) if (o[key] !== undefined) flags[key] = o[key];
   const config = o.config ?? optionFromEnv(io.env, "config");
+  if (config !== undefined && config !== config.trim()) {
+    const message = `${o.config !== undefined ? "--config" : "TRTC_CONFIG"} ${JSON.stringify(config)} has leading or trailing whitespace`;
+    throw o.config !== undefined ? new UsageError(message, "remove it") : new ConfigError(message, "remove it");
+  }
   if (config !== undefined) flags.config = config;
   checkFlagValues(flags);
   const run: RunOptions = {

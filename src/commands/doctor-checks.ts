@@ -1,11 +1,11 @@
 import { describeCredentialSource, loadCredential } from "../config/credentials.js";
-import { type LoadedConfig, loadConfig } from "../config/load.js";
+import type { LoadedConfig } from "../config/load.js";
 import { resolveSettings, type Settings } from "../config/resolve.js";
 import { ExitCode, untilInterrupted } from "../errors.js";
 import { type Check, printChecks } from "../output/messages.js";
-import { redactUrl, storeExists } from "../store/url.js";
+import { storeExists, urlLabel } from "../store/url.js";
 import { isAuthCode } from "../trtc/errors.js";
-import type { Context } from "./context.js";
+import { type Context, loadConfigOf } from "./context.js";
 import { inventoryUrl, openInventory } from "./inventory.js";
 
 const MAX_SKEW_S = 300;
@@ -44,7 +44,7 @@ async function probe(ctx: Context, settings: Settings, checks: Check[]): Promise
  */
 async function inventoryCheck(ctx: Context, loaded: LoadedConfig | undefined, inventory: string | undefined, sdkAppId: number): Promise<Check> {
   const url = inventoryUrl(ctx, loaded, inventory);
-  const label = redactUrl(url);
+  const label = urlLabel(url);
   if (!storeExists(url)) return { ok: true, message: `inventory ${label}: none yet (\`events serve\` or \`events ingest\` creates it)` };
   try {
     const store = await openInventory(url);
@@ -68,7 +68,7 @@ export async function doctor(ctx: Context, inventory: string | undefined): Promi
 }
 
 async function runChecks(ctx: Context, checks: Check[], inventory: string | undefined): Promise<number> {
-  const loaded = await loadConfig(ctx.flags.config, ctx.io.cwd, ctx.io.env);
+  const loaded = await loadConfigOf(ctx);
   checks.push({ ok: true, message: loaded ? `config ${loaded.path}` : "no config file (using flags and environment)" });
   const settings = resolveSettings(loaded, ctx.flags, ctx.io.env);
   checks.push({ ok: true, message: `profile ${settings.profile}, region ${settings.region}, endpoint ${settings.endpoint.url}` });

@@ -6,7 +6,7 @@ import { startRetention } from "../events/retention.js";
 import { printBadLine, printEvent, printReceiving, printRefused } from "../output/inventory.js";
 import { printInfo, printWarning } from "../output/messages.js";
 import { printRetained } from "../output/retention.js";
-import { openSource } from "../plan/input.js";
+import { checkFromFile, openSource } from "../plan/input.js";
 import { parseDuration } from "../store/filters.js";
 import { redactUrl } from "../store/url.js";
 import { startBanEnforcement } from "./ban-enforcement.js";
@@ -37,7 +37,7 @@ export async function serve(ctx: Context, cmd: Command, opts: ServeOptions): Pro
   const setup = await inventorySetup(ctx, cmd);
   const key = resolveCallbackKey(setup.loaded, ctx.flags, ctx.io.env);
   const [{ startReceiver }, { Forwarder }] = await Promise.all([import("../events/receiver.js"), import("../events/forward.js")]);
-  const store = await openInventory(setup.url);
+  const store = await openInventory(setup.url, ctx.io.signal);
   const bans = startBanEnforcement(ctx, setup.settings, store);
   const retention = startRetention({
     store,
@@ -80,11 +80,12 @@ export async function serve(ctx: Context, cmd: Command, opts: ServeOptions): Pro
 }
 
 export async function ingestCommand(ctx: Context, cmd: Command, fromFile: string | undefined): Promise<number> {
+  checkFromFile(fromFile);
   const setup = await inventorySetup(ctx, cmd);
   const key = resolveCallbackKey(setup.loaded, ctx.flags, ctx.io.env);
   const input = (fromFile === undefined || fromFile === "-" ? ctx.io.stdin : await openSource(fromFile, ctx.io.signal)) as Readable;
   const { ingest } = await import("../events/ingest.js");
-  const store = await openInventory(setup.url);
+  const store = await openInventory(setup.url, ctx.io.signal);
   const bans = startBanEnforcement(ctx, setup.settings, store);
   try {
     const report = await ingest({

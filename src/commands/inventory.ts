@@ -1,10 +1,11 @@
 import type { Command } from "commander";
 import { resolveInventoryUrl } from "../config/inventory.js";
-import { type LoadedConfig, loadConfig } from "../config/load.js";
+import type { LoadedConfig } from "../config/load.js";
 import { requireSdkAppId, resolveSettings, type Settings } from "../config/resolve.js";
+import { InterruptedError, untilInterrupted } from "../errors.js";
 import type { InventoryStore } from "../store/types.js";
 import { storeExists } from "../store/url.js";
-import type { Context } from "./context.js";
+import { type Context, loadConfigOf } from "./context.js";
 
 export interface InventorySetup {
   loaded: LoadedConfig | undefined;
@@ -20,7 +21,7 @@ export function inventoryUrl(ctx: Context, loaded: LoadedConfig | undefined, fla
 
 /** Config, SdkAppId and the inventory URL. */
 export async function inventorySetup(ctx: Context, cmd: Command): Promise<InventorySetup> {
-  const loaded = await loadConfig(ctx.flags.config, ctx.io.cwd, ctx.io.env);
+  const loaded = await loadConfigOf(ctx);
   const settings = resolveSettings(loaded, ctx.flags, ctx.io.env);
   const url = inventoryUrl(ctx, loaded, cmd.optsWithGlobals<{ inventory?: string }>().inventory);
   return { loaded, settings, sdkAppId: requireSdkAppId(settings), url };
@@ -35,8 +36,17 @@ export async function existingInventory(ctx: Context, loaded: LoadedConfig | und
   return storeExists(url) ? openInventory(url) : undefined;
 }
 
-/** Opens the store of the setup; the drivers load only here. */
-export async function openInventory(url: string): Promise<InventoryStore> {
+/**
+ * Opens the store of the setup; the drivers load only here. With `interrupt`, an interrupt stops
+ * the wait at once (a database may accept connections and never answer), and the store is closed
+ * when it opens after all.
+ */
+export async function openInventory(url: string, interrupt?: AbortSignal): Promise<InventoryStore> {
   const { openStore } = await import("../store/open.js");
-  return openStore(url);
+  const opening = openStore(url);
+  if (!interrupt) return opening;
+  return untilInterrupted(opening, interrupt).catch((err: unknown) => {
+    if (err instanceof InterruptedError) void opening.then((store) => store.close()).catch(() => undefined);
+    throw err;
+  });
 }

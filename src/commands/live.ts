@@ -1,27 +1,55 @@
 import { inventoryIsExplicit } from "../config/inventory.js";
 import type { LoadedConfig } from "../config/load.js";
 import { requireSdkAppId, type Settings } from "../config/resolve.js";
+import { UsageError } from "../errors.js";
 import { PREVIEW_SIZE } from "../output/dialogs.js";
+import { printWarning } from "../output/messages.js";
+import { roomLabel } from "../output/render.js";
 import { parseRoom } from "../plan/ids.js";
-import { actionFor, type PlannedRequest } from "../plan/types.js";
+import { actionFor, type PlannedRequest, type Room } from "../plan/types.js";
 import { liveRoomsFor } from "../store/live.js";
+import type { RoomKey } from "../store/types.js";
 import type { Context } from "./context.js";
 import { inventoryUrl, openInventory } from "./inventory.js";
 import type { Prepared, RoomOperation } from "./prepare.js";
 
+const NAMED_AT_MOST = 10;
+
+/**
+ * The inventory's rooms whose ids the API would accept, typed as the inventory saw them. The
+ * receiver stores any id TRTC sends (`room😀`); one the API would refuse is skipped with a
+ * warning that names it (the first few) and counts them, never sent and never blocking the rest.
+ */
+export function sendable<T>(ctx: Context, found: T[], keyOf: (item: T) => RoomKey): { item: T; room: Room }[] {
+  const ok: { item: T; room: Room }[] = [];
+  const skipped: RoomKey[] = [];
+  for (const item of found) {
+    const key = keyOf(item);
+    try {
+      ok.push({ item, room: parseRoom(String(key.roomId), key.roomIdType) });
+    } catch (err) {
+      if (!(err instanceof UsageError)) throw err;
+      skipped.push(key);
+    }
+  }
+  if (skipped.length > 0) {
+    const named = skipped.slice(0, NAMED_AT_MOST).map((key) => `${key.roomIdType} room ${roomLabel(key)}`);
+    const more = skipped.length > NAMED_AT_MOST ? ` and ${skipped.length - NAMED_AT_MOST} more` : "";
+    printWarning(ctx.term, `skipped ${skipped.length} room${skipped.length === 1 ? "" : "s"} whose id the API would refuse: ${named.join(", ")}${more}`);
+  }
+  return ok;
+}
+
 /**
  * dismiss --live: the rooms `rooms list` shows with the same filters, each typed as the
- * inventory saw it. Rooms read from the store are checked like any input before anything is sent.
+ * inventory saw it; those whose ids the API would refuse are skipped with a warning (sendable).
  */
 export async function prepareLive(ctx: Context, op: RoomOperation, loaded: LoadedConfig | undefined, settings: Settings): Promise<Prepared> {
   const sdkAppId = requireSdkAppId(settings);
-  const store = await openInventory(inventoryUrl(ctx, loaded, op.inventory));
+  const store = await openInventory(inventoryUrl(ctx, loaded, op.inventory), ctx.io.signal);
   try {
-    const rooms = await liveRoomsFor(store, sdkAppId, op.live ?? {});
-    const requests: PlannedRequest[] = rooms.map((r) => {
-      const room = parseRoom(String(r.roomId), r.roomIdType);
-      return { action: actionFor("dismiss", room.type), sdkAppId, room };
-    });
+    const rooms = sendable(ctx, await liveRoomsFor(store, sdkAppId, op.live ?? {}), (r) => r);
+    const requests: PlannedRequest[] = rooms.map(({ room }) => ({ action: actionFor("dismiss", room.type), sdkAppId, room }));
     return {
       settings,
       sdkAppId,

@@ -1,16 +1,15 @@
 import { inventoryIsExplicit } from "../config/inventory.js";
-import { loadConfig } from "../config/load.js";
 import { requireSdkAppId, resolveSettings, type Settings } from "../config/resolve.js";
 import { InterruptedError, UsageError } from "../errors.js";
 import { PREVIEW_SIZE } from "../output/dialogs.js";
 import { parseRoom } from "../plan/ids.js";
-import { type InputSource, openInput } from "../plan/input.js";
+import { checkFromFile, type InputSource, openInput } from "../plan/input.js";
 import { checkArguments, planDismiss, planKick, planMute } from "../plan/plan.js";
 import { Repeats } from "../plan/repeats.js";
 import type { IsMute, OperationKind, PlannedRequest, RoomIdMode } from "../plan/types.js";
 import type { LiveFilters } from "../store/live.js";
 import type { InventoryStore } from "../store/types.js";
-import type { Context } from "./context.js";
+import { type Context, loadConfigOf } from "./context.js";
 
 export interface RoomOperation {
   kind: OperationKind;
@@ -74,6 +73,7 @@ export function checkUsage(ctx: Context, op: RoomOperation): void {
     return;
   }
   if (op.items.length === 0 && op.fromFile === undefined) throw new UsageError(nothingGiven(op), "pass them as arguments or with --from-file <path|->");
+  checkFromFile(op.fromFile);
   if (op.fromFile === "-" && !op.yes && !op.dryRun) {
     throw new UsageError("--yes is required with --from-file -", "standard input carries the ids, so it cannot also answer the confirmation");
   }
@@ -84,7 +84,7 @@ export function checkUsage(ctx: Context, op: RoomOperation): void {
 /** Reads config and input, and validates every request before anything is sent. */
 export async function prepare(ctx: Context, op: RoomOperation): Promise<Prepared> {
   const { io } = ctx;
-  const loaded = await loadConfig(ctx.flags.config, io.cwd, io.env);
+  const loaded = await loadConfigOf(ctx);
   const settings = resolveSettings(loaded, ctx.flags, io.env);
   throwIfInterrupted(io.signal);
   if (op.live) return (await import("./live.js")).prepareLive(ctx, op, loaded, settings);

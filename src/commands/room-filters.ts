@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { parseDuration } from "../store/filters.js";
+import { compileGlob } from "../store/glob.js";
 import type { LiveFilters } from "../store/live.js";
 
 export interface FilterOptions {
@@ -18,10 +19,13 @@ export function addRoomFilterOptions(cmd: Command): Command {
     .option("--empty", "rooms with no members");
 }
 
-/** Checked before any configuration is read: a bad duration is exit 2 even without a config. */
+/** Checked before any configuration is read: a bad duration or glob is exit 2 even without a config. */
 export function filtersFrom(opts: FilterOptions): LiveFilters {
   const filters: LiveFilters = {};
-  if (opts.match !== undefined) filters.match = opts.match;
+  if (opts.match !== undefined) {
+    compileGlob(opts.match);
+    filters.match = opts.match;
+  }
   if (opts.idleFor !== undefined) filters.idleForMs = parseDuration(opts.idleFor, "--idle-for");
   if (opts.olderThan !== undefined) filters.olderThanMs = parseDuration(opts.olderThan, "--older-than");
   if (opts.empty) filters.empty = true;

@@ -80,7 +80,10 @@ export async function runRoomOperation(ctx: Context, op: RoomOperation): Promise
             const { error, notClosed } = await closer.finish(io.signal);
             if (error) printWarning(term, `the rooms were dismissed, but the inventory could not record it: ${error.message}`);
             else if (notClosed > 0)
-              printWarning(term, `${notClosed} dismissed rooms were not closed in the inventory (interrupted); their 102s will close them`);
+              printWarning(
+                term,
+                `${notClosed} dismissed rooms were not closed in the inventory (interrupted, and it did not answer in time); their 102s will close them`,
+              );
           },
         }),
       });

@@ -3,6 +3,7 @@ import { CliError, ExitCode, UsageError } from "../errors.js";
 import { printRoom, printRooms } from "../output/inventory.js";
 import { roomLabel } from "../output/render.js";
 import { parseRoom } from "../plan/ids.js";
+import { checkRoomText } from "../plan/plan.js";
 import type { RoomIdMode } from "../plan/types.js";
 import type { Context } from "./context.js";
 import { inventorySetup, openInventory } from "./inventory.js";
@@ -17,7 +18,7 @@ export async function list(ctx: Context, cmd: Command, opts: ListOptions): Promi
   if (opts.live && opts.all) throw new UsageError("--live and --all cannot be used together");
   const filters = { ...filtersFrom(opts), all: Boolean(opts.all) };
   const setup = await inventorySetup(ctx, cmd);
-  const store = await openInventory(setup.url);
+  const store = await openInventory(setup.url, ctx.io.signal);
   try {
     await printRooms(ctx.term, await store.listRooms(setup.sdkAppId, filters), ctx.run.format, !filters.all);
     return ExitCode.ok;
@@ -28,10 +29,10 @@ export async function list(ctx: Context, cmd: Command, opts: ListOptions): Promi
 
 export async function show(ctx: Context, cmd: Command, value: string, forced: RoomIdMode | undefined): Promise<number> {
   // The id's syntax is checked before the configuration is read (exit 2 before 3).
-  parseRoom(value, forced ?? "auto");
+  checkRoomText(value, forced);
   const setup = await inventorySetup(ctx, cmd);
   const room = parseRoom(value, forced ?? setup.settings.roomIdMode);
-  const store = await openInventory(setup.url);
+  const store = await openInventory(setup.url, ctx.io.signal);
   try {
     const found = await store.getRoom(setup.sdkAppId, { roomIdType: room.type, roomId: room.id });
     const label = `${room.type} room ${roomLabel({ roomId: room.id, roomIdType: room.type })}`;

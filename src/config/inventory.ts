@@ -29,16 +29,43 @@ export function defaultInventoryUrl(env: NodeJS.ProcessEnv): string {
   return `file:${join(state, "trtc-admin", "inventory.db")}`;
 }
 
-/** A file: or postgres:// URL; a bare path is a file relative to `base`. */
-function normalise(value: string, base: string, home: string): string | undefined {
-  if (/^postgres(ql)?:\/\//i.test(value) || /^file:/i.test(value)) return value;
-  if (/^[a-z][a-z0-9+.-]*:/i.test(value)) return undefined;
-  return `file:${resolve(base, value.replace(/^~(?=\/|$)/, home))}`;
+const POSTGRES = /^postgres(ql)?:\/\//i;
+
+/** Why a file: URL cannot name a file, or undefined. A NUL would reach the driver, which aborts the process on it. */
+function fileUrlProblem(value: string): string | undefined {
+  const rest = value.slice("file:".length);
+  if (rest.startsWith("//") && !rest.startsWith("///")) return "a file: URL names no host: write file:/abs/path, file:///abs/path or file:rel/path";
+  let path: string;
+  try {
+    path = decodeURIComponent(rest.split("?")[0]!);
+  } catch {
+    return "its path has a malformed %-escape";
+  }
+  if (path.includes("\0")) return "its path contains a NUL byte (%00)";
+  return undefined;
 }
 
-function must(url: string | undefined, error: Error): string {
-  if (url === undefined) throw error;
-  return url;
+/**
+ * Why a setting cannot name the inventory, or undefined. Never quotes the value: it may hold a
+ * password. Whitespace, a control character or a "://" after anything but file: or postgres://
+ * is refused rather than read as a file path (" postgres://u:pw@db" would become a file named after the password).
+ */
+function inventoryProblem(value: string): string | undefined {
+  if (value === "") return "it is empty";
+  if (value !== value.trim()) return "it has leading or trailing whitespace";
+  if (/[\u0000-\u001f\u007f]/.test(value)) return "it contains a control character";
+  if (POSTGRES.test(value)) return undefined;
+  if (/^file:/i.test(value)) return fileUrlProblem(value);
+  if (/^[a-z][a-z0-9+.-]*:/i.test(value) || value.includes("://")) return "its scheme is not file: or postgres://";
+  return undefined;
+}
+
+/** A file: or postgres:// URL; a bare path is a file relative to `base`. */
+function normalise(value: string, base: string, home: string, fail: (why: string) => Error): string {
+  const problem = inventoryProblem(value);
+  if (problem !== undefined) throw fail(problem);
+  if (POSTGRES.test(value) || /^file:/i.test(value)) return value;
+  return `file:${resolve(base, value.replace(/^~(?=\/|$)/, home))}`;
 }
 
 /** --inventory, else TRTC_INVENTORY, else the profile's `inventory`, else the embedded file. */
@@ -48,16 +75,17 @@ export function resolveInventoryUrl(
   env: NodeJS.ProcessEnv,
   cwd: string,
 ): string {
-  const problem = "must be a file: URL, a postgres:// URL or a file path";
-  if (flags.inventory !== undefined) return must(normalise(flags.inventory, cwd, env.HOME || homedir()), new UsageError(`invalid --inventory: it ${problem}`));
+  const home = env.HOME || homedir();
+  const hint = "use a file: URL, a postgres:// URL or a file path";
+  if (flags.inventory !== undefined) return normalise(flags.inventory, cwd, home, (why) => new UsageError(`invalid --inventory: ${why}`, hint));
   const fromEnv = optionFromEnv(env, "inventory");
-  if (fromEnv) return must(normalise(fromEnv, cwd, env.HOME || homedir()), new ConfigError(`invalid TRTC_INVENTORY: it ${problem}`));
+  if (fromEnv) return normalise(fromEnv, cwd, home, (why) => new ConfigError(`invalid TRTC_INVENTORY: ${why}`, hint));
   const { raw, path, file } = selectProfile(loaded, flags, env);
   if (raw?.inventory === undefined) return defaultInventoryUrl(env);
   // A relative path is relative to the config file, as auditLog is.
   const base = loaded ? resolve(loaded.path, "..") : cwd;
-  const where = `${file}: ${path}.inventory`;
-  return must(normalise(expand(raw.inventory, `${path}.inventory`, file, env), base, env.HOME || homedir()), new ConfigError(`${where} ${problem}`));
+  const value = expand(raw.inventory, `${path}.inventory`, file, env);
+  return normalise(value, base, home, (why) => new ConfigError(`${file}: ${path}.inventory: ${why}`, hint));
 }
 
 /** True when --inventory, TRTC_INVENTORY or the profile names the store (not the embedded default). */

@@ -85,15 +85,45 @@ function lineColumn(text: string, offset: number): string {
   return `line ${before.split("\n").length}, column ${offset - before.lastIndexOf("\n")}`;
 }
 
-/** JSON.parse's reason and position, without the source text V8 quotes (it may hold a secret). */
+const POSITION = / (?:in JSON )?at position (\d+).*$/s;
+
+/** Whether JSON.parse refuses `text` before its end: a prefix of valid JSON fails only at its end. */
+function failsWithin(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return false;
+  } catch (err) {
+    const { message } = err as Error;
+    const at = POSITION.exec(message);
+    return at ? Number(at[1]) < text.length : !message.startsWith("Unexpected end of JSON input");
+  }
+}
+
+/**
+ * Where JSON.parse gave up: its own position when it names one, else (an unexpected token, which
+ * V8 reports by quoting the text instead) the shortest prefix it refuses, found by bisection.
+ */
+function errorOffset(text: string, message: string): number {
+  const at = POSITION.exec(message);
+  if (at) return Number(at[1]);
+  if (message.startsWith("Unexpected end of JSON input")) return text.length;
+  let [lo, hi] = [1, text.length];
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (failsWithin(text.slice(0, mid))) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo - 1;
+}
+
+/** JSON.parse's reason, line and column, without the source text V8 quotes (it may hold a secret). */
 function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    const reason = (err as Error).message.replace(/, .* is not valid JSON$/s, "");
-    // Node 22 and later add "(line L column C)" themselves; the position is what is parsed, on every version.
-    const at = /^(.*) in JSON at position (\d+)(?: \(line \d+ column \d+\))?$/s.exec(reason);
-    throw new Error(at ? `${at[1]} (${lineColumn(text, Number(at[2]))})` : reason);
+    const { message } = err as Error;
+    const reason = message.replace(/, .* is not valid JSON$/s, "").replace(POSITION, "");
+    throw new Error(`${reason} (${lineColumn(text, errorOffset(text, message))})`);
   }
 }
 

@@ -180,8 +180,10 @@ export function resolveSettings(loaded: LoadedConfig | undefined, flags: GlobalF
     settings.sdkAppIdSource = sdkAppIdSource;
   }
   if (config.auditLog && loaded) {
+    const path = expand(config.auditLog, "auditLog", file, env);
+    if (path !== path.trim()) throw new ConfigError(`${file}: auditLog has leading or trailing whitespace`, "remove it");
     // A relative path is relative to the config file, so the log does not move with the working directory.
-    settings.auditLog = resolve(dirname(loaded.path), expand(config.auditLog, "auditLog", file, env).replace(/^~(?=\/|$)/, env.HOME || homedir()));
+    settings.auditLog = resolve(dirname(loaded.path), path.replace(/^~(?=\/|$)/, env.HOME || homedir()));
   }
   return settings;
 }

@@ -59,6 +59,7 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
     batch = [];
   };
   let n = 0;
+  let failure: unknown;
   try {
     for await (const line of readLines(options.input, MAX_LINE_BYTES)) {
       n++;
@@ -76,10 +77,11 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
       } else if (batch.push(parsed.event) >= BATCH) await flush();
     }
   } catch (err) {
-    // The command destroys the input on an interrupt; what was read so far is still stored.
-    if (!options.signal.aborted) throw err;
+    // The command destroys the input on an interrupt; what was read so far is still stored, as it is before input that is refused.
+    if (!options.signal.aborted) failure = err;
   }
   report.interrupted = options.signal.aborted;
   if (batch.length) await flush();
+  if (failure) throw failure;
   return report;
 }

@@ -1,5 +1,6 @@
-import { closeSync, constants, createReadStream, createWriteStream, openSync, rmSync } from "node:fs";
+import { closeSync, constants, createReadStream, createWriteStream, fstatSync, open, openSync, rmSync } from "node:fs";
 import { mkdtemp, rm, stat } from "node:fs/promises";
+import { Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -80,41 +81,56 @@ function unblockFifo(path: string): void {
   }
 }
 
-/** Opens a --from-file path for reading: a directory refused, a FIFO's wait for its writer interruptible. */
+/** The descriptor of `path` opened for reading; an interrupt while a FIFO waits for its writer ends the wait. */
+async function openInterruptibly(path: string, isFifo: boolean, signal: AbortSignal): Promise<number> {
+  const interrupted = () => new InterruptedError("interrupted while reading input: nothing was sent");
+  if (signal.aborted && !isFifo) throw interrupted();
+  const opening = new Promise<number>((resolve, reject) => open(path, constants.O_RDONLY, (err, fd) => (err ? reject(err) : resolve(fd))));
+  // Opening a FIFO waits for a writer, and the process cannot exit while a thread is blocked in
+  // that open. On an interrupt we act as the writer until the open returns: a writer's open fails
+  // (ENXIO) until the reader's open is under way, so it is retried every few milliseconds.
+  let unblocking: NodeJS.Timeout | undefined;
+  const onAbort = () => {
+    if (!isFifo) return;
+    unblocking = setInterval(() => unblockFifo(path), 5);
+    unblockFifo(path);
+  };
+  signal.addEventListener("abort", onAbort, { once: true });
+  if (signal.aborted) onAbort();
+  try {
+    const fd = await opening;
+    if (!signal.aborted) return fd;
+    closeSync(fd);
+    throw interrupted();
+  } catch (err) {
+    if (signal.aborted) throw interrupted();
+    throw new UsageError(`cannot read --from-file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  } finally {
+    clearInterval(unblocking);
+    signal.removeEventListener("abort", onAbort);
+  }
+}
+
+/**
+ * Opens a --from-file path for reading: a directory refused, a FIFO's wait for its writer interruptible.
+ * A pipe or FIFO (`<(cmd)` too) is read through the event loop, as a socket: a read blocked in the
+ * thread pool until the writer writes or closes would hold the process after an interrupt, even its exit.
+ */
 export async function openSource(fromFile: string, signal: AbortSignal): Promise<NodeJS.ReadableStream> {
   const info = await stat(fromFile).catch((err: NodeJS.ErrnoException) => {
     throw new UsageError(`cannot read --from-file ${fromFile}: ${err.code ?? err.message}`);
   });
   if (info.isDirectory()) throw new UsageError(`cannot read --from-file ${fromFile}: it is a directory`);
-  const stream = createReadStream(fromFile);
-  // Opening a FIFO waits for a writer, and the process cannot exit while a thread is blocked in
-  // that open. On an interrupt we act as the writer until the open returns: a writer's open fails
-  // (ENXIO) until the reader's open is under way, so it is retried every few milliseconds.
-  const interrupted = () => new InterruptedError("interrupted while reading input: nothing was sent");
-  let onAbort = () => {};
-  let unblocking: NodeJS.Timeout | undefined;
-  try {
-    await new Promise<void>((resolve, reject) => {
-      onAbort = () => {
-        if (!info.isFIFO()) return reject(interrupted());
-        unblocking = setInterval(() => unblockFifo(fromFile), 5);
-        unblockFifo(fromFile);
-      };
-      signal.addEventListener("abort", onAbort, { once: true });
-      if (signal.aborted) onAbort();
-      stream.once("open", () => (signal.aborted ? reject(interrupted()) : resolve()));
-      stream.once("error", (err: NodeJS.ErrnoException) =>
-        reject(signal.aborted ? interrupted() : new UsageError(`cannot read --from-file ${fromFile}: ${err.code ?? err.message}`)),
-      );
-    });
-  } catch (err) {
-    stream.destroy();
-    throw err;
-  } finally {
-    clearInterval(unblocking);
-    signal.removeEventListener("abort", onAbort);
-  }
-  return stream;
+  const fd = await openInterruptibly(fromFile, info.isFIFO(), signal);
+  const opened = fstatSync(fd);
+  if (opened.isFIFO() || opened.isSocket()) return new Socket({ fd, readable: true, writable: false });
+  return createReadStream("", { fd });
+}
+
+/** A --from-file path with surrounding whitespace names another file than meant: refused, before any configuration is read. */
+export function checkFromFile(fromFile: string | undefined): void {
+  if (fromFile !== undefined && fromFile !== fromFile.trim())
+    throw new UsageError(`--from-file ${JSON.stringify(fromFile)} has leading or trailing whitespace`, "remove it");
 }
 
 /** The temporary directory cannot hold the input's copy: the machine's setup, not the input. */

@@ -87,15 +87,18 @@ function checkRoomArgument(value: string, mode: RoomIdMode | undefined): void {
   }
 }
 
+/** A room argument (kick's, mute's, `rooms show`'s): no surrounding whitespace, and valid in some family. */
+export function checkRoomText(room: string, mode: RoomIdMode | undefined): void {
+  checkArgument(room, "room argument");
+  at({ value: room, origin: "room argument" }, () => checkRoomArgument(room, mode));
+}
+
 /**
  * Checks what the command line alone decides, before any configuration is read, so a bad
  * argument is a usage error (exit 2) even where no config exists.
  */
 export function checkArguments(kind: OperationKind, room: string | undefined, items: string[], mode: RoomIdMode | undefined): void {
-  if (room !== undefined) {
-    checkArgument(room, "room argument");
-    at({ value: room, origin: "room argument" }, () => checkRoomArgument(room, mode));
-  }
+  if (room !== undefined) checkRoomText(room, mode);
   for (const [i, value] of items.entries()) {
     const item = { value, origin: `argument ${i + 1}` };
     checkArgument(value, item.origin);

@@ -12,12 +12,16 @@ export function liveRoomsFor(store: InventoryStore, sdkAppId: number, filters: L
 const FLUSH_EVERY = 500;
 /** Closes kept for the end once a write has failed; past this, the rest are counted, not kept (memory stays flat). */
 const KEEP_AT_MOST = 100_000;
+/** The store's own busy and connect timeouts are 5 s: a store that answers at all answers within them. */
+const GRACE_MS = 5000;
 const keyOf = (type: string, id: number | string) => `${type}|${id}`;
 
 export interface CloserOptions {
   /** Close only rooms the inventory shows live (a plain dismiss): a room it never saw is not added. */
   onlyLive: boolean;
   now?: () => number;
+  /** How long the last writes may take after an interrupt; GRACE_MS unless a test says otherwise. */
+  graceMs?: number;
 }
 
 export interface CloserOutcome {
@@ -34,7 +38,7 @@ export interface CloserOutcome {
  * the room, even if its callback is stored before the close. Closes are written in batches as
  * results arrive, so memory stays flat on a long run; the store opens on the first one. After a
  * failed write (a busy or unreachable store) nothing more is written during the run: the closes
- * wait for one more try at the end, which an interrupt cuts short.
+ * wait for one more try at the end, which an interrupt bounds to a grace period.
  */
 export class RoomCloser {
   private readonly takenAt = new Map<string, number>();
@@ -77,15 +81,29 @@ export class RoomCloser {
     if (this.pending.length >= FLUSH_EVERY && !this.failure) this.flush();
   }
 
-  /** Writes what is left (one more try after a failure); an interrupt stops waiting for the store. */
+  /**
+   * Writes what is left (one more try after a failure), an interrupt included: the rooms already
+   * dismissed are closed before the exit. A store that does not answer within the grace period
+   * after an interrupt is given up on, and what it did not write is counted.
+   */
   async finish(interrupt: AbortSignal): Promise<CloserOutcome> {
-    await this.writing;
-    if (this.pending.length > 0 && !interrupt.aborted) {
-      this.failure = undefined;
-      this.flush();
-      await untilInterrupted(this.writing, interrupt).catch(() => undefined);
+    const grace = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const startGrace = () => (timer = setTimeout(() => grace.abort(), this.options.graceMs ?? GRACE_MS));
+    interrupt.addEventListener("abort", startGrace, { once: true });
+    if (interrupt.aborted) startGrace();
+    try {
+      await untilInterrupted(this.writing, grace.signal).catch(() => undefined);
+      if (this.pending.length > 0 && !grace.signal.aborted) {
+        this.failure = undefined;
+        this.flush();
+        await untilInterrupted(this.writing, grace.signal).catch(() => undefined);
+      }
+    } finally {
+      clearTimeout(timer);
+      interrupt.removeEventListener("abort", startGrace);
     }
-    const unwritten = this.failure || interrupt.aborted ? this.pending.length + this.inFlight : 0;
+    const unwritten = this.failure || grace.signal.aborted ? this.pending.length + this.inFlight : 0;
     return { closed: this.closed, notClosed: unwritten + this.dropped, error: this.failure };
   }
 

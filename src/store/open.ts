@@ -3,11 +3,11 @@ import type { Db } from "./db.js";
 import { migrate } from "./schema.js";
 import { SqlInventory } from "./sql-inventory.js";
 import type { InventoryStore } from "./types.js";
-import { isPostgresUrl, redactUrl } from "./url.js";
+import { isPostgresUrl, redactFor, urlLabel } from "./url.js";
 
 /** Opens (creating on first use) the inventory at a `file:` or `postgres://` URL; drivers load only now. */
 export async function openStore(url: string): Promise<InventoryStore> {
-  const label = redactUrl(url);
+  const label = urlLabel(url);
   let db: Db | undefined;
   try {
     db = isPostgresUrl(url) ? await (await import("./postgres.js")).openPostgres(url) : await (await import("./libsql.js")).openLibsql(url);
@@ -16,7 +16,7 @@ export async function openStore(url: string): Promise<InventoryStore> {
   } catch (err) {
     await db?.close().catch(() => undefined);
     if (err instanceof ConfigError) throw err;
-    const why = redactUrl((err as Error).message ?? String(err));
+    const why = redactFor(url, (err as Error).message ?? String(err));
     throw new ConfigError(
       `cannot open the inventory ${label}: ${why}`,
       "check --inventory, TRTC_INVENTORY or the profile's inventory, and that the database is reachable",

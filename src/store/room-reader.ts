@@ -1,7 +1,7 @@
 import type { Role } from "../events/types.js";
 import type { RoomIdType } from "../plan/types.js";
 import { type Db, num, numOrNull } from "./db.js";
-import { globToRegExp } from "./filters.js";
+import { compileGlob } from "./glob.js";
 import type { Room, RoomFilters, RoomKey, RoomMember } from "./types.js";
 
 const ROOM_COLUMNS = ["room_type", "room_id", "live", "created_ms", "last_ms", "closed_ms"];
@@ -65,8 +65,8 @@ export async function listRooms(db: Db, sdkAppId: number, filters: RoomFilters, 
   if (filters.idleForMs !== undefined) where.push("last_ms <= ?"), args.push(now - filters.idleForMs);
   if (filters.olderThanMs !== undefined) where.push("created_ms <= ?"), args.push(now - filters.olderThanMs);
   if (filters.empty) where.push("member_count = 0");
-  const match = filters.match === undefined ? undefined : globToRegExp(filters.match);
-  const rows = ((await db.selectArrays(ROOM_COLUMNS, `FROM rooms WHERE ${where.join(" AND ")}`, args)) as RoomRow[]).filter((r) => !match || match.test(r[1]));
+  const match = filters.match === undefined ? undefined : compileGlob(filters.match);
+  const rows = ((await db.selectArrays(ROOM_COLUMNS, `FROM rooms WHERE ${where.join(" AND ")}`, args)) as RoomRow[]).filter((r) => !match || match(r[1]));
   // Members exist only in live rooms, so one read of the app's members serves any filter.
   const members =
     filters.empty || rows.length === 0

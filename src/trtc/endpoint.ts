@@ -30,6 +30,7 @@ function shown(value: string, url?: URL): string {
 
 /** Accepts a bare host ("trtc.intl.tencentcloudapi.com") or a URL; plain http only for loopback. */
 export function parseEndpoint(value: string): Endpoint {
+  if (value !== value.trim()) throw new UsageError(`invalid endpoint "${shown(value.trim())}": it has leading or trailing whitespace`, "remove it");
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `https://${value}`;
   let url: URL;
   try {

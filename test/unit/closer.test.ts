@@ -42,9 +42,19 @@ describe("RoomCloser", () => {
     expect(fake.written.map((c) => c.room.roomId)).toEqual(Array.from({ length: 1600 }, (_, i) => i + 1));
   });
 
-  it("a store that never answers: an interrupt stops waiting, and the closes not written are counted", async () => {
-    const fake = fakeStore(0, true);
+  it("an interrupt still writes the closes of the rooms already done", async () => {
+    const fake = fakeStore(0);
     const closer = new RoomCloser(APP, async () => fake.store, { onlyLive: false });
+    await run(closer, 16);
+    const interrupt = new AbortController();
+    interrupt.abort();
+    expect(await closer.finish(interrupt.signal)).toEqual({ closed: 16, notClosed: 0, error: undefined });
+    expect(fake.written).toHaveLength(16);
+  });
+
+  it("a store that never answers: the wait ends a grace period after the interrupt, and the closes not written are counted", async () => {
+    const fake = fakeStore(0, true);
+    const closer = new RoomCloser(APP, async () => fake.store, { onlyLive: false, graceMs: 10 });
     await run(closer, 10);
     const interrupt = new AbortController();
     const finished = closer.finish(interrupt.signal);

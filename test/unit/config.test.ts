@@ -283,8 +283,16 @@ describe("loading: hostile or broken files (audit #7.8, #7.15)", () => {
     [".trtcrc", "profiles:\n  a:\n    sdkAppId: 1\n   region: x\n", "cannot be parsed: bad indentation of a mapping entry (line 4, column 4)"],
     [".trtcrc.yaml", "sdkAppId: 1\nsdkAppId: 2\n", "cannot be parsed: duplicated mapping key (line 2, column 1)"],
     [".trtcrc.json", '{\n  "sdkAppId": 1,\n}\n', "cannot be parsed: Expected double-quoted property name (line 3, column 1)"],
-    [".trtcrc.json", '{"secretKey": s3cr3t}', "cannot be parsed: Unexpected token 's'"],
-  ])("a parse error in %s keeps the parser's reason and position", async (name, text, message) => {
+    [".trtcrc.json", '{"secretKey": s3cr3t}', "cannot be parsed: Unexpected token 's' (line 1, column 15)"],
+    [".trtcrc.json", '{\n  "secretKey": "s3cr3t",\n  "region": }\n', "cannot be parsed: Unexpected token '}' (line 3, column 13)"],
+    [
+      ".trtcrc.json",
+      '{\n  "secretKey": "s3cr3t",\n  "sdkAppId": 1\n}\n}',
+      "cannot be parsed: Unexpected non-whitespace character after JSON (line 5, column 1)",
+    ],
+    [".trtcrc.json", '{\n  "secretKey": "s3cr3t",\n  "sdkAppId": tru', "cannot be parsed: Unexpected end of JSON input (line 3, column 18)"],
+    ["package.json", '{"trtc": {\n  "secretKey": "s3cr3t" "region": "x"}}', "cannot be parsed: Expected ',' or '}' after property value (line 2, column 25)"],
+  ])("a parse error in %s keeps the parser's reason, and its line and column", async (name, text, message) => {
     const err = await loadConfig(undefined, dirWith({ [name]: text })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as Error).message).toMatch(new RegExp(`${name.replace(/\./g, "\\.")}: ${message.replace(/[()]/g, "\\$&")}$`));

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { AppendOutcome, IncomingEvent } from "../events/types.js";
 import { activeBansFor, addBans, endBans, listBans, liveRoomsOf } from "./bans.js";
 import type { Db } from "./db.js";
+import { queueForwards, SqlForwardQueue } from "./forwards.js";
 import { getRoom, listRooms } from "./room-reader.js";
 import { foldRooms, type PendingRoom } from "./room-writer.js";
 import { multiRow } from "./sql-batch.js";
@@ -21,10 +22,14 @@ function dedupeKey(e: IncomingEvent): string {
 
 /** The inventory over any Db: the event log is appended to, rooms are folded from it in the same transaction. */
 export class SqlInventory implements InventoryStore {
+  readonly forwards: SqlForwardQueue;
+
   constructor(
     private readonly db: Db,
     readonly label: string,
-  ) {}
+  ) {
+    this.forwards = new SqlForwardQueue(db);
+  }
 
   append(events: IncomingEvent[]): Promise<AppendOutcome[]> {
     const now = Date.now();
@@ -60,6 +65,7 @@ export class SqlInventory implements InventoryStore {
       });
       await this.db.lockKeys(q, [...rooms.keys()]);
       await foldRooms(q, [...rooms.values()]);
+      await queueForwards(q, events, outcomes, now);
       return outcomes;
     });
   }

@@ -149,6 +149,15 @@ describe("events serve (in-process)", () => {
     expect(run.stdout() + run.stderr()).not.toContain(KEY);
   });
 
+  it("refuses to forward to itself: exit 2 naming the URL, before listening", async () => {
+    for (const target of ["http://localhost:8787/cb", "http://127.0.0.1:8787/cb?x=1", "http://0.0.0.0:8787/cb"]) {
+      const { run, exited } = await serve({}, ["--port", "8787", "--path", "/cb", "--forward", "https://app.example/cb", "--forward", target]);
+      expect(await exited).toBe(2);
+      expect(run.stderr()).toContain(`--forward "${target}" is this receiver's own address (127.0.0.1:8787/cb)`);
+      expect(run.stderr()).not.toContain("receiving");
+    }
+  });
+
   it("refuses to start without a key (exit 3), with a bad --port or --forward (exit 2)", async () => {
     expect(await (await serve({ TRTC_CALLBACK_KEY: "" })).exited).toBe(3);
     expect(await (await serve({}, ["--port", "http"])).exited).toBe(2);

@@ -1,7 +1,9 @@
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
+import { hostname } from "node:os";
 import { afterEach, describe, expect, it } from "vitest";
 import { Forwarder, type ForwardOptions } from "../../src/events/forward.js";
+import { forwardsToItself } from "../../src/events/forward-target.js";
 import { startReceiver } from "../../src/events/receiver.js";
 import type { AppendOutcome } from "../../src/events/types.js";
 import { openStore } from "../../src/store/open.js";
@@ -224,5 +226,32 @@ describe.each(STORES)("events serve --forward ($name store)", (factory) => {
     await until(() => app.got.length === 1, "the first attempt");
     await r.receiver.close(0);
     expect(app.got).toHaveLength(1);
+  });
+});
+
+describe("a receiver's own address", () => {
+  const self: [string, string][] = [
+    ["127.0.0.1", "http://127.0.0.1:8787/trtc"],
+    ["127.0.0.1", "http://localhost:8787/trtc"],
+    ["127.0.0.1", "http://0.0.0.0:8787/trtc?from=tee"],
+    ["127.0.0.1", "http://[::1]:8787/trtc"],
+    ["0.0.0.0", "http://127.0.0.1:8787/trtc"],
+    ["0.0.0.0", `http://${hostname()}:8787/trtc`],
+    ["localhost", "http://127.0.0.1:8787/a/../trtc"],
+  ];
+  it.each(self)("listening on %s, %s is itself", (host, url) => {
+    expect(forwardsToItself(url, host, 8787, "/trtc")).toBe(true);
+  });
+
+  const other: [string, string][] = [
+    ["127.0.0.1", "http://127.0.0.1:8788/trtc"],
+    ["127.0.0.1", "http://127.0.0.1:8787/trtc/"],
+    ["127.0.0.1", "https://127.0.0.1:8787/trtc"],
+    ["127.0.0.1", "http://10.1.2.3:8787/trtc"],
+    ["10.1.2.3", "http://127.0.0.1:8787/trtc"],
+    ["127.0.0.1", "http://app.example.com:8787/trtc"],
+  ];
+  it.each(other)("listening on %s, %s is another receiver", (host, url) => {
+    expect(forwardsToItself(url, host, 8787, "/trtc")).toBe(false);
   });
 });

@@ -66,11 +66,11 @@ export async function serve(ctx: Context, cmd: Command, opts: ServeOptions): Pro
     await receiver.close();
     const left = forwarder?.stats().pending ?? 0;
     if (left > 0) printInfo(ctx.term, `${left} forward deliver${left === 1 ? "y" : "ies"} left pending in the inventory; the next start resumes them`);
-    await bans.close();
+    await bans.close(true);
     await ctx.term.outDrained();
     return ExitCode.ok;
   } finally {
-    await bans.close();
+    await bans.close(true);
     await store.close();
   }
 }
@@ -96,13 +96,13 @@ export async function ingestCommand(ctx: Context, cmd: Command, fromFile: string
     }).catch((err: Error) => {
       throw err instanceof CliError ? err : new CliError(`inventory ${store.label}: ${redactUrl(err.message)}`, ExitCode.failed, "StoreError");
     });
-    await bans.close();
+    await bans.close(report.interrupted);
     await ctx.term.outDrained();
     if (!ctx.run.quiet)
       printInfo(ctx.term, `${report.stored} stored, ${report.duplicates} duplicate, ${report.bad} bad line${report.bad === 1 ? "" : "s"} skipped`);
     return report.interrupted ? ExitCode.interrupted : report.bad > 0 ? ExitCode.failed : ExitCode.ok;
   } finally {
-    await bans.close();
+    await bans.close(true);
     await store.close();
   }
 }

@@ -1,7 +1,6 @@
 import { Agent as HttpAgent, request as httpRequest } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { setTimeout as sleep } from "node:timers/promises";
-import { GroupCommit } from "./group-commit.js";
 import type { AppendOutcome, ClaimedForward, ForwardQueue, ForwardRequest, ForwardSettled, IncomingEvent } from "./types.js";
 
 export interface ForwardOptions {
@@ -35,6 +34,7 @@ export interface ForwardStats {
 
 /** TRTC's own policy: one immediate retry, then every 10 s, for one minute. */
 const RETRY_DELAYS_MS = [0, 1000, 2000, 5000, 10_000];
+const BATCH_MS = 20;
 
 /**
  * Re-posts raw callback bodies, byte for byte with their headers, from the deliveries the store
@@ -44,9 +44,11 @@ const RETRY_DELAYS_MS = [0, 1000, 2000, 5000, 10_000];
 export class Forwarder {
   private readonly stop = new AbortController();
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly settled: GroupCommit<ForwardSettled, undefined>;
+  /** Deliveries settled on the wire, written to the store with the next claim; `then` runs once written. */
+  private readonly outcomes: { settled: ForwardSettled; then: () => void }[] = [];
   private readonly now: () => number;
   private readonly counts: ForwardStats = { pending: 0, delivered: 0, givenUp: 0 };
+  private owner = "";
   private running: Promise<void> | undefined;
   private closing = false;
   private woken = false;
@@ -56,7 +58,6 @@ export class Forwarder {
 
   constructor(private readonly options: ForwardOptions) {
     this.now = options.now ?? Date.now;
-    this.settled = new GroupCommit(async (items) => (await options.queue.settle(items), items.map(() => undefined)));
   }
 
   /**
@@ -65,7 +66,8 @@ export class Forwarder {
    * takes back its own claims at once rather than after their leases.
    */
   start(owner: string): void {
-    this.running ??= this.loop(owner);
+    this.owner = owner;
+    this.running ??= this.loop();
   }
 
   /** What to store with an event so it is forwarded; undefined while too many deliveries are pending. */
@@ -106,7 +108,7 @@ export class Forwarder {
     await Promise.race([all, sleep(graceMs, undefined, { ref: false })]);
     this.stop.abort();
     await all;
-    await this.settled.drain();
+    await this.exchange(0).catch((err: unknown) => this.storeFailed(err));
   }
 
   private wake(): void {
@@ -114,16 +116,45 @@ export class Forwarder {
     this.wakeUp?.();
   }
 
-  private async loop(owner: string): Promise<void> {
+  private storeFailed(err: unknown): void {
+    if (!this.storeFailing) this.options.onStoreError(err);
+    this.storeFailing = true;
+  }
+
+  /** One transaction: writes what was settled, then claims up to `limit` due deliveries. */
+  private async exchange(limit: number): Promise<ClaimedForward[]> {
+    const outcomes = this.outcomes.splice(0);
+    try {
+      const claimed = await this.options.queue.settleAndClaim(
+        outcomes.map((o) => o.settled),
+        { owner: this.owner, targets: this.options.urls, nowMs: this.now(), limit, leaseMs: this.leaseMs() },
+      );
+      for (const o of outcomes) o.then();
+      this.storeFailing = false;
+      return claimed;
+    } catch (err) {
+      // Kept for the next try; meanwhile their leases keep other receivers off them.
+      this.outcomes.unshift(...outcomes);
+      throw err;
+    }
+  }
+
+  private async loop(): Promise<void> {
     const { urls, queue } = this.options;
     const maxConcurrent = this.options.maxConcurrent ?? 64;
     let counted = Number.NEGATIVE_INFINITY;
     let released = false;
+    let exchanged = Number.NEGATIVE_INFINITY;
     while (!this.closing) {
+      // At most one transaction per window, not one per event: the appends share the store's writer.
+      const since = performance.now() - exchanged;
+      if (since < BATCH_MS) await sleep(BATCH_MS - since);
+      if (this.closing) break;
+      exchanged = performance.now();
       this.woken = false;
       let more = false;
       try {
-        if (!released) released = (await queue.release(owner), true);
+        if (!released) released = (await queue.release(this.owner), true);
         if (this.now() - counted >= (this.options.pollMs ?? 1000)) {
           // Deliveries to targets no receiver forwards to any more would otherwise stay forever.
           await queue.dropExpired(urls, this.now() - this.giveUpAfterMs() - this.leaseMs());
@@ -131,15 +162,11 @@ export class Forwarder {
           counted = this.now();
         }
         const free = maxConcurrent - this.inFlight.size;
-        if (free > 0) {
-          const claimed = await queue.claim(owner, urls, this.now(), free, this.leaseMs());
-          for (const row of claimed) this.track(this.deliver(row));
-          more = claimed.length === free;
-        }
-        this.storeFailing = false;
+        const claimed = await this.exchange(free);
+        for (const row of claimed) this.track(this.deliver(row));
+        more = free > 0 && claimed.length === free;
       } catch (err) {
-        if (!this.storeFailing) this.options.onStoreError(err);
-        this.storeFailing = true;
+        this.storeFailed(err);
       }
       if (more || this.woken || this.closing) continue;
       await new Promise<void>((resolve) => {
@@ -172,35 +199,31 @@ export class Forwarder {
     // Resumed (after a restart, or a store outage) too late: TRTC's own policy would have given up by now.
     if (this.now() >= deadline) return this.giveUp(row, "not delivered within one minute of arrival");
     const why = await this.attempt(row);
-    if (why === "") {
-      await this.settle({ id: row.id, gone: true });
-      this.counts.delivered++;
-      return;
-    }
+    if (why === "") return this.gone(row, () => this.counts.delivered++);
     // Shutting down: left to the store, for the next start (or another receiver) to resume.
-    if (this.stop.signal.aborted) return this.settle({ id: row.id, gone: false, nextMs: this.now() });
+    if (this.stop.signal.aborted) return this.settle({ id: row.id, gone: false, nextMs: this.now() }, () => undefined);
     const nextMs = this.now() + RETRY_DELAYS_MS[Math.min(row.attempts - 1, RETRY_DELAYS_MS.length - 1)]!;
     if (nextMs >= deadline) return this.giveUp(row, `not delivered within one minute of arrival (last: ${why})`);
-    return this.settle({ id: row.id, gone: false, nextMs });
+    this.settle({ id: row.id, gone: false, nextMs }, () => undefined);
   }
 
-  private async giveUp(row: ClaimedForward, why: string): Promise<void> {
-    await this.settle({ id: row.id, gone: true });
-    this.counts.givenUp++;
-    this.options.onGiveUp(row.target, why);
+  private giveUp(row: ClaimedForward, why: string): void {
+    this.gone(row, () => {
+      this.counts.givenUp++;
+      this.options.onGiveUp(row.target, why);
+    });
   }
 
-  /** Batched into one transaction with others settling meanwhile; a store failure leaves the row to its lease. */
-  private async settle(outcome: ForwardSettled): Promise<void> {
-    await this.settled.submit(outcome).then(
-      () => {
-        if (outcome.gone) this.counts.pending = Math.max(0, this.counts.pending - 1);
-      },
-      (err: unknown) => {
-        if (!this.storeFailing) this.options.onStoreError(err);
-        this.storeFailing = true;
-      },
-    );
+  /** Delivered or given up: counted once the row is deleted. */
+  private gone(row: ClaimedForward, count: () => void): void {
+    this.settle({ id: row.id, gone: true }, () => {
+      this.counts.pending = Math.max(0, this.counts.pending - 1);
+      count();
+    });
+  }
+
+  private settle(settled: ForwardSettled, then: () => void): void {
+    this.outcomes.push({ settled, then });
   }
 
   /** One POST; "" on a 2xx, else why not. */

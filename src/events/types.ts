@@ -66,13 +66,21 @@ export interface ClaimedForward {
 /** A claimed delivery's fate: gone (delivered or given up), or due again at `nextMs`. */
 export type ForwardSettled = { id: number; gone: true } | { id: number; gone: false; nextMs: number };
 
+/** Which deliveries a forwarder claims: `owner`'s, due at `nowMs`, until `nowMs + leaseMs`. */
+export interface ForwardClaim {
+  owner: string;
+  targets: string[];
+  nowMs: number;
+  limit: number;
+  leaseMs: number;
+}
+
 /** What the forwarder needs from a store: the deliveries `append` queued with their events. */
 export interface ForwardQueue {
-  /** `owner` claims up to `limit` deliveries to these targets that are due at `nowMs`, until `nowMs + leaseMs`; one more attempt each. */
-  claim(owner: string, targets: string[], nowMs: number, limit: number, leaseMs: number): Promise<ClaimedForward[]>;
+  /** In one transaction: writes these outcomes, then claims up to `claim.limit` due deliveries (one more attempt each). */
+  settleAndClaim(outcomes: ForwardSettled[], claim: ForwardClaim): Promise<ClaimedForward[]>;
   /** Ends `owner`'s claims: a receiver restarted (after SIGKILL, say) resumes its deliveries without waiting for their leases. */
   release(owner: string): Promise<void>;
-  settle(outcomes: ForwardSettled[]): Promise<void>;
   /** Deliveries pending for these targets. */
   count(targets: string[]): Promise<number>;
   /** Drops deliveries to targets other than these that arrived before `beforeMs` (past anyone's give-up); returns how many. */

@@ -1,4 +1,4 @@
-import type { AppendOutcome, ClaimedForward, ForwardQueue, ForwardSettled, IncomingEvent } from "../events/types.js";
+import type { AppendOutcome, ClaimedForward, ForwardClaim, ForwardQueue, ForwardSettled, IncomingEvent } from "../events/types.js";
 import type { Db, Query } from "./db.js";
 import { multiRow } from "./sql-batch.js";
 
@@ -25,42 +25,43 @@ const bytes = (v: unknown) => Buffer.from(v instanceof ArrayBuffer ? new Uint8Ar
 export class SqlForwardQueue implements ForwardQueue {
   constructor(private readonly db: Db) {}
 
-  claim(owner: string, targets: string[], nowMs: number, limit: number, leaseMs: number): Promise<ClaimedForward[]> {
-    // Several receivers on one PostgreSQL store: SKIP LOCKED hands each row to one of them; the lease keeps it theirs
-    // while they try, and gives it to another (or to the same one restarted) if they die trying.
-    const skipLocked = this.db.dialect === "postgres" ? "FOR UPDATE SKIP LOCKED" : "";
+  settleAndClaim(outcomes: ForwardSettled[], claim: ForwardClaim): Promise<ClaimedForward[]> {
+    if (outcomes.length === 0 && claim.limit <= 0) return Promise.resolve([]);
     return this.db.tx(async (q) => {
-      const rows = await q(
-        `UPDATE forwards SET claimed_by = ?, lease_ms = ?, attempts = attempts + 1 WHERE id IN (SELECT id FROM forwards
-          WHERE target IN (${list(targets)}) AND next_ms <= ? AND lease_ms <= ? ORDER BY next_ms LIMIT ? ${skipLocked})
-          RETURNING id, target, headers, body, arrived_ms, attempts`,
-        [owner, nowMs + leaseMs, ...targets, nowMs, nowMs, limit],
-      );
-      return rows.map((row) => ({
-        id: Number(row.id),
-        target: String(row.target),
-        headers: JSON.parse(String(row.headers)) as Record<string, string>,
-        body: bytes(row.body),
-        arrivedMs: Number(row.arrived_ms),
-        attempts: Number(row.attempts),
-      }));
-    });
-  }
-
-  async release(owner: string): Promise<void> {
-    await this.db.tx((q) => q("UPDATE forwards SET lease_ms = 0 WHERE claimed_by = ? AND lease_ms > 0", [owner]));
-  }
-
-  async settle(outcomes: ForwardSettled[]): Promise<void> {
-    if (outcomes.length === 0) return;
-    await this.db.tx(async (q) => {
       const gone = outcomes.filter((o) => o.gone).map((o) => o.id);
       for (let i = 0; i < gone.length; i += 400) {
         const chunk = gone.slice(i, i + 400);
         await q(`DELETE FROM forwards WHERE id IN (${list(chunk)})`, chunk);
       }
       for (const o of outcomes) if (!o.gone) await q("UPDATE forwards SET next_ms = ?, lease_ms = 0 WHERE id = ?", [o.nextMs, o.id]);
+      return claim.limit > 0 ? this.claim(q, claim) : [];
     });
+  }
+
+  /**
+   * Several receivers on one PostgreSQL store: SKIP LOCKED hands each row to one of them; the lease keeps
+   * it theirs while they try, and gives it to another (or to the same one restarted) if they die trying.
+   */
+  private async claim(q: Query, { owner, targets, nowMs, limit, leaseMs }: ForwardClaim): Promise<ClaimedForward[]> {
+    const skipLocked = this.db.dialect === "postgres" ? "FOR UPDATE SKIP LOCKED" : "";
+    const rows = await q(
+      `UPDATE forwards SET claimed_by = ?, lease_ms = ?, attempts = attempts + 1 WHERE id IN (SELECT id FROM forwards
+        WHERE target IN (${list(targets)}) AND next_ms <= ? AND lease_ms <= ? ORDER BY next_ms LIMIT ? ${skipLocked})
+        RETURNING id, target, headers, body, arrived_ms, attempts`,
+      [owner, nowMs + leaseMs, ...targets, nowMs, nowMs, limit],
+    );
+    return rows.map((row) => ({
+      id: Number(row.id),
+      target: String(row.target),
+      headers: JSON.parse(String(row.headers)) as Record<string, string>,
+      body: bytes(row.body),
+      arrivedMs: Number(row.arrived_ms),
+      attempts: Number(row.attempts),
+    }));
+  }
+
+  async release(owner: string): Promise<void> {
+    await this.db.tx((q) => q("UPDATE forwards SET lease_ms = 0 WHERE claimed_by = ? AND lease_ms > 0", [owner]));
   }
 
   async count(targets: string[]): Promise<number> {

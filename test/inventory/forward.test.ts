@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { Forwarder, type ForwardOptions } from "../../src/events/forward.js";
 import { forwardsToItself } from "../../src/events/forward-target.js";
 import { startReceiver } from "../../src/events/receiver.js";
-import type { AppendOutcome } from "../../src/events/types.js";
+import type { AppendOutcome, ForwardQueue } from "../../src/events/types.js";
 import { openStore } from "../../src/store/open.js";
 import { until } from "../bans/relay.js";
 import { APP, callbackBody, KEY, notePostgresSkipped, post, STORES, type StoreFactory, signedHeaders } from "./helpers.js";
@@ -212,6 +212,31 @@ describe.each(STORES)("events serve --forward ($name store)", (factory) => {
     await until(() => r.forwarder.stats().givenUp === 1, "the give-up");
     expect(r.gaveUp).toEqual([[app.url, expect.stringMatching(/^not delivered within one minute of arrival/)]]);
     expect(r.forwarder.stats()).toEqual({ pending: 0, delivered: 0, givenUp: 1 });
+  });
+
+  it.skipIf(factory.skip)("a store failure while forwarding is reported once; the delivery goes out when the store answers again", async () => {
+    const app = await appServer();
+    const inventory = await freshStore(factory);
+    const real = await openStore(inventory);
+    cleanups.push(() => real.close());
+    let failing = true;
+    let polls = 0;
+    const queue = new Proxy(real.forwards, {
+      get:
+        (target, name: keyof ForwardQueue) =>
+        (...args: never[]) => {
+          polls++;
+          return failing ? Promise.reject(new Error("connection reset")) : (target[name] as (...a: never[]) => unknown).apply(target, args);
+        },
+    });
+    const errors: string[] = [];
+    const r = await forwarding(inventory, { urls: [app.url], queue, onStoreError: (err) => errors.push((err as Error).message) });
+    expect(await r.send(body())).toBe(200);
+    await until(() => polls >= 5, "a few polls of the failing store");
+    expect(errors).toEqual(["connection reset"]);
+    failing = false;
+    await until(() => r.forwarder.stats().delivered === 1, "the delivery");
+    expect(app.got.map((g) => g.raw)).toEqual([body()]);
   });
 
   it.skipIf(factory.skip)("bounded: past maxPending deliveries new events are stored but not forwarded, counted and warned once", async () => {

@@ -36,7 +36,7 @@ function v2(): string[] {
 /**
  * Pending `--forward` deliveries, written in the transaction that stores their event, so an acknowledged
  * event is never lost for forwarding. The body and headers are copied (not a reference into events) so
- * that pruning the event log cannot pull a body from under a delivery. lease_ms: claimed by a receiver until then.
+ * that pruning the event log cannot pull a body from under a delivery. Claimed by receiver `claimed_by` until `lease_ms`.
  */
 function forwards(dialect: Db["dialect"]): string[] {
   const id = dialect === "postgres" ? "id BIGSERIAL PRIMARY KEY" : "id INTEGER PRIMARY KEY AUTOINCREMENT";

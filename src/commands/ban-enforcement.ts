@@ -6,7 +6,7 @@ import { AuditLog } from "../output/audit.js";
 import { type EnforcedResult, printEnforced } from "../output/bans.js";
 import { printWarning } from "../output/messages.js";
 import { actionFor } from "../plan/types.js";
-import type { Enforcer } from "../run/enforcer.js";
+import type { Enforcer, EnforcerStats } from "../run/enforcer.js";
 import type { Ban, InventoryStore } from "../store/types.js";
 import { redactUrl } from "../store/url.js";
 import type { Context } from "./context.js";
@@ -15,8 +15,13 @@ import { sendSettings } from "./send-run.js";
 export interface BanEnforcement {
   /** An event just stored durably (never a duplicate): a banned user's 103 is kicked at once. */
   stored(event: IncomingEvent): void;
-  /** Finishes the lookups and kicks in flight. */
-  close(): Promise<void>;
+  /**
+   * Finishes the lookups and the kicks on the wire. `drop` (a shutdown): kicks not yet sent are dropped,
+   * with a warning saying how many; otherwise (the input ended) they are all sent first.
+   */
+  close(drop: boolean): Promise<void>;
+  /** Kicks by status, over every engine this enforcement started. */
+  stats(): EnforcerStats;
 }
 
 interface Engine {
@@ -45,8 +50,12 @@ export function startBanEnforcement(ctx: Context, settings: Settings, store: Inv
   const lookups = new GroupCommit<IncomingEvent, Ban | undefined>((events) => store.activeBansFor(events.map(queryOf), now()));
   const pending = new Set<Promise<void>>();
   const engines: Promise<Engine>[] = [];
+  const started: Engine[] = [];
   let current: Promise<Engine> | undefined;
   let closing: Promise<void> | undefined;
+  // Banned entries whose lookup finished after the shutdown began.
+  let droppedAtClose = 0;
+  let dropping = false;
 
   async function start(): Promise<Engine> {
     const credential = await loadCredential(settings, io.env, io.signal);
@@ -69,7 +78,9 @@ export function startBanEnforcement(ctx: Context, settings: Settings, store: Inv
       audit?.record(enforced);
       printEnforced(term, run.format, enforced, new Date(now()));
     });
-    return { enforcer, audit };
+    const engine = { enforcer, audit };
+    started.push(engine);
+    return engine;
   }
 
   function engine(): Promise<Engine> {
@@ -85,10 +96,20 @@ export function startBanEnforcement(ctx: Context, settings: Settings, store: Inv
     return current;
   }
 
+  function stats(): EnforcerStats {
+    const total: EnforcerStats = { done: 0, alreadyGone: 0, failed: 0, coalesced: 0, dropped: droppedAtClose, pending: 0 };
+    for (const { enforcer } of started) for (const [k, n] of Object.entries(enforcer.stats())) total[k as keyof EnforcerStats] += n;
+    return total;
+  }
+
   async function kick(incoming: IncomingEvent): Promise<void> {
     const r = incoming.event.room!;
-    const started = await engine().catch(() => undefined);
-    started?.enforcer.enforce({
+    if (dropping) {
+      droppedAtClose++;
+      return;
+    }
+    const ready = await engine().catch(() => undefined);
+    ready?.enforcer.enforce({
       action: actionFor("kick", r.roomIdType),
       sdkAppId: incoming.sdkAppId,
       room: { id: r.roomId, type: r.roomIdType },
@@ -108,16 +129,20 @@ export function startBanEnforcement(ctx: Context, settings: Settings, store: Inv
       pending.add(done);
     },
     // Once: the commands close it before their last output and again on their way out.
-    close() {
+    close(drop) {
       closing ??= (async () => {
+        dropping = drop;
         while (pending.size > 0) await Promise.all([...pending]);
         for (const starting of engines) {
-          const started = await starting.catch(() => undefined);
-          await started?.enforcer.close();
-          await started?.audit?.close().catch(() => undefined);
+          const ready = await starting.catch(() => undefined);
+          await ready?.enforcer.close(drop);
+          await ready?.audit?.close().catch(() => undefined);
         }
+        const { dropped } = stats();
+        if (dropped > 0) printWarning(term, `ban enforcement: ${dropped} kick${dropped === 1 ? "" : "s"} not sent, dropped at shutdown`);
       })();
       return closing;
     },
+    stats,
   };
 }

@@ -2,6 +2,7 @@ import { addAbortSignal, type Readable } from "node:stream";
 import type { Command } from "commander";
 import { resolveCallbackKey } from "../config/inventory.js";
 import { CliError, ExitCode, UsageError } from "../errors.js";
+import { forwardsToItself } from "../events/forward-target.js";
 import { startRetention } from "../events/retention.js";
 import { printBadLine, printEvent, printReceiving, printRefused } from "../output/inventory.js";
 import { printInfo, printWarning } from "../output/messages.js";
@@ -28,6 +29,10 @@ function checkServeOptions(opts: ServeOptions): { port: number; forward: string[
   for (const url of forward) {
     if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol))
       throw new UsageError(`invalid --forward "${redactUrl(url)}": expected an http:// or https:// URL`);
+    if (forwardsToItself(url, opts.host, opts.port, opts.path))
+      throw new UsageError(
+        `--forward "${redactUrl(url)}" is this receiver's own address (${opts.host}:${opts.port}${opts.path}): it would receive its own forwards`,
+      );
   }
   return { port: opts.port, forward, retainMs: parseDuration(opts.retain, "--retain") };
 }
@@ -49,7 +54,9 @@ export async function serve(ctx: Context, cmd: Command, opts: ServeOptions): Pro
   });
   try {
     const onGiveUp = (url: string, why: string) => printWarning(ctx.term, `forward to ${redactUrl(url)} not delivered: ${why}`);
-    const forwarder = forward.length ? new Forwarder({ urls: forward, onGiveUp }) : undefined;
+    const onForwardStoreError = (err: unknown) =>
+      printWarning(ctx.term, `forwarding paused, the store failed: ${redactUrl((err as Error).message ?? String(err))}; deliveries resume when it answers`);
+    const forwarder = forward.length ? new Forwarder({ urls: forward, queue: store.forwards, onGiveUp, onStoreError: onForwardStoreError }) : undefined;
     const receiver = await startReceiver({
       host: opts.host,
       port,
@@ -69,12 +76,14 @@ export async function serve(ctx: Context, cmd: Command, opts: ServeOptions): Pro
     printReceiving(ctx.term, receiver.url, setup.sdkAppId, store.label, forward.map(redactUrl));
     if (!ctx.io.signal.aborted) await new Promise((resolve) => ctx.io.signal.addEventListener("abort", resolve, { once: true }));
     await receiver.close();
-    await bans.close();
+    const left = forwarder?.stats().pending ?? 0;
+    if (left > 0) printInfo(ctx.term, `${left} forward deliver${left === 1 ? "y" : "ies"} left pending in the inventory; the next start resumes them`);
+    await bans.close(true);
     await ctx.term.outDrained();
     return ExitCode.ok;
   } finally {
     await retention.close();
-    await bans.close();
+    await bans.close(true);
     await store.close();
   }
 }
@@ -101,13 +110,13 @@ export async function ingestCommand(ctx: Context, cmd: Command, fromFile: string
     }).catch((err: Error) => {
       throw err instanceof CliError ? err : new CliError(`inventory ${store.label}: ${redactUrl(err.message)}`, ExitCode.failed, "StoreError");
     });
-    await bans.close();
+    await bans.close(report.interrupted);
     await ctx.term.outDrained();
     if (!ctx.run.quiet)
       printInfo(ctx.term, `${report.stored} stored, ${report.duplicates} duplicate, ${report.bad} bad line${report.bad === 1 ? "" : "s"} skipped`);
     return report.interrupted ? ExitCode.interrupted : report.bad > 0 ? ExitCode.failed : ExitCode.ok;
   } finally {
-    await bans.close();
+    await bans.close(true);
     await store.close();
   }
 }

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { hostname } from "node:os";
 import { checkCallback, type Expected, MAX_BODY_BYTES } from "./check.js";
 import type { Forwarder } from "./forward.js";
 import { GroupCommit } from "./group-commit.js";
@@ -70,6 +71,9 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
       return answer(res, verdict.status, { code: verdict.status, message: verdict.reason });
     }
     const incoming: IncomingEvent = { sdkAppId: options.expected.sdkAppId, event: verdict.event, raw: body.raw, source: "trtc" };
+    // Queued in the transaction that stores the event, so a 200 is never lost for forwarding.
+    const forward = options.forwarder?.request(forwardedHeaders(req));
+    if (forward) incoming.forward = forward;
     let outcome: AppendOutcome;
     try {
       outcome = await commit.submit(incoming);
@@ -79,7 +83,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
     }
     answer(res, 200, { code: 0 });
     options.onEvent(incoming, outcome);
-    options.forwarder?.forward(body.raw, forwardedHeaders(req));
+    options.forwarder?.stored(incoming, outcome);
   }
 
   async function health(res: ServerResponse): Promise<void> {
@@ -116,8 +120,10 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
   });
   const address = server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}${options.path}`;
+  options.forwarder?.start(`${hostname()} ${url}`);
   return {
-    url: `http://${host}:${address.port}${options.path}`,
+    url,
     async close(forwardGraceMs = 10_000) {
       closing = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

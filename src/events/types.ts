@@ -32,6 +32,14 @@ export interface IncomingEvent {
   raw: Buffer;
   /** "trtc" for callbacks; "trtc-admin" for a close recorded after trtc-admin's own dismissal. */
   source: "trtc" | "trtc-admin";
+  /** Set by a receiver with --forward: the store queues a delivery per target if this event is newly stored. */
+  forward?: ForwardRequest;
+}
+
+/** Where to re-post an event, and the headers (Sign, SdkAppId, Content-Type) as they arrived. */
+export interface ForwardRequest {
+  targets: string[];
+  headers: Record<string, string>;
 }
 
 export type AppendOutcome = "stored" | "duplicate";
@@ -54,4 +62,40 @@ export interface PruneCount {
 export interface EventPruner {
   /** Deletes the SdkAppId's events with an event time before `beforeMs`; rooms, members and bans stay as they are. */
   prune(sdkAppId: number, beforeMs: number, options?: { dryRun?: boolean }): Promise<PruneCount>;
+}
+
+/** A pending delivery, claimed by one forwarder until its lease ends. */
+export interface ClaimedForward {
+  id: number;
+  target: string;
+  headers: Record<string, string>;
+  body: Buffer;
+  /** When the event was stored: the one-minute give-up counts from here. */
+  arrivedMs: number;
+  /** Attempts so far, this one included. */
+  attempts: number;
+}
+
+/** A claimed delivery's fate: gone (delivered or given up), or due again at `nextMs`. */
+export type ForwardSettled = { id: number; gone: true } | { id: number; gone: false; nextMs: number };
+
+/** Which deliveries a forwarder claims: `owner`'s, due at `nowMs`, until `nowMs + leaseMs`. */
+export interface ForwardClaim {
+  owner: string;
+  targets: string[];
+  nowMs: number;
+  limit: number;
+  leaseMs: number;
+}
+
+/** What the forwarder needs from a store: the deliveries `append` queued with their events. */
+export interface ForwardQueue {
+  /** In one transaction: writes these outcomes, then claims up to `claim.limit` due deliveries (one more attempt each). */
+  settleAndClaim(outcomes: ForwardSettled[], claim: ForwardClaim): Promise<ClaimedForward[]>;
+  /** Ends `owner`'s claims: a receiver restarted (after SIGKILL, say) resumes its deliveries without waiting for their leases. */
+  release(owner: string): Promise<void>;
+  /** Deliveries pending for these targets. */
+  count(targets: string[]): Promise<number>;
+  /** Drops deliveries to targets other than these that arrived before `beforeMs` (past anyone's give-up); returns how many. */
+  dropExpired(exceptTargets: string[], beforeMs: number): Promise<number>;
 }

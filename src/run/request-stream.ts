@@ -12,6 +12,11 @@ export class RequestStream implements AsyncIterable<PlannedRequest> {
     this.wake?.();
   }
 
+  /** Forgets the requests not yet read; returns how many there were. */
+  discard(): number {
+    return this.queued.splice(0).length;
+  }
+
   /** No more requests; the reader finishes once the queued ones are read. */
   end(): void {
     this.ended = true;

@@ -1,7 +1,7 @@
 import { ConfigError } from "../errors.js";
 import type { Db } from "./db.js";
 
-const SCHEMA_VERSION = 3;
+const SCHEMA_VERSION = 4;
 
 /** Fixed key for the PostgreSQL advisory lock that makes concurrent first starts safe. */
 const SCHEMA_LOCK = 7_261_870_901;
@@ -77,8 +77,24 @@ function v3(): string[] {
   ];
 }
 
+/**
+ * Pending `--forward` deliveries, written in the transaction that stores their event, so an acknowledged
+ * event is never lost for forwarding. The body and headers are copied (not a reference into events) so
+ * that pruning the event log cannot pull a body from under a delivery. Claimed by receiver `claimed_by` until `lease_ms`.
+ */
+function forwards(dialect: Db["dialect"]): string[] {
+  const id = dialect === "postgres" ? "id BIGSERIAL PRIMARY KEY" : "id INTEGER PRIMARY KEY AUTOINCREMENT";
+  const blob = dialect === "postgres" ? "BYTEA" : "BLOB";
+  return [
+    `CREATE TABLE IF NOT EXISTS forwards (${id}, target TEXT NOT NULL, headers TEXT NOT NULL, body ${blob} NOT NULL,
+      arrived_ms BIGINT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_ms BIGINT NOT NULL, lease_ms BIGINT NOT NULL DEFAULT 0,
+      claimed_by TEXT NOT NULL DEFAULT '')`,
+    "CREATE INDEX IF NOT EXISTS forwards_due ON forwards (target, next_ms)",
+  ];
+}
+
 /** Migration n takes a store from version n - 1 to n. */
-const MIGRATIONS: ((dialect: Db["dialect"]) => string[])[] = [v1, v2, v3];
+const MIGRATIONS: ((dialect: Db["dialect"]) => string[])[] = [v1, v2, v3, forwards];
 
 async function versionOf(q: Db["query"]): Promise<number> {
   const found = (await q("SELECT MAX(version) AS v FROM schema_version"))[0]?.v;

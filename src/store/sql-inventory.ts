@@ -3,6 +3,7 @@ import type { AppendOutcome, IncomingEvent, PruneCount } from "../events/types.j
 import { activeBansFor, addBans, endBans, listBans, liveRoomsOf } from "./bans.js";
 import type { Db } from "./db.js";
 import { effectsSeen } from "./effects.js";
+import { queueForwards, SqlForwardQueue } from "./forwards.js";
 import { type RoomHistoryEvent, roomHistory } from "./history.js";
 import { claimRateSlot, freeRateSlot } from "./rate-slots.js";
 import { prune, prunedBefore } from "./retention.js";
@@ -28,10 +29,14 @@ export function dedupeKey(e: IncomingEvent): string {
 
 /** The inventory over any Db: the event log is appended to, rooms are folded from it in the same transaction. */
 export class SqlInventory implements InventoryStore {
+  readonly forwards: SqlForwardQueue;
+
   constructor(
     private readonly db: Db,
     readonly label: string,
-  ) {}
+  ) {
+    this.forwards = new SqlForwardQueue(db);
+  }
 
   append(events: IncomingEvent[]): Promise<AppendOutcome[]> {
     const now = Date.now();
@@ -68,6 +73,7 @@ export class SqlInventory implements InventoryStore {
       });
       await this.db.lockKeys(q, [...rooms.keys()]);
       await foldRooms(q, [...rooms.values()], (sdkAppId) => prunedBefore(q, sdkAppId));
+      await queueForwards(q, events, outcomes, now);
       return outcomes;
     });
   }

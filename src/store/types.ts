@@ -1,4 +1,4 @@
-import type { EventPruner, EventSink, Role } from "../events/types.js";
+import type { EventPruner, EventSink, ForwardQueue, Role } from "../events/types.js";
 import type { RoomIdType } from "../plan/types.js";
 import type { RoomHistoryEvent } from "./history.js";
 
@@ -73,6 +73,8 @@ export interface BanQuery {
 export interface InventoryStore extends EventSink, EventPruner {
   /** The store's URL with any password removed, for messages. */
   readonly label: string;
+  /** Pending `--forward` deliveries, queued by `append`. */
+  readonly forwards: ForwardQueue;
   /** Rooms of one SdkAppId, numeric rooms first by number, then string rooms. `now` is for the age filters. */
   listRooms(sdkAppId: number, filters: RoomFilters, now?: number): Promise<Room[]>;
   getRoom(sdkAppId: number, key: RoomKey): Promise<Room | undefined>;

@@ -44,12 +44,12 @@ describe("ban expiry, on an injected clock", () => {
     await store.addBans([{ sdkAppId: APP, room: { roomIdType: "numeric", roomId: 1234 }, userId: "troll", reason: null, untilMs: T + 10_000 }], T);
     const expired = enforcement({ now: T + 10_000 });
     expired.bans.stored(event(103, 1234, T + 9_000, "troll"));
-    await expired.bans.close();
+    await expired.bans.close(false);
     expect(emu.requests).toEqual([]);
     expect(expired.stdout()).toBe("");
     const active = enforcement({ now: T + 9_999 });
     active.bans.stored(event(103, 1234, T + 9_500, "troll"));
-    await active.bans.close();
+    await active.bans.close(false);
     expect(emu.requests.map((q) => q.userIds)).toEqual([["troll"]]);
     expect(JSON.parse(active.stdout())).toMatchObject({ action: "RemoveUser", status: "done", cause: "ban-enforced" });
   });
@@ -60,7 +60,7 @@ describe("ban expiry, on an injected clock", () => {
     bans.stored(event(104, 1234, T, "troll"));
     bans.stored(event(105, 1234, T, "troll"));
     bans.stored(event(101, 1234, T, "troll"));
-    await bans.close();
+    await bans.close(false);
     expect(emu.requests).toEqual([]);
   });
 });

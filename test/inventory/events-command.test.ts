@@ -149,6 +149,29 @@ describe("events serve (in-process)", () => {
     expect(run.stdout() + run.stderr()).not.toContain(KEY);
   });
 
+  it("on interrupt, says how many forward deliveries stay queued in the inventory for the next start", async () => {
+    // Nothing listens on port 9 here: each attempt is refused, and the delivery waits for its retry.
+    const { run, exited, url: inventory } = await serve({}, ["--forward", "http://127.0.0.1:9/cb"]);
+    const url = await listening(run);
+    const raw = callbackBody({ type: 103, room: 7, user: "carol", ms: T });
+    expect((await post(url, raw, signedHeaders(raw))).status).toBe(200);
+    run.abort.abort();
+    expect(await exited).toBe(0);
+    expect(run.stderr()).toContain("1 forward delivery left pending in the inventory; the next start resumes them");
+    const store = await openStore(inventory);
+    expect(await store.forwards.count(["http://127.0.0.1:9/cb"])).toBe(1);
+    await store.close();
+  });
+
+  it("refuses to forward to itself: exit 2 naming the URL, before listening", async () => {
+    for (const target of ["http://localhost:8787/cb", "http://127.0.0.1:8787/cb?x=1", "http://0.0.0.0:8787/cb"]) {
+      const { run, exited } = await serve({}, ["--port", "8787", "--path", "/cb", "--forward", "https://app.example/cb", "--forward", target]);
+      expect(await exited).toBe(2);
+      expect(run.stderr()).toContain(`--forward "${target}" is this receiver's own address (127.0.0.1:8787/cb)`);
+      expect(run.stderr()).not.toContain("receiving");
+    }
+  });
+
   it("refuses to start without a key (exit 3), with a bad --port or --forward (exit 2)", async () => {
     expect(await (await serve({ TRTC_CALLBACK_KEY: "" })).exited).toBe(3);
     expect(await (await serve({}, ["--port", "http"])).exited).toBe(2);

@@ -1,7 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { Forwarder } from "../../src/events/forward.js";
 import { type Receiver, type ReceiverOptions, startReceiver } from "../../src/events/receiver.js";
 import type { AppendOutcome, EventSink, IncomingEvent } from "../../src/events/types.js";
 import { openStore } from "../../src/store/open.js";
@@ -105,61 +102,6 @@ describe("events serve: answers", () => {
     expect(chunked.status).toBe(413);
     expect((await get(new URL("/healthz", receiver.url).href)).status).toBe(200);
     await nothingStored(store);
-  });
-});
-
-type Captured = { raw: Buffer; headers: IncomingMessage["headers"]; names: string[] };
-
-function captureServer(statuses: number[]): Promise<{ url: string; got: Captured[]; server: Server }> {
-  const got: Captured[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      got.push({ raw: Buffer.concat(chunks), headers: req.headers, names: req.rawHeaders.filter((_, i) => i % 2 === 0) });
-      if (statuses[0] === -1) return; // never answers
-      res.writeHead(statuses.shift() ?? 200).end();
-    });
-  });
-  cleanups.push(() => new Promise((r) => (server.closeAllConnections(), server.close(r))));
-  return new Promise((resolve) =>
-    server.listen(0, "127.0.0.1", () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/app/cb`, got, server })),
-  );
-}
-
-describe("events serve --forward", () => {
-  it("re-posts the raw body byte for byte with Sign, SdkAppId and Content-Type as spelled, retrying a failure", async () => {
-    const app = await captureServer([500, 200]);
-    const forwarder = new Forwarder({ urls: [app.url], onGiveUp: () => undefined });
-    const { receiver } = await start({ forwarder });
-    expect((await post(receiver.url, body, signedHeaders(body))).status).toBe(200);
-    await receiver.close(5000);
-    expect(app.got).toHaveLength(2);
-    for (const { raw, headers, names } of app.got) {
-      expect(raw.equals(body)).toBe(true);
-      expect(headers).toMatchObject({ sign: signedHeaders(body).Sign, sdkappid: String(APP), "content-type": "application/json" });
-      expect(names).toEqual(expect.arrayContaining(["Content-Type", "Sign", "SdkAppId"]));
-    }
-  });
-
-  it("never delays the answer, even when the app's receiver hangs", async () => {
-    const app = await captureServer([-1]);
-    const gaveUp: string[] = [];
-    const forwarder = new Forwarder({ urls: [app.url], onGiveUp: (_, why) => gaveUp.push(why), attemptTimeoutMs: 60_000 });
-    const { receiver } = await start({ forwarder });
-    const started = performance.now();
-    expect((await post(receiver.url, body, signedHeaders(body))).status).toBe(200);
-    expect(performance.now() - started).toBeLessThan(1000);
-    await receiver.close(50);
-    expect(gaveUp).toEqual([expect.stringContaining("shutting down")]);
-  });
-
-  it("does not forward what it refused", async () => {
-    const app = await captureServer([]);
-    const { receiver } = await start({ forwarder: new Forwarder({ urls: [app.url], onGiveUp: () => undefined }) });
-    await post(receiver.url, body, { Sign: "bad", SdkAppId: String(APP) });
-    await receiver.close(1000);
-    expect(app.got).toEqual([]);
   });
 });
 

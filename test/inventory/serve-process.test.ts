@@ -1,13 +1,16 @@
 import { spawn } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { openStore } from "../../src/store/open.js";
+import { until } from "../bans/relay.js";
 import { BIN, baseEnv, run } from "../helpers/cli.js";
 import { APP, callbackBody, KEY, post, STORES, signedHeaders } from "./helpers.js";
 import { event } from "./store-events.js";
 
 /** The built binary as a real process: signals only exist there. */
-function serveProcess(env: NodeJS.ProcessEnv) {
-  const child = spawn(process.execPath, [BIN, "events", "serve", "--port", "0", "--output", "ndjson"], { env, stdio: ["ignore", "pipe", "pipe"] });
+function serveProcess(env: NodeJS.ProcessEnv, args: string[] = []) {
+  const child = spawn(process.execPath, [BIN, "events", "serve", "--port", "0", "--output", "ndjson", ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
@@ -52,6 +55,41 @@ describe("events serve as a process", () => {
     const listed = await run(["rooms", "list", "--json"], { env });
     expect(listed.code).toBe(0);
     expect(JSON.parse(listed.stdout).rooms[0].members).toHaveLength(acknowledged);
+    await cleanup();
+  });
+});
+
+describe("events serve --forward as a process", () => {
+  it("SIGKILL with a delivery pending: the receiver started again on the store delivers it, byte for byte", async () => {
+    const { url: inventory, cleanup } = await STORES[0]!.fresh();
+    const got: { raw: Buffer; answered: number }[] = [];
+    let status = 503;
+    const app = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => (got.push({ raw: Buffer.concat(chunks), answered: status }), res.writeHead(status).end()));
+    });
+    await new Promise<void>((resolve) => app.listen(0, "127.0.0.1", resolve));
+    const appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}/cb`;
+    const env = baseEnv({ TRTC_SDK_APP_ID: String(APP), TRTC_CALLBACK_KEY: KEY, TRTC_INVENTORY: inventory });
+    const first = serveProcess(env, ["--forward", appUrl]);
+    const url = await first.url;
+    const raw = callbackBody({ type: 103, room: 5150, user: "alice", ms: 1_763_600_000_000 });
+    expect((await post(url, raw, signedHeaders(raw))).status).toBe(200);
+    await until(() => got.length >= 1, "a failed attempt");
+    first.child.kill("SIGKILL");
+    expect((await first.exited).code).toBeNull();
+    status = 200;
+    // The same address: the restarted receiver takes back its own claims at once.
+    const second = serveProcess(env, ["--port", new URL(url).port, "--forward", appUrl]);
+    await second.url;
+    const store = await openStore(inventory);
+    await until(async () => (await store.forwards.count([appUrl])) === 0, "the resumed delivery");
+    await store.close();
+    expect(got.filter((g) => g.answered === 200)).toEqual([{ raw, answered: 200 }]);
+    second.child.kill("SIGTERM");
+    expect((await second.exited).code).toBe(0);
+    app.close();
     await cleanup();
   });
 });

@@ -114,7 +114,12 @@ describe("PostgreSQL store", () => {
       const { default: pg } = await import("pg");
       const client = new pg.Client({ connectionString: url });
       await client.connect();
-      expect((await client.query("SELECT version FROM schema_version ORDER BY version")).rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
+      expect((await client.query("SELECT version FROM schema_version ORDER BY version")).rows).toEqual([
+        { version: 1 },
+        { version: 2 },
+        { version: 3 },
+        { version: 4 },
+      ]);
       await client.end();
     } finally {
       await cleanup();

@@ -5,23 +5,31 @@ const argv = process.argv.slice(2);
 
 async function run(): Promise<number> {
   const interrupt = new AbortController();
+  const shutdown = new AbortController();
   let interrupted = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (interrupted && signal === "SIGINT") process.exit(130);
     interrupted = true;
+    shutdown.abort();
     interrupt.abort();
   };
   // A closed terminal or ssh session (SIGHUP) is an interrupt too: in-flight work is still reported and audited.
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, onSignal);
   // A reader that went away (`| head`, a closed terminal) ends the run like an interrupt: nothing new is sent.
-  process.stdout.on("error", () => {
-    interrupted = true;
-    interrupt.abort();
-  });
+  // A server waits for `shutdown` instead and keeps serving.
+  process.stdout.on("error", () => interrupt.abort());
   // Nowhere left to report to; the exit code still tells.
   process.stderr.on("error", () => {});
   const { main } = await import("./commands/program.js");
-  return main(argv, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd(), signal: interrupt.signal });
+  return main(argv, {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    cwd: process.cwd(),
+    signal: interrupt.signal,
+    shutdown: shutdown.signal,
+  });
 }
 
 /**

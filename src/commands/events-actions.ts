@@ -2,13 +2,17 @@ import { addAbortSignal, type Readable } from "node:stream";
 import type { Command } from "commander";
 import { resolveCallbackKey } from "../config/inventory.js";
 import { CliError, ExitCode, UsageError } from "../errors.js";
-import { printBadLine, printEvent, printReceiving, printRefused } from "../output/inventory.js";
+import { printBadLine, printEvent, printReceiving } from "../output/inventory.js";
 import { printInfo, printWarning } from "../output/messages.js";
+import { guardStdout, printRefusal, printStoreBack } from "../output/receiver-log.js";
 import { openSource } from "../plan/input.js";
 import { redactUrl } from "../store/url.js";
 import { startBanEnforcement } from "./ban-enforcement.js";
 import type { Context } from "./context.js";
 import { inventorySetup, openInventory } from "./inventory.js";
+
+/** How long a stopping receiver waits for stdout's reader to take the last event lines. */
+const STDOUT_GRACE_MS = 2000;
 
 export interface ServeOptions {
   host: string;
@@ -32,9 +36,17 @@ export async function serve(ctx: Context, cmd: Command, opts: ServeOptions): Pro
   const { port, forward } = checkServeOptions(opts);
   const setup = await inventorySetup(ctx, cmd);
   const key = resolveCallbackKey(setup.loaded, ctx.flags, ctx.io.env);
-  const [{ startReceiver }, { Forwarder }] = await Promise.all([import("../events/receiver.js"), import("../events/forward.js")]);
+  const [{ startReceiver }, { Forwarder }, { Metrics }] = await Promise.all([
+    import("../events/receiver.js"),
+    import("../events/forward.js"),
+    import("../events/metrics.js"),
+  ]);
   const store = await openInventory(setup.url);
   const bans = startBanEnforcement(ctx, setup.settings, store);
+  const stdout = guardStdout(ctx.term);
+  const metrics = new Metrics();
+  metrics.counterFrom("trtc_admin_stdout_lines_dropped_total", "Event lines not printed because stdout was closed or not being read.", stdout.dropped);
+  let storeFailures = 0;
   try {
     const onGiveUp = (url: string, why: string) => printWarning(ctx.term, `forward to ${redactUrl(url)} not delivered: ${why}`);
     const forwarder = forward.length ? new Forwarder({ urls: forward, onGiveUp }) : undefined;
@@ -44,13 +56,22 @@ export async function serve(ctx: Context, cmd: Command, opts: ServeOptions): Pro
       path: opts.path,
       expected: { key, sdkAppId: setup.sdkAppId },
       sink: store,
+      metrics,
       ...(forwarder ? { forwarder } : {}),
       onEvent: (event, outcome) => {
-        printEvent(ctx.term, ctx.run.format, event, outcome);
+        printEvent(stdout.term, ctx.run.format, event, outcome);
         if (outcome === "stored") bans.stored(event);
       },
-      onReject: (status, reason) => printRefused(ctx.term, status, reason),
-      onStoreError: (err) => printWarning(ctx.term, `store failed, answered 500 so TRTC retries: ${redactUrl((err as Error).message ?? String(err))}`),
+      onReject: (status, reason, peer) => printRefusal(ctx.term, status, reason, peer),
+      // Said once per outage, not once per callback: an outage at 1,000 callbacks/s would flood the log.
+      onStoreError: (err) => {
+        if (storeFailures++ === 0)
+          printWarning(ctx.term, `store failed, answering 500 so TRTC retries until it is back: ${redactUrl((err as Error).message ?? String(err))}`);
+      },
+      onStoreBack: (failed) => {
+        storeFailures = 0;
+        printStoreBack(ctx.term, failed);
+      },
     }).catch((err: NodeJS.ErrnoException) => {
       throw new UsageError(`cannot listen on ${opts.host}:${port}: ${err.code ?? err.message}`);
     });
@@ -58,7 +79,8 @@ export async function serve(ctx: Context, cmd: Command, opts: ServeOptions): Pro
     if (!ctx.io.signal.aborted) await new Promise((resolve) => ctx.io.signal.addEventListener("abort", resolve, { once: true }));
     await receiver.close();
     await bans.close();
-    await ctx.term.outDrained();
+    // A reader that stopped reading must not hold the exit: SIGTERM ends the receiver within seconds.
+    await stdout.finish(STDOUT_GRACE_MS);
     return ExitCode.ok;
   } finally {
     await bans.close();

@@ -28,7 +28,10 @@ export function eventsCommand(io: Io, done: (code: number) => void): Command {
       v,
     ])
     .addHelpText("after", SERVE_HELP)
-    .action(async (opts: ServeOptions, self: Command) => done(await (await actions()).serve(buildContext(self, io), self, opts)));
+    // A receiver outlives its stdout's reader: only a signal stops it.
+    .action(async (opts: ServeOptions, self: Command) =>
+      done(await (await actions()).serve(buildContext(self, { ...io, signal: io.shutdown ?? io.signal }), self, opts)),
+    );
   const ingestCmd = new Command("ingest")
     .description('apply tee\'d callbacks, one {"headers","body"} JSON object a line')
     .option("--from-file <path|->", "read from a file, or - for standard input (the default)")

@@ -5,7 +5,9 @@ export interface Stream {
   isTTY?: boolean;
   columns?: number;
   writableNeedDrain?: boolean;
+  writableLength?: number;
   destroyed?: boolean;
+  destroy?(): void;
   once?(event: "drain" | "close", listener: () => void): unknown;
   off?(event: "drain" | "close", listener: () => void): unknown;
 }
@@ -16,6 +18,10 @@ export interface Terminal {
   err(text: string): void;
   /** Resolves once stdout has drained, or undefined when nothing is backed up (a slow `| jq` must not make us buffer everything). */
   outDrained(): Promise<void> | undefined;
+  /** Bytes written to stdout that its reader has not taken yet; Infinity once the reader has gone. */
+  outBacklog(): number;
+  /** Gives up on what stdout's reader never took, so that the process can exit. */
+  abandonOut(): void;
   outColor: ChalkInstance;
   errColor: ChalkInstance;
   stderrIsTTY: boolean;
@@ -60,6 +66,8 @@ export function createTerminal(
             io.stdout.once!("close", done);
           })
         : undefined,
+    outBacklog: () => (io.stdout.destroyed ? Infinity : (io.stdout.writableLength ?? 0)),
+    abandonOut: () => io.stdout.destroy?.(),
     outColor: new Chalk({ level: colorLevel(io.stdout, env, noColor) }),
     errColor: new Chalk({ level: colorLevel(io.stderr, env, noColor) }),
     stderrIsTTY: Boolean(io.stderr.isTTY),

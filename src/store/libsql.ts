@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, statSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, rmSync, type Stats, statSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Client } from "@libsql/client";
 import type { Db, Query, Row } from "./db.js";
@@ -10,6 +10,10 @@ interface Opened {
   dev: number;
   ino: number;
 }
+
+const SIDECARS = ["-wal", "-shm"];
+const sameFile = (a: Stats | undefined, b: { dev: number; ino: number } | undefined) =>
+  a !== undefined && b !== undefined && a.dev === b.dev && a.ino === b.ino;
 
 /** Errors after which a read is not proof that the store can commit (a full disk still reads). */
 const WRITE_FAULT = /SQLITE_(FULL|IOERR|CANTOPEN|READONLY)/;
@@ -77,11 +81,20 @@ export async function openLibsql(url: string): Promise<Db> {
   // Set by a failed commit: until a probe write succeeds, a read (the health check) does not count as healthy.
   let suspect = false;
 
-  const isOpenFile = (): boolean => {
-    const now = statSync(path, { throwIfNoEntry: false });
-    return opened !== undefined && now !== undefined && now.dev === opened.dev && now.ino === opened.ino;
+  const isOpenFile = (): boolean => sameFile(statSync(path, { throwIfNoEntry: false }), opened);
+  // The -wal and -shm beside the open file, as of the last commit. SQLite leaves them behind when the
+  // file is deleted or replaced, and would replay the old file's log into the new one: they must go first.
+  let sidecars = new Map<string, Stats>();
+  const noteSidecars = () => {
+    sidecars = new Map();
+    for (const suffix of SIDECARS) {
+      const st = statSync(path + suffix, { throwIfNoEntry: false });
+      if (st) sidecars.set(suffix, st);
+    }
   };
   const reopen = async (): Promise<Opened> => {
+    for (const [suffix, st] of sidecars) if (sameFile(statSync(path + suffix, { throwIfNoEntry: false }), st)) rmSync(path + suffix);
+    sidecars.clear();
     const fresh = await connect();
     try {
       await migrate({
@@ -110,6 +123,7 @@ export async function openLibsql(url: string): Promise<Db> {
   const db = dbOver(current, () => {
     // The file was deleted or replaced during the transaction: the commit went into the old one.
     if (!isOpenFile()) throw new Error(`the inventory file ${path} was deleted or replaced during a write`);
+    noteSidecars();
   });
   const tx: Db["tx"] = (fn) =>
     db.tx(fn).then(

@@ -2,6 +2,8 @@ declare const TRTC_ADMIN_VERSION: string;
 
 // The only place that exits the process or listens for signals.
 const argv = process.argv.slice(2);
+// Set by a server whose stdout reader stalled: its queued lines must not hold the exit.
+let stdoutAbandoned = false;
 
 async function run(): Promise<number> {
   const interrupt = new AbortController();
@@ -29,6 +31,9 @@ async function run(): Promise<number> {
     cwd: process.cwd(),
     signal: interrupt.signal,
     shutdown: shutdown.signal,
+    abandonStdout: () => {
+      stdoutAbandoned = true;
+    },
   });
 }
 
@@ -38,7 +43,7 @@ async function run(): Promise<number> {
  */
 function exitWhenWritten(code: number): void {
   const flushed = (stream: NodeJS.WriteStream) => new Promise<void>((resolve) => (stream.writableLength === 0 ? resolve() : stream.write("", () => resolve())));
-  void Promise.all([flushed(process.stdout), flushed(process.stderr)]).then(() => process.exit(code));
+  void Promise.all([stdoutAbandoned ? undefined : flushed(process.stdout), flushed(process.stderr)]).then(() => process.exit(code));
 }
 
 // Answered before the program is loaded: scripts ask for the version often, and it needs nothing else.

@@ -16,6 +16,8 @@ export interface Io {
   signal: AbortSignal;
   /** Aborted by an interrupt only: what a server waits for, since it outlives its stdout's reader. */
   shutdown?: AbortSignal;
+  /** The process may exit without waiting for stdout's reader to take what is queued (a stalled reader). */
+  abandonStdout?: () => void;
 }
 
 export interface RunOptions {

@@ -26,7 +26,7 @@ export function printStoreBack(term: Terminal, failed: number): void {
 }
 
 /** Above this many bytes queued for a reader that does not keep up, event lines are dropped rather than held in memory. */
-const MAX_BACKLOG = 1 << 20;
+const MAX_BACKLOG = 256 * 1024;
 
 export interface GuardedStdout {
   /** The terminal to print event lines with: its `out` drops the line when stdout is closed or stalled. */

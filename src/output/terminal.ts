@@ -7,7 +7,7 @@ export interface Stream {
   writableNeedDrain?: boolean;
   writableLength?: number;
   destroyed?: boolean;
-  destroy?(): void;
+  on?(event: "error", listener: () => void): unknown;
   once?(event: "drain" | "close", listener: () => void): unknown;
   off?(event: "drain" | "close", listener: () => void): unknown;
 }
@@ -45,13 +45,16 @@ function colorLevel(stream: Stream, env: NodeJS.ProcessEnv, noColor: boolean): 0
 }
 
 export function createTerminal(
-  io: { stdout: Stream; stderr: Stream; stdin: NodeJS.ReadableStream & { isTTY?: boolean } },
+  io: { stdout: Stream; stderr: Stream; stdin: NodeJS.ReadableStream & { isTTY?: boolean }; abandonStdout?: () => void },
   env: NodeJS.ProcessEnv,
   noColor = false,
 ): Terminal {
+  // Node never marks the real stdout destroyed (it keeps fd 1 open), so a reader gone (EPIPE) is noted here.
+  let outGone = false;
+  io.stdout.on?.("error", () => (outGone = true));
   return {
-    // Once the reader has gone (EPIPE), results have nowhere to go; the run is being interrupted.
-    out: (text) => void (io.stdout.destroyed || io.stdout.write(text)),
+    // Once the reader has gone, results have nowhere to go.
+    out: (text) => void (outGone || io.stdout.destroyed || io.stdout.write(text)),
     err: (text) => void io.stderr.write(text),
     outDrained: () =>
       io.stdout.writableNeedDrain && !io.stdout.destroyed && io.stdout.once
@@ -66,8 +69,8 @@ export function createTerminal(
             io.stdout.once!("close", done);
           })
         : undefined,
-    outBacklog: () => (io.stdout.destroyed ? Infinity : (io.stdout.writableLength ?? 0)),
-    abandonOut: () => io.stdout.destroy?.(),
+    outBacklog: () => (outGone || io.stdout.destroyed ? Infinity : (io.stdout.writableLength ?? 0)),
+    abandonOut: () => io.abandonStdout?.(),
     outColor: new Chalk({ level: colorLevel(io.stdout, env, noColor) }),
     errColor: new Chalk({ level: colorLevel(io.stderr, env, noColor) }),
     stderrIsTTY: Boolean(io.stderr.isTTY),

@@ -91,12 +91,20 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
   );
   let storeFailures = 0;
   metrics.gauge("trtc_admin_store_up", "1 while the last commit succeeded, 0 after a failed one.", () => (storeFailures ? 0 : 1));
-  const commit = new GroupCommit<IncomingEvent, AppendOutcome>(async (events) => {
-    const started = performance.now();
-    const outcomes = await options.sink.append(events);
-    commitSeconds.observe((performance.now() - started) / 1000);
-    return outcomes;
-  });
+  const commit = new GroupCommit<IncomingEvent, AppendOutcome>(
+    async (events) => {
+      const started = performance.now();
+      const outcomes = await options.sink.append(events);
+      commitSeconds.observe((performance.now() - started) / 1000);
+      return outcomes;
+    },
+    undefined,
+    () =>
+      options.sink.ping().then(
+        () => true,
+        () => false,
+      ),
+  );
   let inFlight = 0;
   let idle: (() => void) | undefined;
   let closing = false;

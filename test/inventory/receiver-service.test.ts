@@ -2,6 +2,7 @@ import { connect, type Socket } from "node:net";
 import { PassThrough } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { main } from "../../src/commands/program.js";
+import { GroupCommit } from "../../src/events/group-commit.js";
 import { Metrics } from "../../src/events/metrics.js";
 import { type ReceiverOptions, startReceiver } from "../../src/events/receiver.js";
 import { openStore } from "../../src/store/open.js";
@@ -141,6 +142,26 @@ function rawSocket(url: string, send = ""): Promise<{ socket: Socket; closed: Pr
     cleanups.push(async () => socket.destroy());
   });
 }
+
+describe("group commit while the store is down", () => {
+  it.each([
+    [false, 1],
+    [true, 6],
+  ])("store still up: %s → %i writes for a failed batch of 5 (item by item only when the store answers)", async (up, writes) => {
+    let calls = 0;
+    const commit = new GroupCommit<number, number>(
+      async () => {
+        calls++;
+        throw new Error("connect ETIMEDOUT");
+      },
+      500,
+      async () => up,
+    );
+    const results = await Promise.allSettled([1, 2, 3, 4, 5].map((n) => commit.submit(n)));
+    expect(results.map((r) => r.status)).toEqual(Array(5).fill("rejected"));
+    expect(calls).toBe(writes);
+  });
+});
 
 describe("slow and idle clients", () => {
   it("a body that does not arrive in time is answered 408 and logged as a timeout, not a 413", async () => {

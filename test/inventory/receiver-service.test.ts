@@ -47,7 +47,7 @@ function parseMetrics(text: string): { types: Map<string, string>; samples: Samp
   return { types, samples };
 }
 
-const valueOf = (samples: Sample[], name: string, labels: Record<string, string> = {}) =>
+const sampleValue = (samples: Sample[], name: string, labels: Record<string, string> = {}) =>
   samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
 
 async function start(options: Partial<ReceiverOptions> = {}) {
@@ -102,20 +102,20 @@ describe("GET /metrics", () => {
     expect(reply.type).toBe("text/plain; version=0.0.4; charset=utf-8");
     const { types, samples } = parseMetrics(reply.text);
     expect(types.get("trtc_admin_callbacks_total")).toBe("counter");
-    expect(valueOf(samples, "trtc_admin_callbacks_total", { code: "200" })).toBe(2);
-    expect(valueOf(samples, "trtc_admin_callbacks_total", { code: "401" })).toBe(1);
-    expect(valueOf(samples, "trtc_admin_callbacks_total", { code: "403" })).toBe(1);
+    expect(sampleValue(samples, "trtc_admin_callbacks_total", { code: "200" })).toBe(2);
+    expect(sampleValue(samples, "trtc_admin_callbacks_total", { code: "401" })).toBe(1);
+    expect(sampleValue(samples, "trtc_admin_callbacks_total", { code: "403" })).toBe(1);
     expect(types.get("trtc_admin_store_commit_seconds")).toBe("histogram");
     const buckets = samples.filter((s) => s.name === "trtc_admin_store_commit_seconds_bucket");
     const counts = buckets.map((b) => b.value);
     expect(counts).toEqual([...counts].sort((a, b) => a - b));
     expect(buckets.at(-1)).toMatchObject({ labels: { le: "+Inf" }, value: 2 });
-    expect(valueOf(samples, "trtc_admin_store_commit_seconds_count")).toBe(2);
-    expect(valueOf(samples, "trtc_admin_store_commit_seconds_sum")).toBeGreaterThan(0);
-    expect(valueOf(samples, "trtc_admin_store_up")).toBe(1);
-    expect(valueOf(samples, "trtc_admin_forward_pending")).toBe(5);
-    expect(valueOf(samples, "trtc_admin_enforcement_kicks_total", { status: "done" })).toBe(2);
-    expect(valueOf(samples, "trtc_admin_enforcement_kicks_total", { status: 'odd \\"quoted\\"\\\\ status\\n' })).toBe(1);
+    expect(sampleValue(samples, "trtc_admin_store_commit_seconds_count")).toBe(2);
+    expect(sampleValue(samples, "trtc_admin_store_commit_seconds_sum")).toBeGreaterThan(0);
+    expect(sampleValue(samples, "trtc_admin_store_up")).toBe(1);
+    expect(sampleValue(samples, "trtc_admin_forward_pending")).toBe(5);
+    expect(sampleValue(samples, "trtc_admin_enforcement_kicks_total", { status: "done" })).toBe(2);
+    expect(sampleValue(samples, "trtc_admin_enforcement_kicks_total", { status: 'odd \\"quoted\\"\\\\ status\\n' })).toBe(1);
   });
 
   it("a name registered twice, or not a metric name, is a programming error", () => {

@@ -113,7 +113,7 @@ export async function openLibsql(url: string): Promise<Db> {
   };
   const current = async (): Promise<Client> => {
     if (opened && isOpenFile()) return opened.client;
-    // Closing the deleted file's connection also removes its -wal and -shm, which must not meet a restored file.
+    // Never another statement into the deleted or replaced file; its -wal and -shm are dealt with by reopen.
     opened?.client.close();
     opened = undefined;
     if (!existsSync(path)) throw new Error(`the inventory file ${path} is gone (deleted or moved): put it back, or an empty file there, to resume`);
@@ -125,14 +125,16 @@ export async function openLibsql(url: string): Promise<Db> {
     if (!isOpenFile()) throw new Error(`the inventory file ${path} was deleted or replaced during a write`);
     noteSidecars();
   });
-  const tx: Db["tx"] = (fn) =>
-    db.tx(fn).then(
-      (result) => ((suspect = false), result),
-      (err: unknown) => {
-        if (WRITE_FAULT.test(String((err as { code?: unknown }).code ?? (err as Error).message))) suspect = true;
-        throw err;
-      },
-    );
+  const tx: Db["tx"] = async (fn) => {
+    try {
+      const result = await db.tx(fn);
+      suspect = false;
+      return result;
+    } catch (err) {
+      if (WRITE_FAULT.test(String((err as { code?: unknown }).code ?? (err as Error).message))) suspect = true;
+      throw err;
+    }
+  };
   return {
     ...db,
     tx,

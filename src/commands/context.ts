@@ -13,7 +13,12 @@ export interface Io {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** Aborted by an interrupt (SIGINT, SIGTERM, SIGHUP) or when stdout's reader goes away. */
   signal: AbortSignal;
+  /** Aborted by an interrupt only: what a server waits for, since it outlives its stdout's reader. */
+  shutdown?: AbortSignal;
+  /** The process may exit without waiting for stdout's reader to take what is queued (a stalled reader). */
+  abandonStdout?: () => void;
 }
 
 export interface RunOptions {

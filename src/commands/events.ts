@@ -9,7 +9,9 @@ const actions = () => import("./events-actions.js");
 const SERVE_HELP = `
 The callback key comes from the profile's callbackKey or TRTC_CALLBACK_KEY, never a flag.
 Answers 200 {"code":0} once an event is stored; 401 bad Sign, 403 wrong SdkAppId, 400 not an event,
-413 over 64 KiB, 500 store failure. SIGINT/SIGTERM: stops accepting, finishes what is in flight, exit 0.
+408 too slow, 413 over 64 KiB, 500 store failure (GET /healthz is then 503; it recovers by itself).
+GET /metrics: Prometheus text. A closed or stalled stdout drops event lines, never the receiver.
+SIGINT/SIGTERM: stops accepting, finishes what is in flight, exit 0.
 While it runs, a stored 103 of a banned user (see \`trtc-admin ban --help\`) is kicked at once and
 printed as a Result with "cause": "ban-enforced"; credentials are needed only then.
 
@@ -38,7 +40,10 @@ export function eventsCommand(io: Io, done: (code: number) => void): Command {
     ])
     .option("--retain <dur>", "delete stored events older than this (event time); rooms, members and bans are kept", "7d")
     .addHelpText("after", SERVE_HELP)
-    .action(async (opts: ServeOptions, self: Command) => done(await (await actions()).serve(buildContext(self, io), self, opts)));
+    // A receiver outlives its stdout's reader: only a signal stops it.
+    .action(async (opts: ServeOptions, self: Command) =>
+      done(await (await actions()).serve(buildContext(self, { ...io, signal: io.shutdown ?? io.signal }), self, opts)),
+    );
   const ingestCmd = new Command("ingest")
     .description('apply tee\'d callbacks, one {"headers","body"} JSON object a line')
     .option("--from-file <path|->", "read from a file, or - for standard input (the default)")

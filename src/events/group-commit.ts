@@ -12,9 +12,14 @@ export class GroupCommit<T, R> {
   private queue: Pending<T, R>[] = [];
   private running: Promise<void> | undefined;
 
+  /**
+   * `stillUp` is asked after a batch fails: when the store itself is down, the whole batch fails at
+   * once instead of being retried item by item (one connect timeout each, while TRTC waits 5 s).
+   */
   constructor(
     private readonly write: (items: T[]) => Promise<R[]>,
     private readonly maxBatch = 500,
+    private readonly stillUp: () => Promise<boolean> = async () => true,
   ) {}
 
   submit(item: T): Promise<R> {
@@ -39,7 +44,10 @@ export class GroupCommit<T, R> {
       const results = await this.write(batch.map((p) => p.item));
       for (const [i, p] of batch.entries()) p.resolve(results[i]!);
     } catch (err) {
-      if (batch.length === 1) return batch[0]!.reject(err);
+      if (batch.length === 1 || !(await this.stillUp())) {
+        for (const p of batch) p.reject(err);
+        return;
+      }
       // One poisonous item must not fail the whole batch: retry each alone.
       for (const p of batch) await this.commit([p]);
     }

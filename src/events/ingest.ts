@@ -5,6 +5,8 @@ import type { AppendOutcome, EventSink, IncomingEvent } from "./types.js";
 // A 64 KiB body, JSON-escaped at worst six bytes per byte, plus its headers.
 const MAX_LINE_BYTES = 512 * 1024;
 const BATCH = 500;
+/** A line from a live pipe is stored within this long of its arrival (the contract says one second). */
+const MAX_WAIT_MS = 200;
 
 export interface IngestOptions {
   input: AsyncIterable<Buffer | string>;
@@ -46,10 +48,26 @@ function parseLine(text: string, expected: Expected): { event: IncomingEvent } |
   return { event: { sdkAppId: expected.sdkAppId, event: verdict.event, raw, source: "trtc" } };
 }
 
-/** `events ingest`: verifies and stores tee'd callbacks in batches; bad lines are reported and skipped. */
+/** Waits for the next line, or until `ms` have passed (then `undefined`, the line still to come). */
+async function nextWithin<T>(next: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  try {
+    return await Promise.race([next, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * `events ingest`: verifies and stores tee'd callbacks in batches; bad lines are reported and skipped.
+ * A batch is stored once full or once its first line has waited MAX_WAIT_MS, so a live pipe (the
+ * app's tee) is applied as it comes while a file still goes in 500 lines a transaction.
+ */
 export async function ingest(options: IngestOptions): Promise<IngestReport> {
   const report: IngestReport = { stored: 0, duplicates: 0, bad: 0, interrupted: false };
   let batch: IncomingEvent[] = [];
+  let firstAt = 0;
   const flush = async () => {
     const outcomes = await options.sink.append(batch);
     outcomes.forEach((outcome, i) => {
@@ -60,8 +78,16 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
   };
   let n = 0;
   let failure: unknown;
+  const lines = readLines(options.input, MAX_LINE_BYTES);
   try {
-    for await (const line of readLines(options.input, MAX_LINE_BYTES)) {
+    for (let next = lines.next(); ; next = lines.next()) {
+      let result = batch.length ? await nextWithin(next, firstAt + MAX_WAIT_MS - performance.now()) : await next;
+      if (result === undefined) {
+        await flush();
+        result = await next;
+      }
+      if (result.done) break;
+      const line = result.value;
       n++;
       if (options.signal.aborted) break;
       if ("tooLong" in line) {
@@ -74,7 +100,10 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
       if ("reason" in parsed) {
         report.bad++;
         options.onBadLine(n, parsed.reason);
-      } else if (batch.push(parsed.event) >= BATCH) await flush();
+        continue;
+      }
+      if (batch.length === 0) firstAt = performance.now();
+      if (batch.push(parsed.event) >= BATCH) await flush();
     }
   } catch (err) {
     // The command destroys the input on an interrupt; what was read so far is still stored, as it is before input that is refused.

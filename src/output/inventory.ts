@@ -47,10 +47,6 @@ export function printEvent(term: Terminal, format: OutputFormat, incoming: Incom
   term.out(`${new Date(r.eventMs).toISOString().slice(11, 23)} ${c.bold(String(r.type))} room ${roomLabel(r)}${who} ${WHAT[r.type]}${why}${dup}\n`);
 }
 
-export function printRefused(term: Terminal, status: number, reason: string): void {
-  term.err(`${term.errColor.yellow("refused:")} ${status} ${escapeControls(reason)}\n`);
-}
-
 export function printReceiving(term: Terminal, url: string, sdkAppId: number, store: string, forwards: string[]): void {
   const lines = [`receiving TRTC callbacks for SdkAppId ${sdkAppId} on ${url} (health: GET /healthz)`, `inventory: ${store}`];
   if (forwards.length) lines.push(`forwarding to: ${forwards.join(", ")}`);

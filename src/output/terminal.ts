@@ -5,7 +5,9 @@ export interface Stream {
   isTTY?: boolean;
   columns?: number;
   writableNeedDrain?: boolean;
+  writableLength?: number;
   destroyed?: boolean;
+  on?(event: "error", listener: () => void): unknown;
   once?(event: "drain" | "close", listener: () => void): unknown;
   off?(event: "drain" | "close", listener: () => void): unknown;
 }
@@ -16,6 +18,10 @@ export interface Terminal {
   err(text: string): void;
   /** Resolves once stdout has drained, or undefined when nothing is backed up (a slow `| jq` must not make us buffer everything). */
   outDrained(): Promise<void> | undefined;
+  /** Bytes written to stdout that its reader has not taken yet; Infinity once the reader has gone. */
+  outBacklog(): number;
+  /** Gives up on what stdout's reader never took, so that the process can exit. */
+  abandonOut(): void;
   outColor: ChalkInstance;
   errColor: ChalkInstance;
   stderrIsTTY: boolean;
@@ -39,13 +45,16 @@ function colorLevel(stream: Stream, env: NodeJS.ProcessEnv, noColor: boolean): 0
 }
 
 export function createTerminal(
-  io: { stdout: Stream; stderr: Stream; stdin: NodeJS.ReadableStream & { isTTY?: boolean } },
+  io: { stdout: Stream; stderr: Stream; stdin: NodeJS.ReadableStream & { isTTY?: boolean }; abandonStdout?: () => void },
   env: NodeJS.ProcessEnv,
   noColor = false,
 ): Terminal {
+  // Node never marks the real stdout destroyed (it keeps fd 1 open), so a reader gone (EPIPE) is noted here.
+  let outGone = false;
+  io.stdout.on?.("error", () => (outGone = true));
   return {
-    // Once the reader has gone (EPIPE), results have nowhere to go; the run is being interrupted.
-    out: (text) => void (io.stdout.destroyed || io.stdout.write(text)),
+    // Once the reader has gone, results have nowhere to go.
+    out: (text) => void (outGone || io.stdout.destroyed || io.stdout.write(text)),
     err: (text) => void io.stderr.write(text),
     outDrained: () =>
       io.stdout.writableNeedDrain && !io.stdout.destroyed && io.stdout.once
@@ -60,6 +69,8 @@ export function createTerminal(
             io.stdout.once!("close", done);
           })
         : undefined,
+    outBacklog: () => (outGone || io.stdout.destroyed ? Infinity : (io.stdout.writableLength ?? 0)),
+    abandonOut: () => io.abandonStdout?.(),
     outColor: new Chalk({ level: colorLevel(io.stdout, env, noColor) }),
     errColor: new Chalk({ level: colorLevel(io.stderr, env, noColor) }),
     stderrIsTTY: Boolean(io.stderr.isTTY),

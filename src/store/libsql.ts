@@ -1,21 +1,25 @@
-import { chmodSync, existsSync, mkdirSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, rmSync, type Stats, statSync } from "node:fs";
 import { dirname } from "node:path";
+import type { Client } from "@libsql/client";
 import type { Db, Query, Row } from "./db.js";
+import { migrate } from "./schema.js";
 import { filePath } from "./url.js";
 
-/** The embedded store: one SQLite file in WAL mode, so local readers never wait for the writer. */
-export async function openLibsql(url: string): Promise<Db> {
-  if (!/^file:/i.test(url)) throw new Error("expected a file: URL or a postgres:// URL");
-  const path = filePath(url);
-  // The inventory names users and rooms: private to its owner.
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const created = !existsSync(path);
-  const { createClient } = await import("@libsql/client");
-  // synchronous stays at this build's default, FULL: a commit is on disk before any 200 is sent.
-  const client = createClient({ url: `file:${path}`, timeout: 5000, intMode: "number" });
-  if (created) chmodSync(path, 0o600);
-  await client.execute("PRAGMA journal_mode = WAL");
-  const query: Query = async (sql, args = []) => (await client.execute({ sql, args: args as never })).rows as unknown as Row[];
+interface Opened {
+  client: Client;
+  dev: number;
+  ino: number;
+}
+
+const SIDECARS = ["-wal", "-shm"];
+const sameFile = (a: Stats | undefined, b: { dev: number; ino: number } | undefined) =>
+  a !== undefined && b !== undefined && a.dev === b.dev && a.ino === b.ino;
+
+/** Errors after which a read is not proof that the store can commit (a full disk still reads). */
+const WRITE_FAULT = /SQLITE_(FULL|IOERR|CANTOPEN|READONLY)/;
+
+function dbOver(client: () => Promise<Client>, afterCommit: () => void): Omit<Db, "close"> {
+  const query: Query = async (sql, args = []) => (await (await client()).execute({ sql, args: args as never })).rows as unknown as Row[];
   // One write transaction at a time per process: a second BEGIN IMMEDIATE would block the event loop on the file lock.
   let writer: Promise<unknown> = Promise.resolve();
   return {
@@ -28,10 +32,11 @@ export async function openLibsql(url: string): Promise<Db> {
     },
     tx<T>(fn: (q: Query) => Promise<T>): Promise<T> {
       const run = writer.then(async () => {
-        const tx = await client.transaction("write");
+        const tx = await (await client()).transaction("write");
         try {
           const result = await fn(async (sql, args = []) => (await tx.execute({ sql, args: args as never })).rows as unknown as Row[]);
           await tx.commit();
+          afterCommit();
           return result;
         } finally {
           tx.close();
@@ -41,6 +46,103 @@ export async function openLibsql(url: string): Promise<Db> {
       return run;
     },
     lockKeys: async () => undefined,
-    close: async () => client.close(),
+  };
+}
+
+/**
+ * The embedded store: one SQLite file in WAL mode, so local readers never wait for the writer.
+ * A receiver runs for months, so the file may be deleted or replaced under it: SQLite would go on
+ * writing into the deleted inode and every 200 would be a lie. Each statement first checks that the
+ * file at the path is the one open; if it is gone, everything fails until a file is back there
+ * (restored, or an empty one), which is then opened and migrated.
+ */
+export async function openLibsql(url: string): Promise<Db> {
+  if (!/^file:/i.test(url)) throw new Error("expected a file: URL or a postgres:// URL");
+  const path = filePath(url);
+  // The inventory names users and rooms: private to its owner.
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const created = !existsSync(path);
+  const { createClient } = await import("@libsql/client");
+  const connect = async (): Promise<Opened> => {
+    // synchronous stays at this build's default, FULL: a commit is on disk before any 200 is sent.
+    const client = createClient({ url: `file:${path}`, timeout: 5000, intMode: "number" });
+    try {
+      await client.execute("PRAGMA journal_mode = WAL");
+      const { dev, ino } = statSync(path);
+      return { client, dev, ino };
+    } catch (err) {
+      client.close();
+      throw err;
+    }
+  };
+  let opened: Opened | undefined = await connect();
+  if (created) chmodSync(path, 0o600);
+  let reopening: Promise<Opened> | undefined;
+  // Set by a failed commit: until a probe write succeeds, a read (the health check) does not count as healthy.
+  let suspect = false;
+
+  const isOpenFile = (): boolean => sameFile(statSync(path, { throwIfNoEntry: false }), opened);
+  // The -wal and -shm beside the open file, as of the last commit. SQLite leaves them behind when the
+  // file is deleted or replaced, and would replay the old file's log into the new one: they must go first.
+  let sidecars = new Map<string, Stats>();
+  const noteSidecars = () => {
+    sidecars = new Map();
+    for (const suffix of SIDECARS) {
+      const st = statSync(path + suffix, { throwIfNoEntry: false });
+      if (st) sidecars.set(suffix, st);
+    }
+  };
+  const reopen = async (): Promise<Opened> => {
+    for (const [suffix, st] of sidecars) if (sameFile(statSync(path + suffix, { throwIfNoEntry: false }), st)) rmSync(path + suffix);
+    sidecars.clear();
+    const fresh = await connect();
+    try {
+      await migrate({
+        ...dbOver(
+          async () => fresh.client,
+          () => undefined,
+        ),
+        close: async () => undefined,
+      });
+    } catch (err) {
+      fresh.client.close();
+      throw err;
+    }
+    opened = fresh;
+    return fresh;
+  };
+  const current = async (): Promise<Client> => {
+    if (opened && isOpenFile()) return opened.client;
+    // Never another statement into the deleted or replaced file; its -wal and -shm are dealt with by reopen.
+    opened?.client.close();
+    opened = undefined;
+    if (!existsSync(path)) throw new Error(`the inventory file ${path} is gone (deleted or moved): put it back, or an empty file there, to resume`);
+    reopening ??= reopen().finally(() => (reopening = undefined));
+    return (await reopening).client;
+  };
+  const db = dbOver(current, () => {
+    // The file was deleted or replaced during the transaction: the commit went into the old one.
+    if (!isOpenFile()) throw new Error(`the inventory file ${path} was deleted or replaced during a write`);
+    noteSidecars();
+  });
+  const tx: Db["tx"] = async (fn) => {
+    try {
+      const result = await db.tx(fn);
+      suspect = false;
+      return result;
+    } catch (err) {
+      if (WRITE_FAULT.test(String((err as { code?: unknown }).code ?? (err as Error).message))) suspect = true;
+      throw err;
+    }
+  };
+  return {
+    ...db,
+    tx,
+    // After a failed commit (a full disk reads fine), only a write proves the store is back.
+    query: async (sql, args) => {
+      if (suspect) await tx(async (q) => q(`PRAGMA user_version = ${Number((await q("PRAGMA user_version"))[0]?.user_version ?? 0)}`));
+      return db.query(sql, args);
+    },
+    close: async () => opened?.client.close(),
   };
 }

@@ -15,8 +15,11 @@ const lockId = (key: string) => createHash("sha256").update(key).digest().readBi
 export async function openPostgres(url: string): Promise<Db> {
   const { default: pg } = await import("pg");
   const pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 5000, idleTimeoutMillis: 10_000 });
-  // An idle client's error (server restart) must not crash the receiver; the next query reports it.
+  // A server restart or a cut connection must never end the process: the pool reports an idle client's
+  // error, and a client checked out by a transaction has no pool listener between two statements (that
+  // crashed two receivers on \`pg_ctl restart -m fast\`). The statement in flight, or the next, fails instead.
   pool.on("error", () => undefined);
+  pool.on("connect", (client) => client.on("error", () => undefined));
   const run =
     (client: Pool | PoolClient): Query =>
     async (sql, args = []) =>
@@ -30,16 +33,19 @@ export async function openPostgres(url: string): Promise<Db> {
     },
     async tx<T>(fn: (q: Query) => Promise<T>): Promise<T> {
       const client = await pool.connect();
+      let failed = false;
       try {
         await client.query("BEGIN");
         const result = await fn(run(client));
         await client.query("COMMIT");
         return result;
       } catch (err) {
+        failed = true;
         await client.query("ROLLBACK").catch(() => undefined);
         throw err;
       } finally {
-        client.release();
+        // After a failure the connection may be the broken one: a fresh one serves the next transaction.
+        client.release(failed);
       }
     },
     async lockKeys(q, keys) {

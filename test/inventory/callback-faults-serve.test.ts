@@ -181,7 +181,7 @@ describe.each(STORES)("emulator callback faults into events serve ($name store)"
     await client("ci-sig", "ben", "enter");
     const annEntry = () => log().find((r) => r.eventType === 103 && r.userId === "ann");
     // First attempt and the immediate retry, both refused; the next would come 10 s after the first.
-    const refused = () => receiver.stderr().match(/refused: 401 Sign does not match the body/g)?.length ?? 0;
+    const refused = () => receiver.stderr().match(/refused: 401 from 127\.0\.0\.1:\d+: Sign does not match the body \(the callback key/g)?.length ?? 0;
     await until(() => refused() === 2 && annEntry()?.attempts === 2 && lines().length === 2, "the refused attempts and the other callbacks");
     expect(annEntry()).toMatchObject({ fault: "bad-signature", attempts: 2, outcome: "pending", lastError: "HTTP 401" });
     expect(printed()).toEqual(["101::stored", "103:ben:stored"]);

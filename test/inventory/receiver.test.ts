@@ -14,7 +14,7 @@ interface Started {
   receiver: Receiver;
   store: InventoryStore;
   events: [IncomingEvent, AppendOutcome][];
-  refused: [number, string][];
+  refused: [number | null, string][];
 }
 
 async function start(options: Partial<ReceiverOptions> = {}): Promise<Started> {

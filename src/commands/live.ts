@@ -5,7 +5,7 @@ import { parseRoom } from "../plan/ids.js";
 import { actionFor, type PlannedRequest } from "../plan/types.js";
 import { liveRoomsFor } from "../store/live.js";
 import type { Context } from "./context.js";
-import { inventoryUrl, openInventory } from "./inventory.js";
+import { inventoryUrl, openExistingInventory, requireCoverage } from "./inventory.js";
 import type { Prepared, RoomOperation } from "./prepare.js";
 
 /**
@@ -14,8 +14,9 @@ import type { Prepared, RoomOperation } from "./prepare.js";
  */
 export async function prepareLive(ctx: Context, op: RoomOperation, loaded: LoadedConfig | undefined, settings: Settings): Promise<Prepared> {
   const sdkAppId = requireSdkAppId(settings);
-  const store = await openInventory(inventoryUrl(ctx, loaded, op.inventory));
+  const store = await openExistingInventory(inventoryUrl(ctx, loaded, op.inventory));
   try {
+    await requireCoverage(store, sdkAppId);
     const rooms = await liveRoomsFor(store, sdkAppId, op.live ?? {});
     const requests: PlannedRequest[] = rooms.map((r) => {
       const room = parseRoom(String(r.roomId), r.roomIdType);

@@ -52,27 +52,88 @@ function groupMembers(rows: MemberRow[]): Map<string, RoomMember[]> {
   return byRoom;
 }
 
-/** Numeric rooms first, by number; then string rooms by code unit. */
-function byRoomId(a: Room, b: Room): number {
-  if (a.roomIdType !== b.roomIdType) return a.roomIdType === "numeric" ? -1 : 1;
-  return a.roomIdType === "numeric" ? (a.roomId as number) - (b.roomId as number) : a.roomId < b.roomId ? -1 : a.roomId > b.roomId ? 1 : 0;
+/** Rooms per page: memory stays flat in the number of rooms, and each page costs one indexed range read. */
+const PAGE = 2000;
+
+/** The rooms read one page at a time, in the order their key pages them. */
+interface Pager {
+  where: string[];
+  args: unknown[];
+  match: RegExp | undefined;
 }
 
+/** Fetches a page of rooms and their members; members exist only in live rooms, and `--empty` needs none. */
+async function page(db: Db, sdkAppId: number, p: Pager, keyset: string, keyArgs: unknown[], order: string, withMembers: boolean) {
+  const rest = `FROM rooms WHERE ${[...p.where, keyset].join(" AND ")} ORDER BY ${order} LIMIT ${PAGE}`;
+  const rows = (await db.selectArrays(ROOM_COLUMNS, rest, [...p.args, ...keyArgs])) as RoomRow[];
+  const kept = p.match ? rows.filter((r) => p.match!.test(r[1])) : rows;
+  let members = new Map<string, RoomMember[]>();
+  if (withMembers && kept.length > 0) {
+    const byType = (type: string) => kept.filter((r) => r[0] === type).map((r) => r[1]);
+    for (const type of ["numeric", "string"]) {
+      const ids = byType(type);
+      if (ids.length === 0) continue;
+      const where = `FROM members WHERE sdk_app_id = ? AND room_type = ? AND room_id IN (${ids.map(() => "?").join(", ")})`;
+      const found = groupMembers((await db.selectArrays(MEMBER_COLUMNS, where, [sdkAppId, type, ...ids])) as MemberRow[]);
+      members = new Map([...members, ...found]);
+    }
+  }
+  return { last: rows.at(-1)?.[1], full: rows.length === PAGE, rooms: kept.map((r) => toRoom(sdkAppId, r, members.get(`${r[0]}:${r[1]}`) ?? [])) };
+}
+
+/**
+ * The rooms of `rooms list`, a page at a time: numeric rooms first, by number; then string rooms by
+ * code point. Keyset pagination on indexed orders (schema.ts), so a page costs the same at any depth:
+ * numeric ids (canonical decimals) by length, then text, which is by number; strings by text, under
+ * PostgreSQL's "C" collation so both stores agree. Only non-empty pages are yielded.
+ */
+export async function* roomPages(db: Db, sdkAppId: number, filters: RoomFilters, now: number): AsyncGenerator<Room[]> {
+  const p: Pager = { where: ["sdk_app_id = ?"], args: [sdkAppId], match: filters.match === undefined ? undefined : globToRegExp(filters.match) };
+  if (!filters.all) p.where.push("live = 1");
+  if (filters.idleForMs !== undefined) p.where.push("last_ms <= ?"), p.args.push(now - filters.idleForMs);
+  if (filters.olderThanMs !== undefined) p.where.push("created_ms <= ?"), p.args.push(now - filters.olderThanMs);
+  if (filters.empty) p.where.push("member_count = 0");
+  const withMembers = !filters.empty;
+  // Numeric rooms, one id length at a time (the next length found by an index seek).
+  let length = 0;
+  for (;;) {
+    const next = await db.query("SELECT MIN(length(room_id)) AS n FROM rooms WHERE sdk_app_id = ? AND room_type = 'numeric' AND length(room_id) > ?", [
+      sdkAppId,
+      length,
+    ]);
+    if (next[0]?.n === null || next[0]?.n === undefined) break;
+    length = Number(next[0].n);
+    let after = "";
+    for (;;) {
+      const got = await page(
+        db,
+        sdkAppId,
+        p,
+        "room_type = 'numeric' AND length(room_id) = ? AND room_id > ?",
+        [length, after],
+        "length(room_id), room_id",
+        withMembers,
+      );
+      if (got.rooms.length > 0) yield got.rooms;
+      if (!got.full) break;
+      after = got.last!;
+    }
+  }
+  const text = db.dialect === "postgres" ? 'room_id COLLATE "C"' : "room_id";
+  let after = "";
+  for (;;) {
+    const got = await page(db, sdkAppId, p, `room_type = 'string' AND ${text} > ?`, [after], text, withMembers);
+    if (got.rooms.length > 0) yield got.rooms;
+    if (!got.full) break;
+    after = got.last!;
+  }
+}
+
+/** Every room of `roomPages` at once: for callers that need the whole selection (dismiss --live). */
 export async function listRooms(db: Db, sdkAppId: number, filters: RoomFilters, now: number): Promise<Room[]> {
-  const where = ["sdk_app_id = ?"];
-  const args: unknown[] = [sdkAppId];
-  if (!filters.all) where.push("live = 1");
-  if (filters.idleForMs !== undefined) where.push("last_ms <= ?"), args.push(now - filters.idleForMs);
-  if (filters.olderThanMs !== undefined) where.push("created_ms <= ?"), args.push(now - filters.olderThanMs);
-  if (filters.empty) where.push("member_count = 0");
-  const match = filters.match === undefined ? undefined : globToRegExp(filters.match);
-  const rows = ((await db.selectArrays(ROOM_COLUMNS, `FROM rooms WHERE ${where.join(" AND ")}`, args)) as RoomRow[]).filter((r) => !match || match.test(r[1]));
-  // Members exist only in live rooms, so one read of the app's members serves any filter.
-  const members =
-    filters.empty || rows.length === 0
-      ? new Map<string, RoomMember[]>()
-      : groupMembers((await db.selectArrays(MEMBER_COLUMNS, "FROM members WHERE sdk_app_id = ?", [sdkAppId])) as MemberRow[]);
-  return rows.map((r) => toRoom(sdkAppId, r, members.get(`${r[0]}:${r[1]}`) ?? [])).sort(byRoomId);
+  const rooms: Room[] = [];
+  for await (const chunk of roomPages(db, sdkAppId, filters, now)) rooms.push(...chunk);
+  return rooms;
 }
 
 export async function getRoom(db: Db, sdkAppId: number, key: RoomKey): Promise<Room | undefined> {

@@ -155,7 +155,7 @@ describe.each(STORES)("bans store: $name", (factory) => {
         const first = await openStore(url);
         const db = (first as unknown as { db: { query: (sql: string) => Promise<unknown> } }).db;
         await db.query("DROP TABLE bans");
-        await db.query("DELETE FROM schema_version WHERE version = 2");
+        await db.query("DELETE FROM schema_version WHERE version >= 2");
         await first.close();
         const again = await openStore(url);
         await again.addBans([ban("troll", null, T + HOUR)], T);

@@ -114,7 +114,7 @@ describe("PostgreSQL store", () => {
       const { default: pg } = await import("pg");
       const client = new pg.Client({ connectionString: url });
       await client.connect();
-      expect((await client.query("SELECT version FROM schema_version ORDER BY version")).rows).toEqual([{ version: 1 }, { version: 2 }]);
+      expect((await client.query("SELECT version FROM schema_version ORDER BY version")).rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
       await client.end();
     } finally {
       await cleanup();

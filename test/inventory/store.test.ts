@@ -173,7 +173,7 @@ describe.each(STORES)("inventory store: $name", (factory) => {
         const media = { sdkAppId: APP, event: { groupId: 2, type: 201, callbackMs: T }, raw, source: "trtc" as const };
         expect(await store.append([media, media])).toEqual(["stored", "duplicate"]);
         expect(await store.listRooms(APP, { all: true })).toEqual([]);
-        expect(await store.lastReceivedAt(APP)).toMatch(/^\d{4}-\d\d-\d\dT/);
+        expect((await store.coverage(APP))?.since).toMatch(/^\d{4}-\d\d-\d\dT/);
       });
     });
 

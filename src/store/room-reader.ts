@@ -6,7 +6,8 @@ import type { Room, RoomFilters, RoomKey, RoomMember } from "./types.js";
 
 const ROOM_COLUMNS = ["room_type", "room_id", "live", "created_ms", "last_ms", "closed_ms"];
 const MEMBER_COLUMNS = ["room_type", "room_id", "user_id", "role", "since_ms"];
-type RoomRow = [string, string, unknown, unknown, unknown, unknown];
+/** With the members column last when a listing reads members. */
+type RoomRow = [string, string, unknown, unknown, unknown, unknown, unknown?];
 type MemberRow = [string, string, string, Role, unknown];
 
 const DAY_MS = 86_400_000;
@@ -62,23 +63,29 @@ interface Pager {
   match: RegExp | undefined;
 }
 
-/** Fetches a page of rooms and their members; members exist only in live rooms, and `--empty` needs none. */
-async function page(db: Db, sdkAppId: number, p: Pager, keyset: string, keyArgs: unknown[], order: string, withMembers: boolean) {
-  const rest = `FROM rooms WHERE ${[...p.where, keyset].join(" AND ")} ORDER BY ${order} LIMIT ${PAGE}`;
-  const rows = (await db.selectArrays(ROOM_COLUMNS, rest, [...p.args, ...keyArgs])) as RoomRow[];
+/**
+ * Each room's members as one JSON array of [userId, role, since_ms], oldest first, read with the room
+ * (one indexed lookup per room, no second query): JSON text from SQLite, already parsed by pg.
+ */
+function membersColumn(dialect: Db["dialect"]): string {
+  const same = "m.sdk_app_id = rooms.sdk_app_id AND m.room_type = rooms.room_type AND m.room_id = rooms.room_id";
+  return dialect === "postgres"
+    ? `(SELECT json_agg(json_build_array(m.user_id, m.role, m.since_ms) ORDER BY m.since_ms, m.user_id COLLATE "C") FROM members m WHERE ${same})`
+    : `(SELECT json_group_array(json_array(m.user_id, m.role, m.since_ms) ORDER BY m.since_ms, m.user_id) FROM members m WHERE ${same})`;
+}
+
+function parseMembers(cell: unknown): RoomMember[] {
+  const list = (typeof cell === "string" ? JSON.parse(cell) : (cell ?? [])) as [string, Role, unknown][];
+  return list.map(([userId, role, since]) => ({ userId, role, since: iso(num(since)) }));
+}
+
+/** Fetches a page of rooms of one type, with their members unless `--empty` (which needs none). */
+async function page(db: Db, sdkAppId: number, p: Pager, type: RoomIdType, keyset: string, keyArgs: unknown[], order: string, withMembers: boolean) {
+  const columns = withMembers ? [...ROOM_COLUMNS, membersColumn(db.dialect)] : ROOM_COLUMNS;
+  const rest = `FROM rooms WHERE ${[...p.where, "room_type = ?", keyset].join(" AND ")} ORDER BY ${order} LIMIT ${PAGE}`;
+  const rows = (await db.selectArrays(columns, rest, [...p.args, type, ...keyArgs])) as RoomRow[];
   const kept = p.match ? rows.filter((r) => p.match!.test(r[1])) : rows;
-  let members = new Map<string, RoomMember[]>();
-  if (withMembers && kept.length > 0) {
-    const byType = (type: string) => kept.filter((r) => r[0] === type).map((r) => r[1]);
-    for (const type of ["numeric", "string"]) {
-      const ids = byType(type);
-      if (ids.length === 0) continue;
-      const where = `FROM members WHERE sdk_app_id = ? AND room_type = ? AND room_id IN (${ids.map(() => "?").join(", ")})`;
-      const found = groupMembers((await db.selectArrays(MEMBER_COLUMNS, where, [sdkAppId, type, ...ids])) as MemberRow[]);
-      members = new Map([...members, ...found]);
-    }
-  }
-  return { last: rows.at(-1)?.[1], full: rows.length === PAGE, rooms: kept.map((r) => toRoom(sdkAppId, r, members.get(`${r[0]}:${r[1]}`) ?? [])) };
+  return { last: rows.at(-1)?.[1], full: rows.length === PAGE, rooms: kept.map((r) => toRoom(sdkAppId, r, withMembers ? parseMembers(r[6]) : [])) };
 }
 
 /**
@@ -105,15 +112,7 @@ export async function* roomPages(db: Db, sdkAppId: number, filters: RoomFilters,
     length = Number(next[0].n);
     let after = "";
     for (;;) {
-      const got = await page(
-        db,
-        sdkAppId,
-        p,
-        "room_type = 'numeric' AND length(room_id) = ? AND room_id > ?",
-        [length, after],
-        "length(room_id), room_id",
-        withMembers,
-      );
+      const got = await page(db, sdkAppId, p, "numeric", "length(room_id) = ? AND room_id > ?", [length, after], "room_id", withMembers);
       if (got.rooms.length > 0) yield got.rooms;
       if (!got.full) break;
       after = got.last!;
@@ -122,7 +121,7 @@ export async function* roomPages(db: Db, sdkAppId: number, filters: RoomFilters,
   const text = db.dialect === "postgres" ? 'room_id COLLATE "C"' : "room_id";
   let after = "";
   for (;;) {
-    const got = await page(db, sdkAppId, p, `room_type = 'string' AND ${text} > ?`, [after], text, withMembers);
+    const got = await page(db, sdkAppId, p, "string", `${text} > ?`, [after], text, withMembers);
     if (got.rooms.length > 0) yield got.rooms;
     if (!got.full) break;
     after = got.last!;

@@ -179,7 +179,12 @@ describe.each(STORES)("inventory store: $name", (factory) => {
         expect(pages.length).toBeGreaterThan(1);
         const sortedStrings = [...strings].sort((a, b) => (a < b ? -1 : 1));
         expect(pages.flat().map((r) => r.roomId)).toEqual([...[...numbers].reverse(), ...sortedStrings]);
-        expect(pages.flat().find((r) => r.roomId === 7)?.members.map((m) => m.userId)).toEqual([`u${ids.indexOf(7)}`]);
+        expect(
+          pages
+            .flat()
+            .find((r) => r.roomId === 7)
+            ?.members.map((m) => m.userId),
+        ).toEqual([`u${ids.indexOf(7)}`]);
         const users = Array.from({ length: 1500 }, (_, i) => `user-${String(i).padStart(4, "0")}`);
         await store.addBans(
           users.map((userId) => ({ sdkAppId: APP, room: null, userId, reason: null, untilMs: T + 3_600_000 })),

@@ -6,7 +6,7 @@ import type { Coverage } from "./types.js";
  * How stale the stored latest arrival may be: updating it at most once a second keeps receivers
  * sharing a PostgreSQL store from queueing on the SdkAppId's one coverage row at every callback.
  */
-export const COVERAGE_RESOLUTION_MS = 1000;
+const COVERAGE_RESOLUTION_MS = 1000;
 
 /**
  * Notes, inside the append's transaction, that callbacks of these SdkAppIds arrived at `nowMs`

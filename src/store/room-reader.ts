@@ -56,7 +56,7 @@ function groupMembers(rows: MemberRow[]): Map<string, RoomMember[]> {
 /** Rooms per page: memory stays flat in the number of rooms, and each page costs one indexed range read. */
 const PAGE = 2000;
 
-/** The rooms read one page at a time, in the order their key pages them. */
+/** What every page of a listing filters on: SQL conditions and their arguments, and the glob. */
 interface Pager {
   where: string[];
   args: unknown[];

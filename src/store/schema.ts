@@ -35,9 +35,10 @@ function v2(): string[] {
 
 /**
  * Coverage: when each SdkAppId's first and latest callback arrived, kept apart from the event log so
- * pruning old events never loses it (filled from the events kept so far). And the orders `rooms list`
- * and `bans list` page through (room-reader.ts, bans.ts): numeric ids by length then text, which is by number, and string
- * ids by code point (PostgreSQL's "C" collation, not the database's).
+ * pruning old events never loses it (filled from the events kept so far). And the orders that
+ * `rooms list` and `bans list` page through (room-reader.ts, bans.ts): numeric room ids by length
+ * then text, which is by number; string room ids by code point (PostgreSQL's "C" collation, not the
+ * database's); bans in the order they were made.
  */
 function coverage(dialect: Db["dialect"]): string[] {
   // SQLite compares text by code point already: its primary key serves string rooms.

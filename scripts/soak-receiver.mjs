@@ -32,7 +32,8 @@ const pgBin = "/usr/lib/postgresql/15/bin";
 const pgData = join(work, "pg");
 const PORT = 55433;
 const asPostgres = (cmd, args) => execFileSync("su", ["postgres", "-c", [cmd, ...args].map((a) => `'${a}'`).join(" ")], { stdio: "pipe" }).toString();
-const pg = (action, extra = []) => asPostgres(join(pgBin, "pg_ctl"), ["-D", pgData, "-l", join(work, "pg.log"), "-w", "-o", `-p ${PORT} -k ${work}`, ...extra, action]);
+const pg = (action, extra = []) =>
+  asPostgres(join(pgBin, "pg_ctl"), ["-D", pgData, "-l", join(work, "pg.log"), "-w", "-o", `-p ${PORT} -k ${work}`, ...extra, action]);
 let inventory = `file:${join(work, "inventory.db")}`;
 if (STORE === "postgres") {
   asPostgres(join(pgBin, "initdb"), ["-D", pgData, "-A", "trust", "-U", "postgres"]);
@@ -44,11 +45,15 @@ if (STORE === "postgres") {
 const env = { PATH: process.env.PATH, HOME: work, TRTC_SDK_APP_ID: String(APP), TRTC_CALLBACK_KEY: KEY, TRTC_INVENTORY: inventory, NO_COLOR: "1" };
 const port = 18000 + Math.floor(Math.random() * 1000);
 let receiver;
-let exits = [];
+const exits = [];
 function startReceiver(closeStdout) {
   // `| head -n 2`: the reader goes away after two lines, as a log pipe that dies would.
   const cmd = `node ${JSON.stringify(bin)} events serve --port ${port} --output ndjson${closeStdout ? " | head -n 2 > /dev/null" : " > /dev/null"}`;
-  receiver = spawn("bash", ["-c", `exec ${closeStdout ? "bash -c " + JSON.stringify(cmd) : cmd}`], { env, stdio: ["ignore", "ignore", "pipe"], detached: true });
+  receiver = spawn("bash", ["-c", `exec ${closeStdout ? "bash -c " + JSON.stringify(cmd) : cmd}`], {
+    env,
+    stdio: ["ignore", "ignore", "pipe"],
+    detached: true,
+  });
   receiver.stderr.setEncoding("utf8").on("data", (d) => process.env.SOAK_VERBOSE && process.stderr.write(d));
   const self = receiver;
   receiver.on("exit", (code, signal) => exits.push({ code, signal, expected: self.expectedExit === true }));
@@ -61,7 +66,12 @@ const counts = { sent: 0, 200: 0, 500: 0, 503: 0, other: 0, error: 0 };
 function post(i) {
   const ms = Date.now();
   const body = Buffer.from(
-    JSON.stringify({ EventGroupId: 1, EventType: 103, CallbackTs: ms, EventInfo: { RoomId: `soak-${i % 500}`, EventTs: Math.floor(ms / 1000), EventMsTs: ms, UserId: `u${i}`, Role: 20 } }),
+    JSON.stringify({
+      EventGroupId: 1,
+      EventType: 103,
+      CallbackTs: ms,
+      EventInfo: { RoomId: `soak-${i % 500}`, EventTs: Math.floor(ms / 1000), EventMsTs: ms, UserId: `u${i}`, Role: 20 },
+    }),
   );
   const headers = { "Content-Type": "application/json", Sign: createHmac("sha256", KEY).update(body).digest("base64"), SdkAppId: String(APP) };
   counts.sent++;
@@ -86,16 +96,24 @@ startReceiver(true);
 await new Promise((r) => setTimeout(r, 1500));
 const plan = [
   [0.2, "PostgreSQL restart -m fast", () => STORE === "postgres" && pg("restart", ["-m", "fast"])],
-  [0.4, "SIGKILL the receiver, start it again", () => {
-    process.kill(-receiver.pid, "SIGKILL");
-    startReceiver(false);
-  }],
-  [0.6, "PostgreSQL stopped for 5 s", async () => {
-    if (STORE !== "postgres") return;
-    pg("stop", ["-m", "fast"]);
-    await new Promise((r) => setTimeout(r, 5000));
-    pg("start");
-  }],
+  [
+    0.4,
+    "SIGKILL the receiver, start it again",
+    () => {
+      process.kill(-receiver.pid, "SIGKILL");
+      startReceiver(false);
+    },
+  ],
+  [
+    0.6,
+    "PostgreSQL stopped for 5 s",
+    async () => {
+      if (STORE !== "postgres") return;
+      pg("stop", ["-m", "fast"]);
+      await new Promise((r) => setTimeout(r, 5000));
+      pg("start");
+    },
+  ],
 ];
 const t0 = Date.now();
 let i = 0;
@@ -116,7 +134,10 @@ while (Date.now() - t0 < SECONDS * 1000) {
 }
 await Promise.all(inFlight);
 receiver.expectedExit = true;
-const health = await fetch(`${url}healthz`).then((r) => r.status, () => 0);
+const health = await fetch(`${url}healthz`).then(
+  (r) => r.status,
+  () => 0,
+);
 process.kill(-receiver.pid, "SIGTERM");
 await new Promise((r) => (receiver.exitCode !== null ? r() : receiver.on("exit", r)));
 

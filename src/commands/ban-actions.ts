@@ -10,7 +10,7 @@ import type { PlannedRequest } from "../plan/types.js";
 import type { InventoryStore, NewBan, RoomKey } from "../store/types.js";
 import { type BanOptions, banDuration, banReason, banTargets } from "./ban-args.js";
 import type { Context } from "./context.js";
-import { inventorySetup, openInventory } from "./inventory.js";
+import { inventorySetup, openExistingInventory, openInventory, requireCoverage } from "./inventory.js";
 import { sendable } from "./live.js";
 import { waitMsFrom } from "./options.js";
 import { requireYes } from "./prepare.js";
@@ -52,9 +52,11 @@ export async function ban(ctx: Context, cmd: Command, roomArg: string | undefine
   const { settings, sdkAppId } = setup;
   const room = targets.room === undefined ? null : parseRoom(targets.room, targets.mode ?? settings.roomIdMode);
   const key: RoomKey | null = room && { roomIdType: room.type, roomId: room.id };
-  const store = await openInventory(setup.url, io.signal);
+  // Kicking from every room the inventory shows: an inventory that knows none must not pass for "no room".
+  const store = key ? await openInventory(setup.url, io.signal) : await openExistingInventory(setup.url, io.signal);
   let requests: PlannedRequest[];
   try {
+    if (!key) await requireCoverage(store, sdkAppId);
     const rooms = key ? [{ room: key, userIds: targets.users }] : await allRooms(ctx, store, sdkAppId, targets.users);
     requests = await kicks(sdkAppId, rooms);
     if (!dryRun) {

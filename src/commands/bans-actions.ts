@@ -7,7 +7,7 @@ import { parseRoom } from "../plan/ids.js";
 import type { RoomKey } from "../store/types.js";
 import { type BanOptions, banTargets } from "./ban-args.js";
 import type { Context } from "./context.js";
-import { inventorySetup, openInventory } from "./inventory.js";
+import { inventorySetup, openExistingInventory, openInventory } from "./inventory.js";
 
 /** `unban`: ends bans in the store; nothing is sent, so no confirmation. Prints the bans it ended. */
 export async function unban(ctx: Context, cmd: Command, roomArg: string | undefined, userArgs: string[], opts: BanOptions): Promise<number> {
@@ -20,7 +20,7 @@ export async function unban(ctx: Context, cmd: Command, roomArg: string | undefi
     const ended = await store.endBans(setup.sdkAppId, key, targets.users, Date.now());
     const where = key ? `${key.roomIdType} room ${roomLabel(key)}` : "any room";
     for (const user of targets.users.filter((u) => !ended.some((b) => b.userId === u))) printWarning(ctx.term, `${user} had no active ban in ${where}`);
-    printBans(ctx.term, ended, ctx.run.format, ["ban ended", "bans ended"]);
+    await printBans(ctx.term, [ended], ctx.run.format, ["ban ended", "bans ended"]);
     return ExitCode.ok;
   } finally {
     await store.close();
@@ -29,9 +29,9 @@ export async function unban(ctx: Context, cmd: Command, roomArg: string | undefi
 
 export async function list(ctx: Context, cmd: Command, all: boolean): Promise<number> {
   const setup = await inventorySetup(ctx, cmd);
-  const store = await openInventory(setup.url, ctx.io.signal);
+  const store = await openExistingInventory(setup.url, ctx.io.signal);
   try {
-    printBans(ctx.term, await store.listBans(setup.sdkAppId, { all }), ctx.run.format, all ? ["ban", "bans"] : undefined);
+    await printBans(ctx.term, store.banPages(setup.sdkAppId, { all }), ctx.run.format, all ? ["ban", "bans"] : undefined);
     return ExitCode.ok;
   } finally {
     await store.close();
@@ -41,7 +41,7 @@ export async function list(ctx: Context, cmd: Command, all: boolean): Promise<nu
 /** `bans export`: active bans only, for the app's UserSig issuer. */
 export async function exportBans(ctx: Context, cmd: Command): Promise<number> {
   const setup = await inventorySetup(ctx, cmd);
-  const store = await openInventory(setup.url, ctx.io.signal);
+  const store = await openExistingInventory(setup.url, ctx.io.signal);
   try {
     printBanExport(ctx.term, await store.listBans(setup.sdkAppId, {}));
     return ExitCode.ok;

@@ -38,19 +38,31 @@ async function probe(ctx: Context, settings: Settings, checks: Check[]): Promise
   return code;
 }
 
+/** No callback for this long and `doctor` warns that the inventory may be blind: is the receiver still running? */
+const SILENT_AFTER_MS = 3_600_000;
+
 /**
- * The inventory's store and when it last received an event. An embedded store that does not exist
- * yet is reported, not created; a store that cannot be opened fails the check (exit 1).
+ * The inventory's store and its coverage. An embedded store that does not exist yet is reported, not
+ * created; one that never received a callback for the SdkAppId, or none for an hour, is a warning
+ * (it would show no room, or stale ones); a store that cannot be opened fails the check (exit 1).
  */
 async function inventoryCheck(ctx: Context, loaded: LoadedConfig | undefined, inventory: string | undefined, sdkAppId: number): Promise<Check> {
   const url = inventoryUrl(ctx, loaded, inventory);
   const label = urlLabel(url);
-  if (!storeExists(url)) return { ok: true, message: `inventory ${label}: none yet (\`events serve\` or \`events ingest\` creates it)` };
+  const blind = "`rooms list`, `dismiss --live` and `ban --all-rooms` see no room until `events serve` or `events ingest` receives this app's callbacks";
+  if (!storeExists(url)) return { ok: true, warning: true, message: `inventory ${label}: none yet; ${blind}` };
   try {
     const store = await openInventory(url);
     try {
-      const last = await store.lastReceivedAt(sdkAppId);
-      return { ok: true, message: `inventory ${label}: ${last ? `last event received ${last}` : `no event received yet for SdkAppId ${sdkAppId}`}` };
+      const coverage = await store.coverage(sdkAppId);
+      if (!coverage) return { ok: true, warning: true, message: `inventory ${label}: no callback ever received for SdkAppId ${sdkAppId}; ${blind}` };
+      const covers = `inventory ${label}: callbacks received since ${coverage.since}, latest ${coverage.lastEventAt}`;
+      if (Date.now() - Date.parse(coverage.lastEventAt) < SILENT_AFTER_MS) return { ok: true, message: covers };
+      return {
+        ok: true,
+        warning: true,
+        message: `${covers}: none for over an hour; is \`events serve\` running and the console's callback URL pointing at it?`,
+      };
     } finally {
       await store.close();
     }

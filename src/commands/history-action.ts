@@ -5,7 +5,7 @@ import { parseRoom } from "../plan/ids.js";
 import type { RoomIdMode } from "../plan/types.js";
 import { parseDuration } from "../store/filters.js";
 import type { Context } from "./context.js";
-import { inventorySetup, openInventory } from "./inventory.js";
+import { inventorySetup, openExistingInventory } from "./inventory.js";
 
 /** `rooms history <room> [--since <dur>]`: the room's stored events, oldest first. */
 export async function history(ctx: Context, cmd: Command, value: string, forced: RoomIdMode | undefined, since: string | undefined): Promise<number> {
@@ -14,10 +14,11 @@ export async function history(ctx: Context, cmd: Command, value: string, forced:
   const sinceMs = since === undefined ? 0 : Date.now() - parseDuration(since, "--since");
   const setup = await inventorySetup(ctx, cmd);
   const room = parseRoom(value, forced ?? setup.settings.roomIdMode);
-  const store = await openInventory(setup.url);
+  const store = await openExistingInventory(setup.url, ctx.io.signal);
   try {
     const key = { roomIdType: room.type, roomId: room.id };
-    await printHistory(ctx.term, ctx.run.format, key, store.roomHistory(setup.sdkAppId, key, sinceMs));
+    const coverage = await store.coverage(setup.sdkAppId);
+    await printHistory(ctx.term, ctx.run.format, { ...key, sdkAppId: setup.sdkAppId }, coverage, store.roomHistory(setup.sdkAppId, key, sinceMs));
     return ExitCode.ok;
   } finally {
     await store.close();

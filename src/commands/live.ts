@@ -10,7 +10,7 @@ import { actionFor, type PlannedRequest, type Room } from "../plan/types.js";
 import { liveRoomsFor } from "../store/live.js";
 import type { RoomKey } from "../store/types.js";
 import type { Context } from "./context.js";
-import { inventoryUrl, openInventory } from "./inventory.js";
+import { inventoryUrl, openExistingInventory, requireCoverage } from "./inventory.js";
 import type { Prepared, RoomOperation } from "./prepare.js";
 
 const NAMED_AT_MOST = 10;
@@ -46,8 +46,9 @@ export function sendable<T>(ctx: Context, found: T[], keyOf: (item: T) => RoomKe
  */
 export async function prepareLive(ctx: Context, op: RoomOperation, loaded: LoadedConfig | undefined, settings: Settings): Promise<Prepared> {
   const sdkAppId = requireSdkAppId(settings);
-  const store = await openInventory(inventoryUrl(ctx, loaded, op.inventory), ctx.io.signal);
+  const store = await openExistingInventory(inventoryUrl(ctx, loaded, op.inventory), ctx.io.signal);
   try {
+    await requireCoverage(store, sdkAppId);
     const rooms = sendable(ctx, await liveRoomsFor(store, sdkAppId, op.live ?? {}), (r) => r);
     const requests: PlannedRequest[] = rooms.map(({ room }) => ({ action: actionFor("dismiss", room.type), sdkAppId, room }));
     return {

@@ -6,7 +6,7 @@ import { parseRoom } from "../plan/ids.js";
 import { checkRoomText } from "../plan/plan.js";
 import type { RoomIdMode } from "../plan/types.js";
 import type { Context } from "./context.js";
-import { inventorySetup, openInventory } from "./inventory.js";
+import { inventorySetup, openExistingInventory } from "./inventory.js";
 import { type FilterOptions, filtersFrom } from "./room-filters.js";
 
 export interface ListOptions extends FilterOptions {
@@ -18,9 +18,15 @@ export async function list(ctx: Context, cmd: Command, opts: ListOptions): Promi
   if (opts.live && opts.all) throw new UsageError("--live and --all cannot be used together");
   const filters = { ...filtersFrom(opts), all: Boolean(opts.all) };
   const setup = await inventorySetup(ctx, cmd);
-  const store = await openInventory(setup.url, ctx.io.signal);
+  const store = await openExistingInventory(setup.url, ctx.io.signal);
   try {
-    await printRooms(ctx.term, await store.listRooms(setup.sdkAppId, filters), ctx.run.format, !filters.all);
+    const listing = {
+      pages: store.roomPages(setup.sdkAppId, filters),
+      coverage: await store.coverage(setup.sdkAppId),
+      sdkAppId: setup.sdkAppId,
+      live: !filters.all,
+    };
+    await printRooms(ctx.term, listing, ctx.run.format);
     return ExitCode.ok;
   } finally {
     await store.close();
@@ -32,7 +38,7 @@ export async function show(ctx: Context, cmd: Command, value: string, forced: Ro
   checkRoomText(value, forced);
   const setup = await inventorySetup(ctx, cmd);
   const room = parseRoom(value, forced ?? setup.settings.roomIdMode);
-  const store = await openInventory(setup.url, ctx.io.signal);
+  const store = await openExistingInventory(setup.url, ctx.io.signal);
   try {
     const found = await store.getRoom(setup.sdkAppId, { roomIdType: room.type, roomId: room.id });
     const label = `${room.type} room ${roomLabel({ roomId: room.id, roomIdType: room.type })}`;
@@ -43,7 +49,7 @@ export async function show(ctx: Context, cmd: Command, value: string, forced: Ro
         "RoomNotFound",
         "is `events serve` receiving this app's callbacks? String and numeric rooms differ: try --str-room or --numeric-room",
       );
-    printRoom(ctx.term, found, ctx.run.format);
+    printRoom(ctx.term, found, await store.coverage(setup.sdkAppId), ctx.run.format);
     return ExitCode.ok;
   } finally {
     await store.close();

@@ -13,16 +13,43 @@ export type EnforcedResult = Result & { cause: "ban-enforced" };
 const where = (b: { roomId: number | string | null; roomIdType: Ban["roomIdType"] }) =>
   b.roomIdType === null ? "all rooms" : `room ${roomLabel({ roomId: b.roomId!, roomIdType: b.roomIdType })}`;
 
-/** `bans list` (and `unban`'s ended bans): one JSON document, one Ban a line and a summary, or a table. */
-export function printBans(term: Terminal, bans: Ban[], format: OutputFormat, [one, many]: [string, string] = ["active ban", "active bans"]): void {
-  const summary = { count: bans.length };
-  if (format === "json") return term.out(`${safeJson({ ok: true, bans, summary }, 2)}\n`);
-  if (format === "ndjson") return term.out([...bans, { summary }].map((line) => `${safeJson(line)}\n`).join(""));
-  const rows = bans.map((b) => [escapeControls(b.userId), where(b), b.roomIdType ?? "-", shortTime(b.until), escapeControls(b.reason ?? "")]);
-  const head = ["USER", "ROOM", "TYPE", "UNTIL (UTC)", "REASON"];
-  const line = tableLine(head, rows);
-  if (rows.length) term.out(term.outColor.bold(line(head)) + rows.map(line).join(""));
-  term.out(`${bans.length} ${bans.length === 1 ? one : many}\n`);
+const BAN_HEAD = ["USER", "ROOM", "TYPE", "UNTIL (UTC)", "REASON"];
+const banCells = (b: Ban) => [escapeControls(b.userId), where(b), b.roomIdType ?? "-", shortTime(b.until), escapeControls(b.reason ?? "")];
+/** A value nested `depth` levels into an indented document, as JSON.stringify(…, 2) would place it. */
+const nested = (value: unknown, depth: number) => safeJson(value, 2).replace(/\n/g, `\n${"  ".repeat(depth)}`);
+
+/**
+ * `bans list` (and `unban`'s ended bans), page by page: one JSON document, one Ban a line and a
+ * summary, or a table whose column widths come from its first page.
+ */
+export async function printBans(
+  term: Terminal,
+  pages: Iterable<Ban[]> | AsyncIterable<Ban[]>,
+  format: OutputFormat,
+  [one, many]: [string, string] = ["active ban", "active bans"],
+): Promise<void> {
+  let count = 0;
+  let line: ((cells: string[]) => string) | undefined;
+  if (format === "json") term.out('{\n  "ok": true,\n  "bans": [');
+  for await (const page of pages) {
+    if (format === "json") term.out(page.map((b, i) => `${count + i ? "," : ""}\n    ${nested(b, 2)}`).join(""));
+    else if (format === "ndjson") term.out(page.map((b) => `${safeJson(b)}\n`).join(""));
+    else {
+      const rows = page.map(banCells);
+      if (!line) {
+        line = tableLine(BAN_HEAD, rows);
+        term.out(term.outColor.bold(line(BAN_HEAD)));
+      }
+      term.out(rows.map(line).join(""));
+    }
+    count += page.length;
+    await term.outDrained();
+  }
+  const summary = { count };
+  if (format === "json") term.out(`${count ? "\n  " : ""}],\n  "summary": ${nested(summary, 1)}\n}\n`);
+  else if (format === "ndjson") term.out(`${safeJson({ summary })}\n`);
+  else term.out(`${count} ${count === 1 ? one : many}\n`);
+  await term.outDrained();
 }
 
 /** `bans export`: the deny-list for the app's UserSig issuer, always one JSON document. */

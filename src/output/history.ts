@@ -1,7 +1,7 @@
 import type { RoomHistoryEvent } from "../store/history.js";
-import type { RoomKey } from "../store/types.js";
+import type { Coverage, RoomKey } from "../store/types.js";
 import { escapeControls, safeJson } from "./escape.js";
-import { LEFT_BECAUSE, WHAT } from "./inventory.js";
+import { coverageLine, coverageRecord, LEFT_BECAUSE, WHAT } from "./inventory.js";
 import { roomLabel } from "./render.js";
 import type { OutputFormat } from "./reporter.js";
 import type { Terminal } from "./terminal.js";
@@ -15,8 +15,17 @@ function line(e: RoomHistoryEvent): string {
   return `${e.at.replace("T", " ")}  ${e.eventType}  ${WHAT[e.eventType]}${who}${role}${why}${by}\n`;
 }
 
-/** `rooms history`: a timeline, one JSON document, or one event a line and a summary; written as the store pages them in. */
-export async function printHistory(term: Terminal, format: OutputFormat, room: RoomKey, events: AsyncIterable<RoomHistoryEvent>): Promise<number> {
+/**
+ * `rooms history`: a timeline, one JSON document, or one event a line and a summary, each with the
+ * inventory's coverage (events before it are unknown); written as the store pages them in.
+ */
+export async function printHistory(
+  term: Terminal,
+  format: OutputFormat,
+  room: RoomKey & { sdkAppId: number },
+  coverage: Coverage | null,
+  events: AsyncIterable<RoomHistoryEvent>,
+): Promise<number> {
   let count = 0;
   if (format === "json") term.out('{\n  "ok": true,\n  "events": [');
   else if (format === "pretty") term.out(`${term.outColor.bold(`room ${roomLabel(room)} (${room.roomIdType})`)}\n`);
@@ -27,9 +36,10 @@ export async function printHistory(term: Terminal, format: OutputFormat, room: R
     if (++count % 500 === 0) await term.outDrained();
   }
   const summary = { count };
-  if (format === "json") term.out(`${count ? "\n  " : ""}],\n  "summary": ${safeJson(summary)}\n}\n`);
-  else if (format === "ndjson") term.out(`${safeJson({ summary })}\n`);
-  else term.out(`${count} event${count === 1 ? "" : "s"}\n`);
+  const covered = coverageRecord(coverage);
+  if (format === "json") term.out(`${count ? "\n  " : ""}],\n  "coverage": ${safeJson(covered)},\n  "summary": ${safeJson(summary)}\n}\n`);
+  else if (format === "ndjson") term.out(`${safeJson({ summary, coverage: covered })}\n`);
+  else term.out(`${count} event${count === 1 ? "" : "s"}\n${term.outColor.dim(coverageLine(coverage, room.sdkAppId))}\n`);
   await term.outDrained();
   return count;
 }

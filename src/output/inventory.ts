@@ -1,5 +1,5 @@
 import type { AppendOutcome, IncomingEvent } from "../events/types.js";
-import type { Room } from "../store/types.js";
+import type { Coverage, Room } from "../store/types.js";
 import { escapeControls, safeJson } from "./escape.js";
 import { roomLabel } from "./render.js";
 import type { OutputFormat } from "./reporter.js";
@@ -63,52 +63,80 @@ function memberList(room: Room, width = 40): string {
   return `${room.members.length}${text ? ` (${text})` : ""}`;
 }
 
-const CHUNK = 500;
+/** Coverage as the machine formats carry it: both null when no callback ever arrived. */
+export const coverageRecord = (coverage: Coverage | null) => coverage ?? { since: null, lastEventAt: null };
 
-/** Writes in chunks, waiting whenever stdout backs up: 100,000 rooms must neither sit in memory twice nor be cut off at exit. */
-async function writeChunks<T>(term: Terminal, items: T[], render: (item: T, index: number) => string): Promise<void> {
-  for (let i = 0; i < items.length; i += CHUNK) {
-    term.out(
-      items
-        .slice(i, i + CHUNK)
-        .map((item, k) => render(item, i + k))
-        .join(""),
-    );
-    await term.outDrained();
-  }
+/** Coverage in one line: what the inventory cannot know. */
+export function coverageLine(coverage: Coverage | null, sdkAppId: number): string {
+  if (!coverage) return `the inventory has never received a callback for SdkAppId ${sdkAppId}: it knows no room`;
+  return `callbacks received since ${coverage.since} (latest ${coverage.lastEventAt}): rooms and members from before are unknown`;
 }
 
-/** `rooms list`: a table, one JSON document (a Room a line inside it), or one Room a line and a summary. */
-export async function printRooms(term: Terminal, rooms: Room[], format: OutputFormat, live: boolean): Promise<void> {
-  const summary = { count: rooms.length };
+/** Writes a page, then waits whenever stdout backs up: the listing never sits in memory, and is not cut off at exit. */
+async function writePage(term: Terminal, text: string): Promise<void> {
+  term.out(text);
+  await term.outDrained();
+}
+
+export interface RoomListing {
+  pages: AsyncIterable<Room[]>;
+  coverage: Coverage | null;
+  sdkAppId: number;
+  /** Live rooms only (the default). */
+  live: boolean;
+}
+
+const ROOM_HEAD = ["ROOM", "TYPE", "STATE", "CREATED (UTC)", "LAST EVENT (UTC)", "MEMBERS"];
+const roomCells = (r: Room) => [
+  roomLabel(r),
+  r.roomIdType,
+  r.live ? "live" : "closed",
+  shortTime(r.createdAt),
+  shortTime(r.lastEventAt),
+  escapeControls(memberList(r)),
+];
+
+/**
+ * `rooms list`, streamed page by page: a JSON document (a Room a line inside it), one Room a line and a
+ * summary line with the coverage, or a table whose column widths come from its first page (2,000
+ * rooms); a wider id later shifts only its own line.
+ */
+export async function printRooms(term: Terminal, listing: RoomListing, format: OutputFormat): Promise<void> {
+  const coverage = coverageRecord(listing.coverage);
+  let count = 0;
   if (format === "json") {
-    term.out('{\n  "ok": true,\n  "rooms": [');
-    await writeChunks(term, rooms, (r, i) => `${i ? "," : ""}\n    ${safeJson(r)}`);
-    term.out(`${rooms.length ? "\n  " : ""}],\n  "summary": ${safeJson(summary)}\n}\n`);
+    term.out(`{\n  "ok": true,\n  "coverage": ${safeJson(coverage)},\n  "rooms": [`);
+    for await (const page of listing.pages) {
+      await writePage(term, page.map((r, i) => `${count + i ? "," : ""}\n    ${safeJson(r)}`).join(""));
+      count += page.length;
+    }
+    term.out(`${count ? "\n  " : ""}],\n  "summary": ${safeJson({ count })}\n}\n`);
   } else if (format === "ndjson") {
-    await writeChunks(term, rooms, (r) => `${safeJson(r)}\n`);
-    term.out(`${safeJson({ summary })}\n`);
+    for await (const page of listing.pages) {
+      count += page.length;
+      await writePage(term, page.map((r) => `${safeJson(r)}\n`).join(""));
+    }
+    term.out(`${safeJson({ summary: { count }, coverage })}\n`);
   } else {
-    const rows = rooms.map((r) => [
-      roomLabel(r),
-      r.roomIdType,
-      r.live ? "live" : "closed",
-      shortTime(r.createdAt),
-      shortTime(r.lastEventAt),
-      escapeControls(memberList(r)),
-    ]);
-    const head = ["ROOM", "TYPE", "STATE", "CREATED (UTC)", "LAST EVENT (UTC)", "MEMBERS"];
-    const line = tableLine(head, rows);
-    if (rows.length) term.out(term.outColor.bold(line(head)));
-    await writeChunks(term, rows, line);
-    term.out(`${rooms.length} ${live ? "live " : ""}room${rooms.length === 1 ? "" : "s"}\n`);
+    let line: ((cells: string[]) => string) | undefined;
+    for await (const page of listing.pages) {
+      const rows = page.map(roomCells);
+      if (!line) {
+        line = tableLine(ROOM_HEAD, rows);
+        term.out(term.outColor.bold(line(ROOM_HEAD)));
+      }
+      count += rows.length;
+      await writePage(term, rows.map(line).join(""));
+    }
+    term.out(`${count} ${listing.live ? "live " : ""}room${count === 1 ? "" : "s"}\n`);
+    term.out(`${term.outColor.dim(coverageLine(listing.coverage, listing.sdkAppId))}\n`);
   }
   await term.outDrained();
 }
 
 /** `rooms show`: one Room. */
-export function printRoom(term: Terminal, room: Room, format: OutputFormat): void {
-  if (format !== "pretty") return term.out(`${safeJson({ ok: true, room }, format === "json" ? 2 : undefined)}\n`);
+export function printRoom(term: Terminal, room: Room, coverage: Coverage | null, format: OutputFormat): void {
+  if (format !== "pretty") return term.out(`${safeJson({ ok: true, room, coverage: coverageRecord(coverage) }, format === "json" ? 2 : undefined)}\n`);
   const lines = [
     `room        ${roomLabel(room)} (${room.roomIdType})`,
     `state       ${room.live ? "live" : "closed"}`,
@@ -118,5 +146,5 @@ export function printRoom(term: Terminal, room: Room, format: OutputFormat): voi
     `members     ${room.members.length}`,
     ...room.members.map((m) => `  ${escapeControls(m.userId)}  ${m.role}  since ${m.since}`),
   ];
-  term.out(`${lines.join("\n")}\n`);
+  term.out(`${lines.join("\n")}\n${term.outColor.dim(coverageLine(coverage, room.sdkAppId))}\n`);
 }

@@ -60,19 +60,22 @@ export function printRetry(term: Terminal, request: PlannedRequest, attempt: num
   );
 }
 
-export function printCheck(term: Terminal, ok: boolean, message: string): void {
+export function printCheck(term: Terminal, ok: boolean, message: string, warning = false): void {
   const c = term.outColor;
-  term.out(`${ok ? c.green("✔") : c.red("✖")} ${escapeControls(message)}\n`);
+  const mark = !ok ? c.red("✖") : warning ? c.yellow("!") : c.green("✔");
+  term.out(`${mark} ${escapeControls(message)}\n`);
 }
 
 export interface Check {
   ok: boolean;
   message: string;
+  /** Passes (the exit code is unchanged) but is not green: something to look at. */
+  warning?: boolean;
 }
 
 export function printChecks(term: Terminal, checks: Check[], format: OutputFormat): void {
   if (format !== "pretty") return term.out(`${safeJson({ ok: checks.every((c) => c.ok), checks })}\n`);
-  for (const check of checks) printCheck(term, check.ok, check.message);
+  for (const check of checks) printCheck(term, check.ok, check.message, check.warning);
 }
 
 /** A flat record: aligned "key value" lines, or JSON in the machine formats. */

@@ -59,12 +59,31 @@ export async function endBans(db: Db, sdkAppId: number, room: RoomKey | null, us
 const sortKey = (b: Ban) => [b.createdAt, b.userId, b.roomIdType ?? ALL, String(b.roomId ?? ALL)].join("\u0000");
 const byCreation = (a: Ban, b: Ban) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0);
 
-/** Bans of an SdkAppId in the order they were made: active ones, or with `all` expired and ended ones too. */
+const PAGE = 1000;
+
+/**
+ * Bans of an SdkAppId in the order they were made, a page at a time: active ones, or with `all`
+ * expired and ended ones too. Keyset pagination on that order (indexed), so memory stays flat.
+ */
+export async function* banPages(db: Db, sdkAppId: number, all: boolean, nowMs: number): AsyncGenerator<Ban[]> {
+  const active = all ? "" : " AND until_ms > ?";
+  let after: unknown[] | undefined;
+  for (;;) {
+    const keyset = after ? " AND (created_ms, user_id, room_type, room_id) > (?, ?, ?, ?)" : "";
+    const args = [sdkAppId, ...(all ? [] : [nowMs]), ...(after ?? [])];
+    const rows = await db.query(`SELECT ${COLUMNS} FROM bans WHERE sdk_app_id = ?${active}${keyset} ${ORDER} LIMIT ${PAGE}`, args);
+    if (rows.length > 0) yield rows.map(toBan);
+    if (rows.length < PAGE) return;
+    const last = rows.at(-1)!;
+    after = [last.created_ms, last.user_id, last.room_type, last.room_id];
+  }
+}
+
+/** Every ban of `banPages` at once. */
 export async function listBans(db: Db, sdkAppId: number, all: boolean, nowMs: number): Promise<Ban[]> {
-  const rows = all
-    ? await db.query(`SELECT ${COLUMNS} FROM bans WHERE sdk_app_id = ? ${ORDER}`, [sdkAppId])
-    : await db.query(`SELECT ${COLUMNS} FROM bans WHERE sdk_app_id = ? AND until_ms > ? ${ORDER}`, [sdkAppId, nowMs]);
-  return rows.map(toBan);
+  const bans: Ban[] = [];
+  for await (const chunk of banPages(db, sdkAppId, all, nowMs)) bans.push(...chunk);
+  return bans;
 }
 
 const ROWS_PER_STATEMENT = 400;

@@ -9,7 +9,7 @@ export interface Db {
   query: Query;
   /**
    * `SELECT <columns> <rest>` as arrays of values, for large results: row objects cost more than the
-   * query itself at 100,000 rooms. `rest` is FROM/WHERE only (no GROUP BY or ORDER BY).
+   * query itself at 100,000 rooms. `rest` is FROM and WHERE, optionally ORDER BY and LIMIT (no GROUP BY).
    */
   selectArrays(columns: string[], rest: string, args: unknown[]): Promise<unknown[][]>;
   /** Runs `fn` in one write transaction, committed durably before the promise resolves. */

@@ -27,7 +27,10 @@ function dbOver(client: () => Promise<Client>, afterCommit: () => void): Omit<Db
     query,
     // SQLite builds one JSON array of all rows: parsing it is an order of magnitude faster than the client's row objects.
     async selectArrays(columns, rest, args) {
-      const [row] = await query(`SELECT json_group_array(json_array(${columns.join(", ")})) AS rows ${rest}`, args);
+      // Aggregated over a subquery, so `rest` may order and limit; the rows keep its order.
+      const names = columns.map((_, i) => `c${i}`);
+      const inner = `SELECT ${columns.map((c, i) => `${c} AS ${names[i]}`).join(", ")} ${rest}`;
+      const [row] = await query(`SELECT json_group_array(json_array(${names.join(", ")})) AS rows FROM (${inner})`, args);
       return JSON.parse(String(row?.rows ?? "[]")) as unknown[][];
     },
     tx<T>(fn: (q: Query) => Promise<T>): Promise<T> {

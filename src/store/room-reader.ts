@@ -6,7 +6,8 @@ import type { Room, RoomFilters, RoomKey, RoomMember } from "./types.js";
 
 const ROOM_COLUMNS = ["room_type", "room_id", "live", "created_ms", "last_ms", "closed_ms"];
 const MEMBER_COLUMNS = ["room_type", "room_id", "user_id", "role", "since_ms"];
-type RoomRow = [string, string, unknown, unknown, unknown, unknown];
+/** With the members column last when a listing reads members. */
+type RoomRow = [string, string, unknown, unknown, unknown, unknown, unknown?];
 type MemberRow = [string, string, string, Role, unknown];
 
 const DAY_MS = 86_400_000;
@@ -52,27 +53,86 @@ function groupMembers(rows: MemberRow[]): Map<string, RoomMember[]> {
   return byRoom;
 }
 
-/** Numeric rooms first, by number; then string rooms by code unit. */
-function byRoomId(a: Room, b: Room): number {
-  if (a.roomIdType !== b.roomIdType) return a.roomIdType === "numeric" ? -1 : 1;
-  return a.roomIdType === "numeric" ? (a.roomId as number) - (b.roomId as number) : a.roomId < b.roomId ? -1 : a.roomId > b.roomId ? 1 : 0;
+/** Rooms per page: memory stays flat in the number of rooms, and each page costs one indexed range read. */
+const PAGE = 2000;
+
+/** What every page of a listing filters on: SQL conditions and their arguments, and the glob. */
+interface Pager {
+  where: string[];
+  args: unknown[];
+  match: ((text: string) => boolean) | undefined;
 }
 
+/**
+ * Each room's members as one JSON array of [userId, role, since_ms], oldest first, read with the room
+ * (one indexed lookup per room, no second query): JSON text from SQLite, already parsed by pg.
+ */
+function membersColumn(dialect: Db["dialect"]): string {
+  const same = "m.sdk_app_id = rooms.sdk_app_id AND m.room_type = rooms.room_type AND m.room_id = rooms.room_id";
+  return dialect === "postgres"
+    ? `(SELECT json_agg(json_build_array(m.user_id, m.role, m.since_ms) ORDER BY m.since_ms, m.user_id COLLATE "C") FROM members m WHERE ${same})`
+    : `(SELECT json_group_array(json_array(m.user_id, m.role, m.since_ms) ORDER BY m.since_ms, m.user_id) FROM members m WHERE ${same})`;
+}
+
+function parseMembers(cell: unknown): RoomMember[] {
+  const list = (typeof cell === "string" ? JSON.parse(cell) : (cell ?? [])) as [string, Role, unknown][];
+  return list.map(([userId, role, since]) => ({ userId, role, since: iso(num(since)) }));
+}
+
+/** Fetches a page of rooms of one type, with their members unless `--empty` (which needs none). */
+async function page(db: Db, sdkAppId: number, p: Pager, type: RoomIdType, keyset: string, keyArgs: unknown[], order: string, withMembers: boolean) {
+  const columns = withMembers ? [...ROOM_COLUMNS, membersColumn(db.dialect)] : ROOM_COLUMNS;
+  const rest = `FROM rooms WHERE ${[...p.where, "room_type = ?", keyset].join(" AND ")} ORDER BY ${order} LIMIT ${PAGE}`;
+  const rows = (await db.selectArrays(columns, rest, [...p.args, type, ...keyArgs])) as RoomRow[];
+  const kept = p.match ? rows.filter((r) => p.match!(r[1])) : rows;
+  return { last: rows.at(-1)?.[1], full: rows.length === PAGE, rooms: kept.map((r) => toRoom(sdkAppId, r, withMembers ? parseMembers(r[6]) : [])) };
+}
+
+/**
+ * The rooms of `rooms list`, a page at a time: numeric rooms first, by number; then string rooms by
+ * code point. Keyset pagination on indexed orders (schema.ts), so a page costs the same at any depth:
+ * numeric ids (canonical decimals) by length, then text, which is by number; strings by text, under
+ * PostgreSQL's "C" collation so both stores agree. Only non-empty pages are yielded.
+ */
+export async function* roomPages(db: Db, sdkAppId: number, filters: RoomFilters, now: number): AsyncGenerator<Room[]> {
+  const p: Pager = { where: ["sdk_app_id = ?"], args: [sdkAppId], match: filters.match === undefined ? undefined : compileGlob(filters.match) };
+  if (!filters.all) p.where.push("live = 1");
+  if (filters.idleForMs !== undefined) p.where.push("last_ms <= ?"), p.args.push(now - filters.idleForMs);
+  if (filters.olderThanMs !== undefined) p.where.push("created_ms <= ?"), p.args.push(now - filters.olderThanMs);
+  if (filters.empty) p.where.push("member_count = 0");
+  const withMembers = !filters.empty;
+  // Numeric rooms, one id length at a time (the next length found by an index seek).
+  let length = 0;
+  for (;;) {
+    const next = await db.query("SELECT MIN(length(room_id)) AS n FROM rooms WHERE sdk_app_id = ? AND room_type = 'numeric' AND length(room_id) > ?", [
+      sdkAppId,
+      length,
+    ]);
+    if (next[0]?.n === null || next[0]?.n === undefined) break;
+    length = Number(next[0].n);
+    let after = "";
+    for (;;) {
+      const got = await page(db, sdkAppId, p, "numeric", "length(room_id) = ? AND room_id > ?", [length, after], "room_id", withMembers);
+      if (got.rooms.length > 0) yield got.rooms;
+      if (!got.full) break;
+      after = got.last!;
+    }
+  }
+  const text = db.dialect === "postgres" ? 'room_id COLLATE "C"' : "room_id";
+  let after = "";
+  for (;;) {
+    const got = await page(db, sdkAppId, p, "string", `${text} > ?`, [after], text, withMembers);
+    if (got.rooms.length > 0) yield got.rooms;
+    if (!got.full) break;
+    after = got.last!;
+  }
+}
+
+/** Every room of `roomPages` at once: for callers that need the whole selection (dismiss --live). */
 export async function listRooms(db: Db, sdkAppId: number, filters: RoomFilters, now: number): Promise<Room[]> {
-  const where = ["sdk_app_id = ?"];
-  const args: unknown[] = [sdkAppId];
-  if (!filters.all) where.push("live = 1");
-  if (filters.idleForMs !== undefined) where.push("last_ms <= ?"), args.push(now - filters.idleForMs);
-  if (filters.olderThanMs !== undefined) where.push("created_ms <= ?"), args.push(now - filters.olderThanMs);
-  if (filters.empty) where.push("member_count = 0");
-  const match = filters.match === undefined ? undefined : compileGlob(filters.match);
-  const rows = ((await db.selectArrays(ROOM_COLUMNS, `FROM rooms WHERE ${where.join(" AND ")}`, args)) as RoomRow[]).filter((r) => !match || match(r[1]));
-  // Members exist only in live rooms, so one read of the app's members serves any filter.
-  const members =
-    filters.empty || rows.length === 0
-      ? new Map<string, RoomMember[]>()
-      : groupMembers((await db.selectArrays(MEMBER_COLUMNS, "FROM members WHERE sdk_app_id = ?", [sdkAppId])) as MemberRow[]);
-  return rows.map((r) => toRoom(sdkAppId, r, members.get(`${r[0]}:${r[1]}`) ?? [])).sort(byRoomId);
+  const rooms: Room[] = [];
+  for await (const chunk of roomPages(db, sdkAppId, filters, now)) rooms.push(...chunk);
+  return rooms;
 }
 
 export async function getRoom(db: Db, sdkAppId: number, key: RoomKey): Promise<Room | undefined> {

@@ -1,7 +1,7 @@
 import { ConfigError } from "../errors.js";
 import type { Db } from "./db.js";
 
-const SCHEMA_VERSION = 4;
+const SCHEMA_VERSION = 5;
 
 /** Fixed key for the PostgreSQL advisory lock that makes concurrent first starts safe. */
 const SCHEMA_LOCK = 7_261_870_901;
@@ -93,8 +93,27 @@ function forwards(dialect: Db["dialect"]): string[] {
   ];
 }
 
+/**
+ * Coverage: when each SdkAppId's first and latest callback arrived, kept apart from the event log so
+ * pruning old events never loses it (filled from the events kept so far). And the orders that
+ * `rooms list` and `bans list` page through (room-reader.ts, bans.ts): numeric room ids by length
+ * then text, which is by number; string room ids by code point (PostgreSQL's "C" collation, not the
+ * database's); bans in the order they were made.
+ */
+function coverage(dialect: Db["dialect"]): string[] {
+  // SQLite compares text by code point already: its primary key serves string rooms.
+  const textOrder = dialect === "postgres" ? ['CREATE INDEX IF NOT EXISTS rooms_text_order ON rooms (sdk_app_id, room_type, room_id COLLATE "C")'] : [];
+  return [
+    "CREATE TABLE IF NOT EXISTS coverage (sdk_app_id BIGINT PRIMARY KEY, first_ms BIGINT NOT NULL, last_ms BIGINT NOT NULL)",
+    `INSERT INTO coverage (sdk_app_id, first_ms, last_ms) SELECT sdk_app_id, MIN(received_ms), MAX(received_ms) FROM events WHERE source = 'trtc' GROUP BY sdk_app_id`,
+    "CREATE INDEX IF NOT EXISTS rooms_numeric_order ON rooms (sdk_app_id, room_type, length(room_id), room_id)",
+    ...textOrder,
+    "CREATE INDEX IF NOT EXISTS bans_order ON bans (sdk_app_id, created_ms, user_id, room_type, room_id)",
+  ];
+}
+
 /** Migration n takes a store from version n - 1 to n. */
-const MIGRATIONS: ((dialect: Db["dialect"]) => string[])[] = [v1, v2, v3, forwards];
+const MIGRATIONS: ((dialect: Db["dialect"]) => string[])[] = [v1, v2, v3, forwards, coverage];
 
 async function versionOf(q: Db["query"]): Promise<number> {
   const found = (await q("SELECT MAX(version) AS v FROM schema_version"))[0]?.v;

@@ -1,16 +1,17 @@
 import { createHash } from "node:crypto";
 import type { AppendOutcome, IncomingEvent, PruneCount } from "../events/types.js";
-import { activeBansFor, addBans, endBans, listBans, liveRoomsOf } from "./bans.js";
+import { activeBansFor, addBans, banPages, endBans, listBans, liveRoomsOf } from "./bans.js";
+import { readCoverage, recordArrivals } from "./coverage.js";
 import type { Db } from "./db.js";
 import { effectsSeen } from "./effects.js";
 import { queueForwards, SqlForwardQueue } from "./forwards.js";
 import { type RoomHistoryEvent, roomHistory } from "./history.js";
 import { claimRateSlot, freeRateSlot } from "./rate-slots.js";
 import { prune, prunedBefore } from "./retention.js";
-import { getRoom, listRooms } from "./room-reader.js";
+import { getRoom, listRooms, roomPages } from "./room-reader.js";
 import { foldRooms, type PendingRoom } from "./room-writer.js";
 import { multiRow } from "./sql-batch.js";
-import type { Ban, BanQuery, InventoryStore, NewBan, Room, RoomClose, RoomFilters, RoomKey } from "./types.js";
+import type { Ban, BanQuery, Coverage, InventoryStore, NewBan, Room, RoomClose, RoomFilters, RoomKey } from "./types.js";
 
 const INSERT_EVENTS = (
   values: string,
@@ -74,6 +75,7 @@ export class SqlInventory implements InventoryStore {
       await this.db.lockKeys(q, [...rooms.keys()]);
       await foldRooms(q, [...rooms.values()], (sdkAppId) => prunedBefore(q, sdkAppId));
       await queueForwards(q, events, outcomes, now);
+      await recordArrivals(q, this.db.dialect, events, now);
       return outcomes;
     });
   }
@@ -103,6 +105,10 @@ export class SqlInventory implements InventoryStore {
     return listRooms(this.db, sdkAppId, filters, now);
   }
 
+  roomPages(sdkAppId: number, filters: RoomFilters, now = Date.now()): AsyncIterable<Room[]> {
+    return roomPages(this.db, sdkAppId, filters, now);
+  }
+
   getRoom(sdkAppId: number, key: RoomKey): Promise<Room | undefined> {
     return getRoom(this.db, sdkAppId, key);
   }
@@ -127,6 +133,10 @@ export class SqlInventory implements InventoryStore {
     return listBans(this.db, sdkAppId, Boolean(options.all), nowMs);
   }
 
+  banPages(sdkAppId: number, options: { all?: boolean }, nowMs = Date.now()): AsyncIterable<Ban[]> {
+    return banPages(this.db, sdkAppId, Boolean(options.all), nowMs);
+  }
+
   async activeBanFor(sdkAppId: number, room: RoomKey, userId: string, nowMs: number): Promise<Ban | undefined> {
     return (await activeBansFor(this.db, [{ sdkAppId, room, userId }], nowMs))[0];
   }
@@ -139,9 +149,8 @@ export class SqlInventory implements InventoryStore {
     return liveRoomsOf(this.db, sdkAppId, userIds);
   }
 
-  async lastReceivedAt(sdkAppId: number): Promise<string | null> {
-    const v = (await this.db.query("SELECT received_ms AS v FROM events WHERE sdk_app_id = ? ORDER BY id DESC LIMIT 1", [sdkAppId]))[0]?.v;
-    return v === null || v === undefined ? null : new Date(Number(v)).toISOString();
+  coverage(sdkAppId: number): Promise<Coverage | null> {
+    return readCoverage(this.db, sdkAppId);
   }
 
   prune(sdkAppId: number, beforeMs: number, options: { dryRun?: boolean } = {}): Promise<PruneCount> {

@@ -26,6 +26,15 @@ export interface Room {
   members: RoomMember[];
 }
 
+/**
+ * What the inventory can know: arrival times (not event times) of the SdkAppId's first and latest
+ * callbacks. Rooms and members from before `since` are unknown to it; `lastEventAt` is kept to the second.
+ */
+export interface Coverage {
+  since: string;
+  lastEventAt: string;
+}
+
 /** A room trtc-admin dismissed, and a time no later than the dismissal. */
 export interface RoomClose {
   room: RoomKey;
@@ -77,6 +86,8 @@ export interface InventoryStore extends EventSink, EventPruner {
   readonly forwards: ForwardQueue;
   /** Rooms of one SdkAppId, numeric rooms first by number, then string rooms. `now` is for the age filters. */
   listRooms(sdkAppId: number, filters: RoomFilters, now?: number): Promise<Room[]>;
+  /** listRooms a page at a time, in the same order: what `rooms list` streams, in flat memory. */
+  roomPages(sdkAppId: number, filters: RoomFilters, now?: number): AsyncIterable<Room[]>;
   getRoom(sdkAppId: number, key: RoomKey): Promise<Room | undefined>;
   /** Which effects TRTC reported since `sinceMs`: a 104 with Reason 3 for each user given, a 102 for each room without one (`--wait`). */
   effectsSeen(sdkAppId: number, effects: (RoomKey & { userId?: string })[], sinceMs: number): Promise<boolean[]>;
@@ -86,13 +97,15 @@ export interface InventoryStore extends EventSink, EventPruner {
   liveAmong(sdkAppId: number, rooms: RoomKey[]): Promise<RoomKey[]>;
   /** Records trtc-admin's own dismissals as closes, each at its `atMs`, folded like a 102, so a lost 102 heals. */
   closeRooms(sdkAppId: number, closes: RoomClose[]): Promise<void>;
-  /** When the latest event of the SdkAppId was stored (arrival time, for `doctor`), or null. */
-  lastReceivedAt(sdkAppId: number): Promise<string | null>;
+  /** When the SdkAppId's first and latest callbacks arrived, or null when none ever did. */
+  coverage(sdkAppId: number): Promise<Coverage | null>;
   /** Stores bans made at `nowMs`; a ban of the same user and room replaces the earlier one. */
   addBans(bans: NewBan[], nowMs: number): Promise<Ban[]>;
   /** Ends the users' active bans in `room`, or every ban of theirs when `room` is null; returns those ended. */
   endBans(sdkAppId: number, room: RoomKey | null, userIds: string[], nowMs: number): Promise<Ban[]>;
   listBans(sdkAppId: number, options: { all?: boolean }, nowMs?: number): Promise<Ban[]>;
+  /** listBans a page at a time, in the same order. */
+  banPages(sdkAppId: number, options: { all?: boolean }, nowMs?: number): AsyncIterable<Ban[]>;
   /** The ban keeping `userId` out of `room` at `nowMs` (that room and type, or all rooms), if any. */
   activeBanFor(sdkAppId: number, room: RoomKey, userId: string, nowMs: number): Promise<Ban | undefined>;
   /** activeBanFor for many entries in one go, in their order. */

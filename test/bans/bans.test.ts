@@ -1,10 +1,11 @@
+import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { openStore } from "../../src/store/open.js";
 import { event } from "../inventory/store-events.js";
 import { banFixture } from "./fixture.js";
 
 const fx = banFixture();
-const { cli, sent, bans } = fx;
+const { cli, sent, bans, feed } = fx;
 
 describe("ban --all-rooms", () => {
   it("kicks from every live room the inventory shows the users in, and stores all-rooms bans", async () => {
@@ -43,6 +44,7 @@ describe("ban --all-rooms", () => {
   });
 
   it("zero rooms is fine: nothing sent, exit 0, the ban stored", async () => {
+    await feed();
     const r = await cli(["ban", "--all-rooms", "ghost", "--for", "1h", "--yes", "--json"]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ results: [], ok: true, summary: { total: 0 } });
@@ -50,10 +52,31 @@ describe("ban --all-rooms", () => {
     expect(sent()).toEqual([]);
     expect(await bans()).toHaveLength(1);
   });
+  it("on an inventory that never received a callback: exit 3 naming the store and TRTC_INVENTORY, nothing sent or stored", async () => {
+    for (const extra of [["--yes"], ["--dry-run"]]) {
+      const r = await cli(["ban", "--all-rooms", "troll", "--for", "1h", ...extra]);
+      expect(r.code).toBe(3);
+      expect(r.stderr).toContain(`the inventory ${fx.inventory} has never received a callback for SdkAppId`);
+      expect(r.stderr).toContain("TRTC_INVENTORY");
+    }
+    expect(sent()).toEqual([]);
+    expect(await bans("--all")).toEqual([]);
+    // A ban in one room needs no inventory coverage.
+    expect((await cli(["ban", "1234", "troll", "--for", "1h", "--yes"])).code).toBe(0);
+  });
+
+  it("without an inventory: exit 3 naming its path, nothing sent, no file created", async () => {
+    const r = await cli(["ban", "--all-rooms", "troll", "--for", "1h", "--yes"], { TRTC_INVENTORY: `${fx.inventory}.missing` });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain(`the inventory ${fx.inventory}.missing does not exist`);
+    expect(existsSync(`${fx.inventory.slice("file:".length)}.missing`)).toBe(false);
+    expect(sent()).toEqual([]);
+  });
 });
 
 describe("unban, bans list, bans export", () => {
   it("unban ends a room's ban without --yes or credentials; it stays in --all; export lists active ones", async () => {
+    await feed();
     await cli(["ban", "1234", "troll", "imp", "--for", "1h", "--yes"]);
     await cli(["ban", "--all-rooms", "imp", "--for", "1h", "--yes"]);
     const before = fx.emu.requests.length;

@@ -46,6 +46,7 @@ describe("rooms history", () => {
       { eventType: 102, at: "2026-12-07T10:00:06.000Z", source: "dismissal" },
     ]);
     expect(doc.summary).toEqual({ count: 7 });
+    expect(doc.coverage).toEqual({ since: expect.stringMatching(/Z$/), lastEventAt: expect.stringMatching(/Z$/) });
     await cleanup();
   });
 
@@ -56,7 +57,7 @@ describe("rooms history", () => {
     expect(pretty.stdout()).toContain("2026-12-07 10:00:04.000Z  104  left troll (kicked)\n");
     expect(pretty.stdout()).toContain("2026-12-07 10:00:01.000Z  103  entered alice as audience\n");
     expect(pretty.stdout()).toContain("2026-12-07 10:00:06.000Z  102  room dismissed (recorded by trtc-admin's dismissal)\n");
-    expect(pretty.stdout()).toMatch(/7 events\n$/);
+    expect(pretty.stdout()).toMatch(/7 events\ncallbacks received since \S+Z \(latest \S+Z\): rooms and members from before are unknown\n$/);
     const ndjson = fakeIo(env);
     expect(await main(["rooms", "history", "--str-room", "1234", "-o", "ndjson"], ndjson.io)).toBe(0);
     expect(
@@ -65,7 +66,10 @@ describe("rooms history", () => {
         .trimEnd()
         .split("\n")
         .map((l) => JSON.parse(l)),
-    ).toEqual([{ eventType: 103, at: "2026-12-07T10:00:00.000Z", userId: "other", role: "anchor", source: "callback" }, { summary: { count: 1 } }]);
+    ).toEqual([
+      { eventType: 103, at: "2026-12-07T10:00:00.000Z", userId: "other", role: "anchor", source: "callback" },
+      { summary: { count: 1 }, coverage: { since: expect.any(String), lastEventAt: expect.any(String) } },
+    ]);
     await cleanup();
   });
 
@@ -97,7 +101,7 @@ describe("rooms history", () => {
       .trimEnd()
       .split("\n")
       .map((l) => JSON.parse(l));
-    expect(lines.at(-1)).toEqual({ summary: { count: 2598 } });
+    expect(lines.at(-1)).toMatchObject({ summary: { count: 2598 } });
     expect(lines.slice(0, -1).map((e) => `${e.at} ${e.eventType} ${e.userId}`)).toEqual(
       Array.from({ length: 866 }, (_, i) => [103, 105, 104].map((t) => `${new Date(T + i).toISOString()} ${t} u${i}`)).flat(),
     );

@@ -45,7 +45,7 @@ const body = callbackBody({ type: 103, room: 1234, user: "alice", ms: 1_700_000_
 
 async function nothingStored(store: InventoryStore): Promise<void> {
   expect(await store.listRooms(APP, { all: true })).toEqual([]);
-  expect(await store.lastReceivedAt(APP)).toBeNull();
+  expect(await store.coverage(APP)).toBeNull();
 }
 
 describe("events serve: answers", () => {

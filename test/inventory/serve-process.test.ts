@@ -109,7 +109,7 @@ describe("rooms list as a process", () => {
       expect(code, format).toBe(0);
       if (format === "ndjson") expect(stdout.trimEnd().split("\n")).toHaveLength(rooms + 1);
       if (format === "json") expect(JSON.parse(stdout).rooms).toHaveLength(rooms);
-      if (format === "pretty") expect(stdout.trimEnd().split("\n").at(-1)).toBe(`${rooms} live rooms`);
+      if (format === "pretty") expect(stdout.trimEnd().split("\n").at(-2)).toBe(`${rooms} live rooms`);
     }
     await cleanup();
   });

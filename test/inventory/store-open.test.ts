@@ -119,6 +119,7 @@ describe("PostgreSQL store", () => {
         { version: 2 },
         { version: 3 },
         { version: 4 },
+        { version: 5 },
       ]);
       await client.end();
     } finally {

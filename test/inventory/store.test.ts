@@ -167,13 +167,42 @@ describe.each(STORES)("inventory store: $name", (factory) => {
       });
     });
 
+    it("pages rooms and bans by key, in the same order on every store: numbers by value, strings by code point, across page boundaries", async () => {
+      await withStore(factory, async (store) => {
+        const numbers = Array.from({ length: 2100 }, (_, i) => 2100 - i);
+        // Case and punctuation sort by code point ("B" < "_" < "a"), whatever the database's collation.
+        const strings = ["a", "B", "_x", "ab", "Z9", "z", "a-1", "a.1", "é"];
+        const ids: (number | string)[] = [...numbers, ...strings];
+        for (let i = 0; i < ids.length; i += 700) await store.append(ids.slice(i, i + 700).map((id, k) => event(103, id, T + i + k, `u${i + k}`)));
+        const pages: Room[][] = [];
+        for await (const page of store.roomPages(APP, {}, T)) pages.push(page);
+        expect(pages.length).toBeGreaterThan(1);
+        const sortedStrings = [...strings].sort((a, b) => (a < b ? -1 : 1));
+        expect(pages.flat().map((r) => r.roomId)).toEqual([...[...numbers].reverse(), ...sortedStrings]);
+        expect(
+          pages
+            .flat()
+            .find((r) => r.roomId === 7)
+            ?.members.map((m) => m.userId),
+        ).toEqual([`u${ids.indexOf(7)}`]);
+        const users = Array.from({ length: 1500 }, (_, i) => `user-${String(i).padStart(4, "0")}`);
+        await store.addBans(
+          users.map((userId) => ({ sdkAppId: APP, room: null, userId, reason: null, untilMs: T + 3_600_000 })),
+          T,
+        );
+        const banned: string[] = [];
+        for await (const page of store.banPages(APP, {}, T)) banned.push(...page.map((b) => b.userId));
+        expect(banned).toEqual(users);
+      });
+    });
+
     it("keeps other event groups, acknowledged and deduplicated by body, without making rooms", async () => {
       await withStore(factory, async (store) => {
         const raw = Buffer.from(JSON.stringify({ EventGroupId: 2, EventType: 201, CallbackTs: T, EventInfo: { RoomId: 5, UserId: "a" } }));
         const media = { sdkAppId: APP, event: { groupId: 2, type: 201, callbackMs: T }, raw, source: "trtc" as const };
         expect(await store.append([media, media])).toEqual(["stored", "duplicate"]);
         expect(await store.listRooms(APP, { all: true })).toEqual([]);
-        expect(await store.lastReceivedAt(APP)).toMatch(/^\d{4}-\d\d-\d\dT/);
+        expect((await store.coverage(APP))?.since).toMatch(/^\d{4}-\d\d-\d\dT/);
       });
     });
 

@@ -22,6 +22,12 @@ export interface ReceiverLimits {
 
 export const DEFAULT_LIMITS: ReceiverLimits = { maxConnections: 128, headersTimeoutMs: 5000, bodyTimeoutMs: 5000, keepAliveTimeoutMs: 5000 };
 
+/**
+ * How long a stopping receiver lets forward deliveries on the wire finish. Short: the rest stay
+ * queued in the store for the next start, and SIGTERM must end the process within 10 s.
+ */
+const FORWARD_GRACE_MS = 2000;
+
 /** Commit latency buckets, in seconds: a commit is a few ms; TRTC gives up at 5 s. */
 const COMMIT_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
@@ -230,7 +236,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
   options.forwarder?.start(`${hostname()} ${url}`);
   return {
     url,
-    async close(forwardGraceMs = 10_000) {
+    async close(forwardGraceMs = FORWARD_GRACE_MS) {
       closing = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

@@ -12,7 +12,7 @@ afterEach(() => {
 });
 
 describe("events serve shutdown with --forward", () => {
-  it("SIGTERM exits 0 within 10 s while the forward target never answers; the delivery stays queued", async () => {
+  it("SIGTERM exits 0 well within 10 s (2 s for a delivery on the wire) while the target never answers; the delivery stays queued", async () => {
     // The app's receiver accepts the connection and never answers.
     let reached: () => void = () => undefined;
     const onTheWire = new Promise<void>((resolve) => (reached = resolve));
@@ -38,7 +38,7 @@ describe("events serve shutdown with --forward", () => {
     const started = performance.now();
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
-    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(performance.now() - started).toBeLessThan(6000);
     expect(stderr).toContain("1 forward delivery left pending in the inventory");
     await cleanup();
   }, 30_000);

@@ -12,12 +12,24 @@ const COVERAGE_RESOLUTION_MS = 1000;
  * Notes, inside the append's transaction, that callbacks of these SdkAppIds arrived at `nowMs`
  * (duplicates too: they show TRTC reaches the receiver). trtc-admin's own dismissals are not callbacks.
  */
-export async function recordArrivals(q: Query, dialect: Db["dialect"], events: IncomingEvent[], nowMs: number): Promise<void> {
+export async function recordArrivals(
+  q: Query,
+  dialect: Db["dialect"],
+  events: IncomingEvent[],
+  nowMs: number,
+  /** When this process last found each SdkAppId's row fresh: no read at all within the resolution. */
+  fresh: Map<number, number>,
+): Promise<void> {
   const apps = new Set(events.filter((e) => e.source === "trtc").map((e) => e.sdkAppId));
   const [lower, higher] = dialect === "postgres" ? ["LEAST", "GREATEST"] : ["MIN", "MAX"];
   for (const sdkAppId of apps) {
+    if ((fresh.get(sdkAppId) ?? Number.NEGATIVE_INFINITY) > nowMs - COVERAGE_RESOLUTION_MS) continue;
     const last = (await q("SELECT last_ms FROM coverage WHERE sdk_app_id = ?", [sdkAppId]))[0]?.last_ms;
-    if (last !== undefined && Number(last) > nowMs - COVERAGE_RESOLUTION_MS) continue;
+    if (last !== undefined && Number(last) > nowMs - COVERAGE_RESOLUTION_MS) {
+      fresh.set(sdkAppId, Number(last));
+      continue;
+    }
+    fresh.set(sdkAppId, nowMs);
     await q(
       `INSERT INTO coverage (sdk_app_id, first_ms, last_ms) VALUES (?, ?, ?) ON CONFLICT (sdk_app_id)
        DO UPDATE SET first_ms = ${lower}(coverage.first_ms, excluded.first_ms), last_ms = ${higher}(coverage.last_ms, excluded.last_ms)`,

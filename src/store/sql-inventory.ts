@@ -31,6 +31,7 @@ export function dedupeKey(e: IncomingEvent): string {
 /** The inventory over any Db: the event log is appended to, rooms are folded from it in the same transaction. */
 export class SqlInventory implements InventoryStore {
   readonly forwards: SqlForwardQueue;
+  private readonly coverageFresh = new Map<number, number>();
 
   constructor(
     private readonly db: Db,
@@ -75,7 +76,7 @@ export class SqlInventory implements InventoryStore {
       await this.db.lockKeys(q, [...rooms.keys()]);
       await foldRooms(q, [...rooms.values()], (sdkAppId) => prunedBefore(q, sdkAppId));
       await queueForwards(q, events, outcomes, now);
-      await recordArrivals(q, this.db.dialect, events, now);
+      await recordArrivals(q, this.db.dialect, events, now, this.coverageFresh);
       return outcomes;
     });
   }

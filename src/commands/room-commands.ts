@@ -103,7 +103,7 @@ export function roomCommands(io: Io, done: Run): Command[] {
       const filters = filtersFrom(opts);
       const waitMs = waitMsFrom(opts.wait);
       if (!opts.live && Object.keys(filters).length > 0)
-        throw new UsageError("--match, --idle-for, --older-than and --empty filter the inventory's rooms: they need --live");
+        throw new UsageError("--match, --idle-for, --older-than, --empty and --member filter the inventory's rooms: they need --live");
       done(
         await run(self, io, {
           kind: "dismiss",

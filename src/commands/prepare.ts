@@ -104,6 +104,8 @@ function checkRetryUsage(ctx: Context, op: RoomOperation, path: string): void {
       "drop them, or drop --retry-from",
     );
   if (path !== path.trim()) throw new UsageError(`--retry-from ${JSON.stringify(path)} has leading or trailing whitespace`, "remove it");
+  if (op.isMute === 2 || op.isMute === 3)
+    throw new UsageError("--audio-only and --video-only do not apply to --retry-from: each request keeps its result's isMute");
   if (path === "-" && !op.yes && !op.dryRun)
     throw new UsageError("--yes is required with --retry-from -", "standard input carries the results, so it cannot also answer the confirmation");
   requireYes(ctx, op);

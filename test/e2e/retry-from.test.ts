@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { closeSync, constants, existsSync, open, readdirSync, readFileSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Emulator } from "../../src/emulator/server.js";
@@ -116,6 +117,57 @@ describe("--retry-from", () => {
     expect(long.code).toBe(2);
     expect(long.stderr).toContain("line is over 65536 bytes");
     expect(emu.requests).toEqual([]);
+  });
+
+  it("reads a one-line json document and - (stdin); --audio-only with --retry-from is exit 2", async () => {
+    emu = await emulator({ seed: seedApp({ "1": ["alice"], "2": ["bob"] }) });
+    const base = { action: "DismissRoom", sdkAppId: 1400000001, roomIdType: "numeric", requestId: null, attempts: 1 };
+    const doc = JSON.stringify({
+      results: [
+        { ...base, roomId: 1, status: "failed" },
+        { ...base, roomId: 2, status: "done" },
+      ],
+    });
+    expect((await runIn(["dismiss", "--retry-from", file("one.json", doc), "--yes"], { env: emulatorEnv(emu) })).code).toBe(0);
+    expect(sentSince(0)).toEqual([["DismissRoom", 1, null]]);
+    const piped = await runIn(["dismiss", "--retry-from", "-", "--yes"], {
+      env: emulatorEnv(emu),
+      input: JSON.stringify({ ...base, roomId: 2, status: "not-started" }),
+    });
+    expect(piped.code).toBe(0);
+    expect(sentSince(1)).toEqual([["DismissRoom", 2, null]]);
+    const flags = await runIn(["mute", "--retry-from", file("m.ndjson", ""), "--audio-only", "--yes"], { env: emulatorEnv(emu) });
+    expect(flags.code).toBe(2);
+    expect(flags.stderr).toContain("do not apply to --retry-from");
+    expect(sentSince(2)).toEqual([]);
+  });
+
+  it("an interrupt while a FIFO given as --retry-from is read exits 130, nothing sent, no copy left", async () => {
+    emu = await emulator({ seed: seedApp({ "1": ["alice"] }) });
+    const tmp = tempDir("trtc-tmp-");
+    const path = join(tempDir("trtc-fifo-"), "results");
+    execFileSync("mkfifo", [path]);
+    const line = `${JSON.stringify({ action: "DismissRoom", sdkAppId: 1400000001, roomId: 1, roomIdType: "numeric", status: "failed" })}\n`;
+    // The writer opens once the CLI opens the FIFO for reading, writes one line and stays open.
+    const writer = new Promise<number>((resolve, reject) => open(path, constants.O_WRONLY, (err, fd) => (err ? reject(err) : resolve(fd))));
+    let interrupt: AbortController | undefined;
+    const running = runIn(["dismiss", "--retry-from", path, "--yes"], { env: emulatorEnv(emu, { TMPDIR: tmp }), onStart: (c) => (interrupt = c) });
+    const fd = await writer;
+    try {
+      writeSync(fd, line);
+      const copied = () => readdirSync(tmp).some((d) => existsSync(join(tmp, d, "input")) && statSync(join(tmp, d, "input")).size === line.length);
+      for (const deadline = Date.now() + 10_000; !copied(); ) {
+        if (Date.now() > deadline) throw new Error("the line was never copied");
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      interrupt!.abort();
+      const r = await running;
+      expect(r.code).toBe(130);
+      expect(emu.requests).toEqual([]);
+      expect(readdirSync(tmp)).toEqual([]);
+    } finally {
+      closeSync(fd);
+    }
   });
 
   it("with rooms, user ids, --from-file or --all-members is exit 2; a missing file is exit 2", async () => {

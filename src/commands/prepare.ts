@@ -69,6 +69,7 @@ export function requireYes(ctx: Context, op: { yes: boolean; dryRun: boolean }):
 /** What the command line alone decides: usage errors come before any config is read. */
 export function checkUsage(ctx: Context, op: RoomOperation): void {
   if (op.retryFrom !== undefined) return checkRetryUsage(ctx, op, op.retryFrom);
+  if (op.kind !== "dismiss" && op.room === undefined) throw new UsageError("no room given", "pass the room first, then the user ids");
   if (op.allMembers) {
     if (op.items.length > 0 || op.fromFile !== undefined)
       throw new UsageError(
@@ -78,7 +79,6 @@ export function checkUsage(ctx: Context, op: RoomOperation): void {
     // --yes is checked once the members are known: an empty room asks nothing, so needs no --yes.
     return checkArguments(op.kind, op.room, [], op.roomIdMode);
   }
-  if (op.kind !== "dismiss" && op.room === undefined) throw new UsageError("no room given", "pass the room first, then the user ids");
   if (op.live) {
     if (op.items.length > 0 || op.fromFile !== undefined)
       throw new UsageError(

@@ -144,6 +144,9 @@ describe("kick --all-members usage", () => {
       expect(r.code).toBe(2);
       expect(r.stderr).toContain("--all-members takes no user ids");
     }
+    const roomless = await runIn(["kick", "--all-members", "--yes"], { env });
+    expect(roomless.code).toBe(2);
+    expect(roomless.stderr).toContain("no room given");
     const missing = `file:${tempDir()}/none.db`;
     const none = await runIn(["kick", "1234", "--all-members", "--yes"], { env: { ...env, TRTC_INVENTORY: missing } });
     expect(none.code).toBe(3);

@@ -69,6 +69,9 @@ describe.each(STORES.filter((s) => !s.skip))("rooms list --member on the $name s
     const got = await run(env, ["dismiss", "--live", "--member", "alice", "--match", "*4", "--dry-run", "--json"]);
     expect(got.code).toBe(0);
     const planned = JSON.parse(got.stdout).results.map((r: { action: string; roomId: unknown }) => [r.action, r.roomId]);
+    expect(planned.map(([, roomId]: [string, unknown]) => roomId)).toEqual(
+      ids((await run(env, ["rooms", "list", "--member", "alice", "--match", "*4", "--json"])).stdout),
+    );
     expect(planned).toEqual([
       ["DismissRoom", 1234],
       ["DismissRoomByStrRoomId", "1234"],

@@ -1,5 +1,3 @@
-import { inventoryIsExplicit } from "../config/inventory.js";
-import type { LoadedConfig } from "../config/load.js";
 import { requireSdkAppId, resolveSettings, type Settings } from "../config/resolve.js";
 import { InterruptedError, UsageError } from "../errors.js";
 import { PREVIEW_SIZE } from "../output/dialogs.js";
@@ -11,6 +9,7 @@ import type { IsMute, OperationKind, PlannedRequest, RoomIdMode } from "../plan/
 import type { LiveFilters } from "../store/live.js";
 import type { InventoryStore } from "../store/types.js";
 import { type Context, loadConfigOf } from "./context.js";
+import { inventoryOpener } from "./run-inventory.js";
 
 export interface RoomOperation {
   kind: OperationKind;
@@ -109,21 +108,6 @@ function checkRetryUsage(ctx: Context, op: RoomOperation, path: string): void {
   if (path === "-" && !op.yes && !op.dryRun)
     throw new UsageError("--yes is required with --retry-from -", "standard input carries the results, so it cannot also answer the confirmation");
   requireYes(ctx, op);
-}
-
-/** Opens, at most once, the inventory a run writes closes to, reads effects from and shares rate slots through. */
-export function inventoryOpener(ctx: Context, loaded: LoadedConfig | undefined, op: RoomOperation) {
-  let store: Promise<InventoryStore | undefined> | undefined;
-  const explicit = inventoryIsExplicit(loaded, { ...ctx.flags, ...(op.inventory !== undefined && { inventory: op.inventory }) }, ctx.io.env);
-  // An explicit store is opened (created if new); otherwise a dismissal only updates one that exists.
-  const open = () =>
-    (store ??= import("./inventory.js").then((m) =>
-      explicit ? m.openInventory(m.inventoryUrl(ctx, loaded, op.inventory)) : m.existingInventory(ctx, loaded, op.inventory),
-    ));
-  return {
-    stores: { ...(op.kind === "dismiss" && { inventory: open }), ...(explicit && { ledger: open }), effects: open },
-    close: async () => (await store?.catch(() => undefined))?.close(),
-  };
 }
 
 /** Reads config and input, and validates every request before anything is sent. */

@@ -3,10 +3,11 @@ import { PREVIEW_SIZE } from "../output/dialogs.js";
 import { openResults, retryRequests } from "../plan/retry.js";
 import type { PlannedRequest } from "../plan/types.js";
 import type { Context } from "./context.js";
-import { type inventoryOpener, type Prepared, type RoomOperation, throwIfInterrupted } from "./prepare.js";
+import { type Prepared, type RoomOperation, throwIfInterrupted } from "./prepare.js";
+import type { InventoryOpener } from "./run-inventory.js";
 
 /** --retry-from: the failed and not-started requests of an earlier run, every Result checked before anything is sent. */
-export async function prepareRetry(ctx: Context, op: RoomOperation, settings: Settings, inventory: ReturnType<typeof inventoryOpener>): Promise<Prepared> {
+export async function prepareRetry(ctx: Context, op: RoomOperation, settings: Settings, inventory: InventoryOpener): Promise<Prepared> {
   const { io } = ctx;
   const path = op.retryFrom!;
   const label = path === "-" ? "stdin" : path;

@@ -1,5 +1,6 @@
 // The main job on the built-in emulator: kick, dismiss and mute, then the room inventory's whole
-// loop (clients enter, the receiver sees them, rooms list, dismiss --live, the callbacks close them).
+// loop (clients enter, the receiver sees them, rooms list, dismiss --live, the callbacks close them),
+// and the operator's path: find a user, read the room's history, kick with --wait (verified).
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -76,6 +77,15 @@ codes.push(
   await step("what the callbacks say is live now", ["rooms", "list"]),
   await step("a CI cleanup that needs no room list", ["dismiss", "--live", "--match", "ci-run-*", "--yes"]),
   await step("the dismissed rooms are closed", ["rooms", "list", "--all", "--match", "ci-run-*"]),
+);
+// The operator's path: a user reports a troll.
+await enter(4321, "ivan");
+await enter(4321, "troll42");
+codes.push(
+  await step("where is troll42 right now?", ["rooms", "list", "--member", "troll42"]),
+  await step("what happened in room 4321", ["rooms", "history", "4321"]),
+  await step("kick troll42 and wait until TRTC reports the kick (104, kicked)", ["kick", "4321", "troll42", "--wait", "10s", "--yes"]),
+  await step("troll42 is in no room now", ["rooms", "list", "--member", "troll42"]),
 );
 emulator.child.kill("SIGINT");
 receiver.child.kill("SIGINT");

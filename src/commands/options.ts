@@ -60,6 +60,11 @@ export function waitOption(): Option {
   return new Option("--wait [dur]", "wait up to <dur> (default 30s) for the inventory to show each effect: 104 kicked per user, 102 per room");
 }
 
+/** kick, dismiss, mute and unmute: re-send an earlier run's failed and not-started requests. */
+export function retryFromOption(): Option {
+  return new Option("--retry-from <results>", "re-send the failed and not-started requests of an earlier run's ndjson or json results (- for stdin)");
+}
+
 /** --wait's time: 30 s when given without one. */
 export function waitMsFrom(wait: string | boolean | undefined): number | undefined {
   if (wait === undefined || wait === false) return undefined;

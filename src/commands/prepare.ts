@@ -1,4 +1,3 @@
-import { inventoryIsExplicit } from "../config/inventory.js";
 import { requireSdkAppId, resolveSettings, type Settings } from "../config/resolve.js";
 import { InterruptedError, UsageError } from "../errors.js";
 import { PREVIEW_SIZE } from "../output/dialogs.js";
@@ -10,6 +9,7 @@ import type { IsMute, OperationKind, PlannedRequest, RoomIdMode } from "../plan/
 import type { LiveFilters } from "../store/live.js";
 import type { InventoryStore } from "../store/types.js";
 import { type Context, loadConfigOf } from "./context.js";
+import { inventoryOpener } from "./run-inventory.js";
 
 export interface RoomOperation {
   kind: OperationKind;
@@ -31,6 +31,10 @@ export interface RoomOperation {
   inventory?: string;
   /** --wait: how long each done kick or dismissal waits for its effect in the inventory. */
   waitMs?: number;
+  /** kick --all-members: every member the inventory shows in the room, instead of user ids given. */
+  allMembers?: boolean;
+  /** --retry-from: the failed and not-started requests of an earlier run's results file. */
+  retryFrom?: string;
 }
 
 /** An operation checked end to end: every id valid, the config resolved, nothing sent yet. */
@@ -63,6 +67,17 @@ export function requireYes(ctx: Context, op: { yes: boolean; dryRun: boolean }):
 
 /** What the command line alone decides: usage errors come before any config is read. */
 export function checkUsage(ctx: Context, op: RoomOperation): void {
+  if (op.retryFrom !== undefined) return checkRetryUsage(ctx, op, op.retryFrom);
+  if (op.kind !== "dismiss" && op.room === undefined) throw new UsageError("no room given", "pass the room first, then the user ids");
+  if (op.allMembers) {
+    if (op.items.length > 0 || op.fromFile !== undefined)
+      throw new UsageError(
+        "--all-members takes no user ids: it kicks every member the inventory shows",
+        "drop the user ids or --from-file, or drop --all-members",
+      );
+    // --yes is checked once the members are known: an empty room asks nothing, so needs no --yes.
+    return checkArguments(op.kind, op.room, [], op.roomIdMode);
+  }
   if (op.live) {
     if (op.items.length > 0 || op.fromFile !== undefined)
       throw new UsageError(
@@ -81,6 +96,20 @@ export function checkUsage(ctx: Context, op: RoomOperation): void {
   checkArguments(op.kind, op.room, op.items, op.roomIdMode);
 }
 
+function checkRetryUsage(ctx: Context, op: RoomOperation, path: string): void {
+  if (op.room !== undefined || op.items.length > 0 || op.fromFile !== undefined || op.allMembers)
+    throw new UsageError(
+      "--retry-from takes no rooms, user ids, --from-file or --all-members: it re-sends requests of the results file",
+      "drop them, or drop --retry-from",
+    );
+  if (path !== path.trim()) throw new UsageError(`--retry-from ${JSON.stringify(path)} has leading or trailing whitespace`, "remove it");
+  if (op.isMute === 2 || op.isMute === 3)
+    throw new UsageError("--audio-only and --video-only do not apply to --retry-from: each request keeps its result's isMute");
+  if (path === "-" && !op.yes && !op.dryRun)
+    throw new UsageError("--yes is required with --retry-from -", "standard input carries the results, so it cannot also answer the confirmation");
+  requireYes(ctx, op);
+}
+
 /** Reads config and input, and validates every request before anything is sent. */
 export async function prepare(ctx: Context, op: RoomOperation): Promise<Prepared> {
   const { io } = ctx;
@@ -88,6 +117,8 @@ export async function prepare(ctx: Context, op: RoomOperation): Promise<Prepared
   const settings = resolveSettings(loaded, ctx.flags, io.env);
   throwIfInterrupted(io.signal);
   if (op.live) return (await import("./live.js")).prepareLive(ctx, op, loaded, settings);
+  if (op.allMembers) return (await import("./all-members.js")).prepareAllMembers(ctx, op, loaded, settings);
+  if (op.retryFrom !== undefined) return (await import("./retry.js")).prepareRetry(ctx, op, settings, inventoryOpener(ctx, loaded, op));
   const mode = op.roomIdMode ?? settings.roomIdMode;
   const room = op.kind === "dismiss" ? undefined : parseRoom(op.room!, mode);
   const source: InputSource = await openInput(op.items, op.fromFile, io.stdin, io.signal, io.env.TMPDIR || undefined);
@@ -107,25 +138,17 @@ export async function prepare(ctx: Context, op: RoomOperation): Promise<Prepared
     }
     if (total === 0) throw new UsageError(nothingGiven(op), "the input held only blank or # lines");
     const sdkAppId = requireSdkAppId(settings);
-    let store: Promise<InventoryStore | undefined> | undefined;
-    const explicit = inventoryIsExplicit(loaded, { ...ctx.flags, ...(op.inventory !== undefined && { inventory: op.inventory }) }, io.env);
-    // An explicit store is opened (created if new); otherwise a dismissal only updates one that exists.
-    const openStore = () =>
-      (store ??= import("./inventory.js").then((m) =>
-        explicit ? m.openInventory(m.inventoryUrl(ctx, loaded, op.inventory)) : m.existingInventory(ctx, loaded, op.inventory),
-      ));
+    const inventory = inventoryOpener(ctx, loaded, op);
     return {
       settings,
       sdkAppId,
       total,
       preview: preview.map((p) => ({ ...p, sdkAppId })),
       requests: () => plan(sdkAppId),
-      ...(op.kind === "dismiss" && { inventory: openStore }),
-      ...(explicit && { ledger: openStore }),
-      effects: openStore,
+      ...inventory.stores,
       async close() {
         await source.close();
-        await (await store?.catch(() => undefined))?.close();
+        await inventory.close();
       },
     };
   } catch (err) {

@@ -2,7 +2,7 @@ import { Command } from "commander";
 import { UsageError } from "../errors.js";
 import type { RoomIdMode } from "../plan/types.js";
 import { buildContext, type Io } from "./context.js";
-import { muteOptions, roomTypeFrom, safetyOptions, waitMsFrom, waitOption } from "./options.js";
+import { muteOptions, retryFromOption, roomTypeFrom, safetyOptions, waitMsFrom, waitOption } from "./options.js";
 import { addRoomFilterOptions, type FilterOptions, filtersFrom } from "./room-filters.js";
 import type { RoomOperation } from "./room-operation.js";
 
@@ -18,6 +18,8 @@ interface SafetyOptions {
   audioOnly?: boolean;
   videoOnly?: boolean;
   wait?: string | boolean;
+  retryFrom?: string;
+  allMembers?: boolean;
 }
 
 function addSafetyOptions(cmd: Command, withRoomType: boolean): Command {
@@ -40,7 +42,9 @@ Examples:
   $ trtc-admin kick --str-room 1234 alice     # string room "1234" (RemoveUserByStrRoomId)
   $ trtc-admin kick standup carol --yes       # "standup" is a string room
   $ cat users.txt | trtc-admin kick 1234 --from-file - --yes --output ndjson
-  $ trtc-admin kick 1234 alice --dry-run`;
+  $ trtc-admin kick 1234 alice --dry-run
+  $ trtc-admin kick 1234 --all-members --wait --yes   # everyone the inventory shows, verified
+  $ trtc-admin kick --retry-from results.ndjson --yes # the failed and not-started requests again`;
 
 const DISMISS_EXAMPLES = `
 Examples:
@@ -63,11 +67,13 @@ export function roomCommands(io: Io, done: Run): Command[] {
   const kick = (name: string, mode: RoomIdMode | undefined, description: string, examples: string) => {
     const cmd = new Command(name).description(description);
     cmd
-      .argument(mode ? "<roomId>" : "<room>", mode ? `${mode} room id` : "room id: a canonical decimal is a numeric room, anything else a string room")
+      .argument(mode ? "<roomId>" : "[room]", mode ? `${mode} room id` : "room id: a canonical decimal is a numeric room, anything else a string room")
       .argument("[userId...]", "user ids to remove (batched 10 per request), and/or --from-file");
     addSafetyOptions(cmd, mode === undefined)
       .addOption(waitOption())
-      .addHelpText("after", examples);
+      .option("--all-members", "every member the inventory shows in the room (10 a request), instead of user ids");
+    if (mode === undefined) cmd.addOption(retryFromOption());
+    cmd.addHelpText("after", examples);
     cmd.action(async (room: string, users: string[], opts: SafetyOptions, self: Command) => {
       const waitMs = waitMsFrom(opts.wait);
       done(
@@ -81,6 +87,8 @@ export function roomCommands(io: Io, done: Run): Command[] {
           dryRun: Boolean(opts.dryRun),
           ignoreMissing: Boolean(opts.ignoreMissing),
           ...(waitMs !== undefined && { waitMs }),
+          ...(opts.allMembers && { allMembers: true }),
+          ...(opts.retryFrom !== undefined && { retryFrom: opts.retryFrom }),
         }),
       );
     });
@@ -96,6 +104,7 @@ export function roomCommands(io: Io, done: Run): Command[] {
     addSafetyOptions(cmd, mode === undefined)
       .addOption(waitOption())
       .addHelpText("after", examples);
+    if (mode === undefined) cmd.addOption(retryFromOption());
     // Only the plain dismiss finds rooms in the inventory; every form closes there the rooms it dismissed.
     if (mode === undefined)
       addRoomFilterOptions(cmd.option("--live", "dismiss the inventory's live rooms matching the filters below (exactly what `rooms list` shows)"));
@@ -103,7 +112,7 @@ export function roomCommands(io: Io, done: Run): Command[] {
       const filters = filtersFrom(opts);
       const waitMs = waitMsFrom(opts.wait);
       if (!opts.live && Object.keys(filters).length > 0)
-        throw new UsageError("--match, --idle-for, --older-than and --empty filter the inventory's rooms: they need --live");
+        throw new UsageError("--match, --idle-for, --older-than, --empty and --member filter the inventory's rooms: they need --live");
       done(
         await run(self, io, {
           kind: "dismiss",
@@ -115,6 +124,7 @@ export function roomCommands(io: Io, done: Run): Command[] {
           ignoreMissing: Boolean(opts.ignoreMissing),
           ...(opts.live ? { live: filters } : {}),
           ...(waitMs !== undefined && { waitMs }),
+          ...(opts.retryFrom !== undefined && { retryFrom: opts.retryFrom }),
         }),
       );
     });
@@ -123,9 +133,9 @@ export function roomCommands(io: Io, done: Run): Command[] {
   const mute = (name: "mute" | "unmute", description: string) => {
     const cmd = new Command(name).description(description);
     cmd
-      .argument("<room>", "room id: a canonical decimal is a numeric room, anything else a string room")
+      .argument("[room]", "room id: a canonical decimal is a numeric room, anything else a string room")
       .argument("[userId...]", "user ids (one request each)");
-    addSafetyOptions(cmd, true);
+    addSafetyOptions(cmd, true).addOption(retryFromOption());
     if (name === "mute") for (const option of muteOptions()) cmd.addOption(option);
     cmd.addHelpText("after", MUTE_EXAMPLES);
     cmd.action(async (room: string, users: string[], opts: SafetyOptions, self: Command) => {
@@ -141,6 +151,7 @@ export function roomCommands(io: Io, done: Run): Command[] {
           yes: Boolean(opts.yes),
           dryRun: Boolean(opts.dryRun),
           ignoreMissing: Boolean(opts.ignoreMissing),
+          ...(opts.retryFrom !== undefined && { retryFrom: opts.retryFrom }),
         }),
       );
     });

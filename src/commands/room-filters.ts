@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { UsageError } from "../errors.js";
 import { parseDuration } from "../store/filters.js";
 import { compileGlob } from "../store/glob.js";
 import type { LiveFilters } from "../store/live.js";
@@ -8,6 +9,7 @@ export interface FilterOptions {
   idleFor?: string;
   olderThan?: string;
   empty?: boolean;
+  member?: string;
 }
 
 /** The filters `rooms list` and `dismiss --live` share, so both select the same rooms. */
@@ -16,7 +18,8 @@ export function addRoomFilterOptions(cmd: Command): Command {
     .option("--match <glob>", "room id matches a glob: *, ?, [...] (quote it from the shell)")
     .option("--idle-for <dur>", "no event for at least this long: 90s, 30m, 2h, 7d")
     .option("--older-than <dur>", "created at least this long ago: 90s, 30m, 2h, 7d")
-    .option("--empty", "rooms with no members");
+    .option("--empty", "rooms with no members")
+    .option("--member <userId>", "rooms this user is in now (exact user id, as the callbacks reported it)");
 }
 
 /** Checked before any configuration is read: a bad duration or glob is exit 2 even without a config. */
@@ -29,5 +32,11 @@ export function filtersFrom(opts: FilterOptions): LiveFilters {
   if (opts.idleFor !== undefined) filters.idleForMs = parseDuration(opts.idleFor, "--idle-for");
   if (opts.olderThan !== undefined) filters.olderThanMs = parseDuration(opts.olderThan, "--older-than");
   if (opts.empty) filters.empty = true;
+  if (opts.member !== undefined) {
+    // Any id TRTC reported may be searched for, but surrounding whitespace would silently match no one.
+    if (opts.member === "" || opts.member !== opts.member.trim())
+      throw new UsageError(`--member ${JSON.stringify(opts.member)} is empty or has leading or trailing whitespace`, "pass the user id exactly");
+    filters.member = opts.member;
+  }
   return filters;
 }

@@ -18,9 +18,15 @@ function verbFor(op: RoomOperation, total: number): string {
   return `Dismiss ${total === 1 ? "this room" : `these ${total} rooms`}`;
 }
 
-async function nothingToDo(ctx: Context): Promise<number> {
+function nothingMessage(op: RoomOperation): string {
+  if (op.retryFrom !== undefined) return `no failed or not-started request in ${op.retryFrom === "-" ? "stdin" : op.retryFrom}: nothing to retry`;
+  if (op.allMembers) return "the inventory shows no member in the room: nothing to kick";
+  return "no live room in the inventory matches: nothing to dismiss";
+}
+
+async function nothingToDo(ctx: Context, op: RoomOperation): Promise<number> {
   const { run, term } = ctx;
-  if (run.format === "pretty" && !run.quiet) printInfo(term, "no live room in the inventory matches: nothing to dismiss");
+  if (run.format === "pretty" && !run.quiet) printInfo(term, nothingMessage(op));
   new Reporter(run.format, term, await createProgress(term, 0, false), run.quiet).finish();
   return ExitCode.ok;
 }
@@ -38,10 +44,10 @@ export async function runRoomOperation(ctx: Context, op: RoomOperation): Promise
     throwIfInterrupted(io.signal);
     printRunBreadcrumb(ctx, settings, sdkAppId, op.dryRun);
     if (op.dryRun) return await reportPlanned(ctx, total, prepared.requests());
-    // dismiss --live with no match: nothing to send, nothing to confirm.
-    if (total === 0) return await nothingToDo(ctx);
-    // --live: checked only now that there is something to confirm.
-    if (op.live) requireYes(ctx, op);
+    // dismiss --live with no match, an empty room, nothing to retry: nothing to send, nothing to confirm.
+    if (total === 0) return await nothingToDo(ctx, op);
+    // --live and --all-members: checked only now that there is something to confirm.
+    if (op.live || op.allMembers) requireYes(ctx, op);
     // Checked before anything is asked or sent: --wait without an inventory is a configuration error.
     const verifier = await verifierFor(ctx, prepared.effects, op.waitMs);
 

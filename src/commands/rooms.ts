@@ -13,6 +13,7 @@ Filters combine with AND. Durations: an integer and s, m, h or d.
 Examples:
   $ trtc-admin rooms list
   $ trtc-admin rooms list --match 'ci-*' --idle-for 2h --json
+  $ trtc-admin rooms list --member troll42   # where is this user now?
   $ trtc-admin rooms list --all --older-than 7d --output ndjson`;
 
 const HISTORY_HELP = `

@@ -100,6 +100,12 @@ export async function* roomPages(db: Db, sdkAppId: number, filters: RoomFilters,
   if (filters.idleForMs !== undefined) p.where.push("last_ms <= ?"), p.args.push(now - filters.idleForMs);
   if (filters.olderThanMs !== undefined) p.where.push("created_ms <= ?"), p.args.push(now - filters.olderThanMs);
   if (filters.empty) p.where.push("member_count = 0");
+  // One primary-key probe of presence per room (the members view is presence rows with a since_ms).
+  if (filters.member !== undefined)
+    p.where.push(
+      "EXISTS (SELECT 1 FROM members m WHERE m.sdk_app_id = rooms.sdk_app_id AND m.room_type = rooms.room_type AND m.room_id = rooms.room_id AND m.user_id = ?)",
+    ),
+      p.args.push(filters.member);
   const withMembers = !filters.empty;
   // Numeric rooms, one id length at a time (the next length found by an index seek).
   let length = 0;

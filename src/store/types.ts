@@ -50,6 +50,8 @@ export interface RoomFilters {
   idleForMs?: number;
   olderThanMs?: number;
   empty?: boolean;
+  /** Rooms this user is a member of now (exact user id). */
+  member?: string;
 }
 
 /** A ban as `bans list` prints it; times ISO 8601 UTC. roomId and roomIdType are null for an all-rooms ban. */

@@ -1,39 +1,21 @@
 import { inventoryIsExplicit } from "../config/inventory.js";
 import type { LoadedConfig } from "../config/load.js";
 import { requireSdkAppId, type Settings } from "../config/resolve.js";
-import { UsageError } from "../errors.js";
 import { PREVIEW_SIZE } from "../output/dialogs.js";
-import { printWarning } from "../output/messages.js";
 import { parseRoom, validateUserId } from "../plan/ids.js";
 import { planKick } from "../plan/plan.js";
 import type { PlannedRequest } from "../plan/types.js";
 import type { Context } from "./context.js";
 import { inventoryUrl, openExistingInventory, requireCoverage } from "./inventory.js";
 import type { Prepared, RoomOperation } from "./prepare.js";
-
-const NAMED_AT_MOST = 10;
+import { keepSendable } from "./stored-ids.js";
 
 /**
  * The user ids the API would accept among the members the inventory shows. The receiver stores
  * any id TRTC sends; one the API would refuse is skipped with a warning naming it, never sent.
  */
 function sendableUsers(ctx: Context, userIds: string[]): string[] {
-  const ok: string[] = [];
-  const skipped: string[] = [];
-  for (const userId of userIds) {
-    try {
-      ok.push(validateUserId(userId));
-    } catch (err) {
-      if (!(err instanceof UsageError)) throw err;
-      skipped.push(userId);
-    }
-  }
-  if (skipped.length > 0) {
-    const named = skipped.slice(0, NAMED_AT_MOST).map((id) => JSON.stringify(id));
-    const more = skipped.length > NAMED_AT_MOST ? ` and ${skipped.length - NAMED_AT_MOST} more` : "";
-    printWarning(ctx.term, `skipped ${skipped.length} member${skipped.length === 1 ? "" : "s"} whose user id the API would refuse: ${named.join(", ")}${more}`);
-  }
-  return ok;
+  return keepSendable(ctx, userIds, validateUserId, (id) => JSON.stringify(id), { noun: "member", id: "user id" }).map(({ value }) => value);
 }
 
 /** kick --all-members: every member the inventory shows in the room, oldest first, 10 a request. */

@@ -1,9 +1,7 @@
 import { inventoryIsExplicit } from "../config/inventory.js";
 import type { LoadedConfig } from "../config/load.js";
 import { requireSdkAppId, type Settings } from "../config/resolve.js";
-import { UsageError } from "../errors.js";
 import { PREVIEW_SIZE } from "../output/dialogs.js";
-import { printWarning } from "../output/messages.js";
 import { roomLabel } from "../output/render.js";
 import { parseRoom } from "../plan/ids.js";
 import { actionFor, type PlannedRequest, type Room } from "../plan/types.js";
@@ -12,8 +10,7 @@ import type { RoomKey } from "../store/types.js";
 import type { Context } from "./context.js";
 import { inventoryUrl, openExistingInventory, requireCoverage } from "./inventory.js";
 import type { Prepared, RoomOperation } from "./prepare.js";
-
-const NAMED_AT_MOST = 10;
+import { keepSendable } from "./stored-ids.js";
 
 /**
  * The inventory's rooms whose ids the API would accept, typed as the inventory saw them. The
@@ -21,23 +18,17 @@ const NAMED_AT_MOST = 10;
  * warning that names it (the first few) and counts them, never sent and never blocking the rest.
  */
 export function sendable<T>(ctx: Context, found: T[], keyOf: (item: T) => RoomKey): { item: T; room: Room }[] {
-  const ok: { item: T; room: Room }[] = [];
-  const skipped: RoomKey[] = [];
-  for (const item of found) {
-    const key = keyOf(item);
-    try {
-      ok.push({ item, room: parseRoom(String(key.roomId), key.roomIdType) });
-    } catch (err) {
-      if (!(err instanceof UsageError)) throw err;
-      skipped.push(key);
-    }
-  }
-  if (skipped.length > 0) {
-    const named = skipped.slice(0, NAMED_AT_MOST).map((key) => `${key.roomIdType} room ${roomLabel(key)}`);
-    const more = skipped.length > NAMED_AT_MOST ? ` and ${skipped.length - NAMED_AT_MOST} more` : "";
-    printWarning(ctx.term, `skipped ${skipped.length} room${skipped.length === 1 ? "" : "s"} whose id the API would refuse: ${named.join(", ")}${more}`);
-  }
-  return ok;
+  const kept = keepSendable(
+    ctx,
+    found,
+    (item) => {
+      const key = keyOf(item);
+      return parseRoom(String(key.roomId), key.roomIdType);
+    },
+    (item) => `${keyOf(item).roomIdType} room ${roomLabel(keyOf(item))}`,
+    { noun: "room", id: "id" },
+  );
+  return kept.map(({ item, value }) => ({ item, room: value }));
 }
 
 /**

@@ -87,6 +87,18 @@ await build({
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
 });
 
+// The library for require(): one CommonJS file (a program that requires it pays for the whole
+// library once, as require() cannot load the split chunks lazily).
+await build({
+  ...shared,
+  entryPoints: { index: "src/index.ts" },
+  outdir: "dist",
+  outExtension: { ".js": ".cjs" },
+  format: "cjs",
+  define: { ...shared.define, "import.meta.url": "__importMetaUrl" },
+  banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+});
+
 await build({
   ...shared,
   entryPoints: { cli: "src/bin.ts" },

@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -211,5 +212,21 @@ describe("createAdmin: one rate budget per action for every call on a client", (
     const [a, b] = await Promise.all([client.dismiss(rooms.slice(0, 6)), client.dismiss(rooms.slice(6))]);
     expect([a.summary.done, b.summary.done]).toEqual([6, 6]);
     expect(emu.requests.filter((q) => q.code !== null)).toEqual([]);
+  });
+});
+
+describe('require("trtc-admin")', () => {
+  it("the CommonJS entry (dist/index.cjs, as package.json's exports name it) gives the same createAdmin and error classes", async () => {
+    const pkg = JSON.parse(readFileSync(join(import.meta.dirname, "../../package.json"), "utf8"));
+    expect(pkg.exports["."].require).toBe("./dist/index.cjs");
+    const lib = createRequire(import.meta.url)("../../dist/index.cjs") as typeof import("../../src/index.js");
+    emu = await emulator({ seed: seedApp({ "1234": ["alice"] }) });
+    const cwd = project({ ".trtcrc": `sdkAppId: ${APP}\nendpoint: ${emu.url}\n` });
+    client = lib.createAdmin({ cwd, env: baseEnv(CREDS) });
+    const misuse = await client.kick(1.5, ["alice"]).catch((e: unknown) => e);
+    expect(misuse).toBeInstanceOf(lib.UsageError);
+    expect(misuse).toMatchObject({ name: "UsageError", exitCode: 2 });
+    expect(emu.requests).toHaveLength(0);
+    expect(await client.kick(1234, ["alice"])).toMatchObject({ ok: true, exitCode: 0, results: [{ action: "RemoveUser", status: "done" }] });
   });
 });

@@ -64,7 +64,8 @@ export function dismiss(rooms: (string | number)[], options: AdminOptions): Prom
   return run("dismiss", { rooms }, options);
 }
 
-export { type Admin, type BanRequest, type CallOptions, type CreateAdminOptions, createAdmin } from "./app/admin.js";
+export { createAdmin } from "./app/admin.js";
+export type { Admin, BanRequest, CallOptions, CreateAdminOptions } from "./app/admin-options.js";
 export { DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, Emulator, type EmulatorOptions, startEmulator } from "./emulator/server.js";
 export { CliError, ConfigError, ExitCode, InterruptedError, UsageError } from "./errors.js";
 export type { IsMute, OperationKind, PlannedRequest, Result, ResultError, RoomIdMode, Status, Summary } from "./plan/types.js";

@@ -6,101 +6,23 @@ import { loadCredential } from "../config/credentials.js";
 import { optionFromEnv } from "../config/env.js";
 import { inventoryIsExplicit, resolveInventoryUrl } from "../config/inventory.js";
 import { loadConfig } from "../config/load.js";
-import { checkFlagValues, type GlobalFlags, parseSdkAppId, requireSdkAppId, resolveSettings, type Settings } from "../config/resolve.js";
+import { requireSdkAppId, resolveSettings, type Settings } from "../config/resolve.js";
 import { ConfigError, UsageError } from "../errors.js";
 import { parseRoom } from "../plan/ids.js";
 import { checkArguments } from "../plan/plan.js";
 import type { IsMute, OperationKind, PlannedRequest, RoomIdMode } from "../plan/types.js";
 import type { Budgets } from "../run/budgets.js";
-import type { Ban, InventoryStore, Room, RoomFilters, RoomKey } from "../store/types.js";
+import type { InventoryStore, RoomKey } from "../store/types.js";
 import { storeExists } from "../store/url.js";
-import type { TrtcCredential } from "../trtc/client.js";
+import { proxyProblem } from "../trtc/proxy.js";
+import { type Admin, type CallOptions, type CreateAdminOptions, credentialOf, flagsOf, optionalString } from "./admin-options.js";
 import { planBanKicks, storeBans } from "./ban.js";
 import { WHICH_STORE } from "./inventory.js";
-import { checkPace, type Pace, type Report, type RunOptions, sendPlanned } from "./send.js";
+import { checkPace, type Destination, type Report, type RunOptions, sendPlanned } from "./send.js";
 import { planTarget, roomText, type Target, userText } from "./targets.js";
-
-export interface CreateAdminOptions extends Pace {
-  /** Where the config search starts (and relative paths resolve); default process.cwd(). */
-  cwd?: string;
-  /** The environment the CLI would read (TRTC_*, TENCENTCLOUD_*, ${VAR}, HTTPS_PROXY); default process.env. */
-  env?: NodeJS.ProcessEnv;
-  /** A config file, as --config; default the search (or TRTC_CONFIG). */
-  config?: string;
-  profile?: string;
-  sdkAppId?: number;
-  region?: string;
-  /** A host or URL; http:// only for loopback (the emulator). */
-  endpoint?: string;
-  /** Never logged or returned; default the profile's or the environment's, as the CLI chooses. */
-  credential?: { secretId: string; secretKey: string; sessionToken?: string };
-  /** The room inventory, as --inventory: a file path, file: or postgres:// URL. */
-  inventory?: string;
-  roomIdType?: RoomIdMode;
-  ignoreMissing?: boolean;
-  signal?: AbortSignal;
-  onResult?: RunOptions["onResult"];
-}
-
-/** Per call: wins over the client's options. */
-export type CallOptions = Pick<RunOptions, "ignoreMissing" | "signal" | "onResult">;
-
-export interface BanRequest {
-  /** The room, or null for every room (kicking from each live room the inventory shows the users in). */
-  room: string | number | null;
-  userIds: string[];
-  /** How long, in milliseconds: 10 s to 7 days. */
-  forMs: number;
-  reason?: string;
-}
-
-export interface Admin {
-  kick(room: string | number, userIds: string[], options?: CallOptions): Promise<Report>;
-  dismiss(rooms: (string | number)[], options?: CallOptions): Promise<Report>;
-  mute(room: string | number, userIds: string[], options?: CallOptions & { isMute?: 1 | 2 | 3 }): Promise<Report>;
-  unmute(room: string | number, userIds: string[], options?: CallOptions): Promise<Report>;
-  /** The requests an action would send (the CLI's --dry-run); nothing is sent. */
-  plan(action: OperationKind, target: Target): Promise<PlannedRequest[]>;
-  /** Stores the bans, then kicks the users (the CLI's `ban --yes`). */
-  ban(request: BanRequest, options?: CallOptions): Promise<{ bans: Ban[]; report: Report }>;
-  /** Ends the users' active bans in `room` (null: their all-rooms bans); returns those ended. */
-  unban(room: string | number | null, userIds: string[]): Promise<Ban[]>;
-  rooms: {
-    list(filters?: RoomFilters): Promise<Room[]>;
-    show(room: string | number): Promise<Room | undefined>;
-  };
-  bans: { list(options?: { all?: boolean }): Promise<Ban[]> };
-  /** Closes the inventory, if one was opened; the client cannot be used after. */
-  close(): Promise<void>;
-}
 
 const MIN_BAN_MS = 10_000;
 const MAX_BAN_MS = 7 * 86_400_000;
-
-function optionalString(value: unknown, name: string): string | undefined {
-  if (value !== undefined && typeof value !== "string") throw new UsageError(`invalid options.${name}: expected a string`);
-  return value;
-}
-
-/** The options as the CLI's global flags, each checked as the CLI checks its flag. */
-function flagsOf(options: CreateAdminOptions): GlobalFlags {
-  const flags: GlobalFlags = {};
-  for (const key of ["profile", "region", "endpoint"] as const) {
-    const value = optionalString(options[key], key);
-    if (value !== undefined) flags[key] = value;
-  }
-  if (options.sdkAppId !== undefined) flags.sdkAppId = String(parseSdkAppId(options.sdkAppId, "flag", "options.sdkAppId"));
-  checkFlagValues(flags);
-  return flags;
-}
-
-function credentialOf(given: NonNullable<CreateAdminOptions["credential"]>): TrtcCredential {
-  const { secretId, secretKey, sessionToken } = (typeof given === "object" && given) || ({} as Record<string, unknown>);
-  if (typeof secretId !== "string" || !secretId || typeof secretKey !== "string" || !secretKey)
-    throw new UsageError("invalid options.credential: expected non-empty strings secretId and secretKey");
-  if (sessionToken !== undefined && typeof sessionToken !== "string") throw new UsageError("invalid options.credential.sessionToken: expected a string");
-  return sessionToken ? { secretId, secretKey, token: sessionToken } : { secretId, secretKey };
-}
 
 interface Setup {
   settings: Settings;
@@ -159,13 +81,18 @@ export function createAdmin(options: CreateAdminOptions = {}): Admin {
   const usable = () => {
     if (closed) throw new UsageError("this client is closed");
   };
-  async function send(planned: PlannedRequest[], call: CallOptions = {}): Promise<Report> {
+  /** Where requests go, checked as the CLI checks before anything is sent or stored. */
+  async function destination(): Promise<Destination> {
     const { settings } = await setup();
-    const to = { endpoint: settings.endpoint, region: settings.region, credential: await credential(), env };
+    const proxy = proxyProblem(env);
+    if (proxy) throw new ConfigError(`HTTPS_PROXY: ${proxy}`, "set HTTPS_PROXY to a URL such as http://proxy.example:3128, or unset it");
     const shared = await budgets();
+    return { endpoint: settings.endpoint, region: settings.region, credential: await credential(), env, ...(shared && { budgets: shared }) };
+  }
+  async function send(planned: PlannedRequest[], call: CallOptions = {}, to?: Destination): Promise<Report> {
     const run: RunOptions = { ...pace, ignoreMissing: options.ignoreMissing, signal: options.signal, onResult: options.onResult };
     for (const key of ["ignoreMissing", "signal", "onResult"] as const) if (call[key] !== undefined) Object.assign(run, { [key]: call[key] });
-    return sendPlanned(planned, { ...to, ...(shared && { budgets: shared }) }, run);
+    return sendPlanned(planned, to ?? (await destination()), run);
   }
   async function planned(action: OperationKind, target: Target): Promise<PlannedRequest[]> {
     usable();
@@ -201,9 +128,10 @@ export function createAdmin(options: CreateAdminOptions = {}): Admin {
       const { sdkAppId } = await setup();
       const db = await inventory(key === null);
       const requests = await planBanKicks(db, sdkAppId, key, users, (found) => found.filter(({ room }) => sendableKey(room)));
-      await credential();
+      // What would fail the kick fails before the bans are stored.
+      const to = await destination();
       const bans = await storeBans(db, sdkAppId, key, users, reason, request.forMs);
-      return { bans, report: await send(requests, call) };
+      return { bans, report: await send(requests, call, to) };
     },
     async unban(room, userIds) {
       const { key, users } = await banTarget(room, userIds);

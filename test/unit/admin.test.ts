@@ -149,6 +149,20 @@ describe("createAdmin: misuse is UsageError or ConfigError, before anything is s
     expect(emu.requests).toHaveLength(0);
   });
 
+  it("a ban whose kick could not be sent (an unusable HTTPS_PROXY, no credentials) is ConfigError before any ban is stored", async () => {
+    emu = await emulator({ seed: seedApp({ "1234": ["troll"] }) });
+    const cwd = project({});
+    const base = { cwd, sdkAppId: APP, endpoint: emu.url, inventory: "inv.db" };
+    for (const env of [baseEnv({ ...CREDS, HTTPS_PROXY: "not a url" }), baseEnv()]) {
+      const admin = createAdmin({ ...base, env });
+      expect(await admin.ban({ room: 1234, userIds: ["troll"], forMs: 60_000 }).catch((e: unknown) => e)).toBeInstanceOf(ConfigError);
+      await admin.close();
+    }
+    client = createAdmin({ ...base, env: baseEnv(CREDS) });
+    expect(await client.bans.list({ all: true })).toEqual([]);
+    expect(emu.requests).toHaveLength(0);
+  });
+
   it("a closed client refuses calls", async () => {
     client = createAdmin({ cwd: project({}), env: baseEnv(CREDS), sdkAppId: APP });
     await client.close();

@@ -10,7 +10,7 @@ import { requireSdkAppId, resolveSettings, type Settings } from "../config/resol
 import { ConfigError, UsageError } from "../errors.js";
 import { parseRoom } from "../plan/ids.js";
 import { checkArguments } from "../plan/plan.js";
-import type { IsMute, OperationKind, PlannedRequest, RoomIdMode } from "../plan/types.js";
+import type { IsMute, OperationKind, PlannedRequest, Result, RoomIdMode } from "../plan/types.js";
 import type { Budgets } from "../run/budgets.js";
 import type { InventoryStore, RoomKey } from "../store/types.js";
 import { storeExists } from "../store/url.js";
@@ -89,10 +89,34 @@ export function createAdmin(options: CreateAdminOptions = {}): Admin {
     const shared = await budgets();
     return { endpoint: settings.endpoint, region: settings.region, credential: await credential(), env, ...(shared && { budgets: shared }) };
   }
-  async function send(planned: PlannedRequest[], call: CallOptions = {}, to?: Destination): Promise<Report> {
+  /**
+   * As the CLI's dismiss: the rooms dismissed are closed in the inventory, when there is one (an
+   * explicitly set one is created), so a lost 102 callback heals. A failed write loses only that.
+   */
+  async function dismissAndClose(rooms: (string | number)[], call: CallOptions = {}): Promise<Report> {
+    const requests = await planned("dismiss", { rooms });
+    const to = await destination();
+    const { sdkAppId, inventoryUrl, explicitInventory } = await setup();
+    if (!explicitInventory && !storeExists(inventoryUrl)) return send(requests, call, to);
+    const { RoomCloser } = await import("../store/live.js");
+    const closer = new RoomCloser(sdkAppId, () => inventory(false), { onlyLive: true });
+    const onResult = call.onResult ?? options.onResult;
+    const observed = { ...call, onResult: (result: Result) => (closer.add(result), onResult?.(result)) };
+    try {
+      return await send(requests, observed, to, (all) => closer.track(all));
+    } finally {
+      await closer.finish(call.signal ?? options.signal ?? new AbortController().signal);
+    }
+  }
+  async function send(
+    planned: PlannedRequest[],
+    call: CallOptions = {},
+    to?: Destination,
+    track?: (requests: AsyncIterable<PlannedRequest>) => AsyncIterable<PlannedRequest>,
+  ): Promise<Report> {
     const run: RunOptions = { ...pace, ignoreMissing: options.ignoreMissing, signal: options.signal, onResult: options.onResult };
     for (const key of ["ignoreMissing", "signal", "onResult"] as const) if (call[key] !== undefined) Object.assign(run, { [key]: call[key] });
-    return sendPlanned(planned, to ?? (await destination()), run);
+    return sendPlanned(planned, to ?? (await destination()), run, track);
   }
   async function planned(action: OperationKind, target: Target): Promise<PlannedRequest[]> {
     usable();
@@ -115,7 +139,7 @@ export function createAdmin(options: CreateAdminOptions = {}): Admin {
 
   return {
     kick: async (room, userIds, call) => send(await planned("kick", { room, userIds }), call),
-    dismiss: async (rooms, call) => send(await planned("dismiss", { rooms }), call),
+    dismiss: dismissAndClose,
     mute: async (room, userIds, call) => send(await planned("mute", { room, userIds, isMute: (call?.isMute ?? 1) as IsMute }), call),
     unmute: async (room, userIds, call) => send(await planned("mute", { room, userIds, isMute: 0 }), call),
     plan: planned,

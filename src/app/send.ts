@@ -55,7 +55,12 @@ export function checkPace(pace: Pace): Required<Pace> {
 }
 
 /** Sends planned requests with the CLI's engine; the report's exit code is the CLI's for the same run. */
-export async function sendPlanned(planned: PlannedRequest[], to: Destination, options: RunOptions): Promise<Report> {
+export async function sendPlanned(
+  planned: PlannedRequest[],
+  to: Destination,
+  options: RunOptions,
+  track: (requests: AsyncIterable<PlannedRequest>) => AsyncIterable<PlannedRequest> = (requests) => requests,
+): Promise<Report> {
   const pace = checkPace(options);
   if (options.onResult !== undefined && typeof options.onResult !== "function") throw new UsageError("invalid onResult: expected a function");
   const summary = emptySummary();
@@ -65,7 +70,7 @@ export async function sendPlanned(planned: PlannedRequest[], to: Destination, op
     yield* planned;
   }
   const report = await sendAll(
-    requests(),
+    track(requests()),
     {
       ...to,
       concurrency: pace.concurrency,

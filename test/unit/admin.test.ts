@@ -209,6 +209,20 @@ describe("createAdmin: bans and rooms through the inventory", () => {
     expect(await client.rooms.show(99)).toBeUndefined();
   });
 
+  it("dismiss closes the dismissed rooms in the inventory, as the CLI's dismiss does", async () => {
+    emu = await emulator({ seed: seedApp({ "1234": ["a"], "3002": ["b"] }) });
+    const cwd = project({});
+    const url = `file:${join(cwd, "inv.db")}`;
+    const store = await openStore(url);
+    await store.append([event(103, 1234, Date.now() - 60_000, "a"), event(103, 3002, Date.now() - 60_000, "b")]);
+    await store.close();
+    client = createAdmin({ cwd, env: baseEnv({ ...CREDS, TRTC_INVENTORY: url }), sdkAppId: APP, endpoint: emu.url });
+    const seen: string[] = [];
+    expect(await client.dismiss([3002], { onResult: (r) => void seen.push(r.status) })).toMatchObject({ ok: true, summary: { done: 1 } });
+    expect(seen).toEqual(["done"]);
+    expect((await client.rooms.list()).map((r) => r.roomId)).toEqual([1234]);
+  });
+
   it("rooms and bans of an inventory that does not exist are ConfigError, and none is created", async () => {
     const cwd = project({});
     client = createAdmin({ cwd, env: baseEnv(CREDS), sdkAppId: APP, inventory: "missing.db" });

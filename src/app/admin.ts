@@ -7,7 +7,7 @@ import { optionFromEnv } from "../config/env.js";
 import { inventoryIsExplicit, resolveInventoryUrl } from "../config/inventory.js";
 import { loadConfig } from "../config/load.js";
 import { requireSdkAppId, resolveSettings, type Settings } from "../config/resolve.js";
-import { ConfigError, UsageError } from "../errors.js";
+import { ConfigError, UsageError, untilInterrupted } from "../errors.js";
 import { parseRoom } from "../plan/ids.js";
 import { checkArguments } from "../plan/plan.js";
 import type { IsMute, OperationKind, PlannedRequest, Result, RoomIdMode } from "../plan/types.js";
@@ -47,7 +47,9 @@ export function createAdmin(options: CreateAdminOptions = {}): Admin {
   let closed = false;
 
   const setup = once(async (): Promise<Setup> => {
-    const loaded = await loadConfig(configPath ?? optionFromEnv(env, "config"), cwd, env);
+    // As the CLI's loadConfigOf: an abort stops the wait (a JavaScript config's top-level await may never settle).
+    const loading = loadConfig(configPath ?? optionFromEnv(env, "config"), cwd, env);
+    const loaded = await (options.signal ? untilInterrupted(loading, options.signal) : loading);
     const settings = resolveSettings(loaded, flags, env);
     const invFlags = { ...flags, ...(inventoryFlag !== undefined && { inventory: inventoryFlag }) };
     return {

@@ -75,6 +75,15 @@ describe("createAdmin: configuration as the CLI reads it", () => {
     ]);
   });
 
+  it("an abort stops the wait for a JavaScript config whose top-level await never settles: InterruptedError (exit code 130)", async () => {
+    const cwd = project({ "trtc.config.mjs": "await new Promise(() => {});\nexport default { sdkAppId: 1 };\n" });
+    const abort = new AbortController();
+    const admin = createAdmin({ cwd, env: baseEnv(CREDS), signal: abort.signal });
+    const planning = admin.plan("dismiss", { rooms: [1] }).catch((e: unknown) => e);
+    setImmediate(() => abort.abort());
+    expect(await planning).toMatchObject({ name: "InterruptedError", exitCode: 130 });
+  });
+
   it("explicit options win: endpoint, sdkAppId and credential over the config and the environment", async () => {
     emu = await emulator({ seed: seedApp({ "7": ["u"] }) });
     const cwd = project({ ".trtcrc": "sdkAppId: 1400000099\nendpoint: trtc.tencentcloudapi.com\nsecretId: wrong\nsecretKey: wrong\n" });

@@ -13,7 +13,7 @@ import { checkArguments } from "../plan/plan.js";
 import type { IsMute, OperationKind, PlannedRequest, Result, RoomIdMode } from "../plan/types.js";
 import type { Budgets } from "../run/budgets.js";
 import type { InventoryStore, RoomKey } from "../store/types.js";
-import { storeExists } from "../store/url.js";
+import { storeExists, urlLabel } from "../store/url.js";
 import { proxyProblem } from "../trtc/proxy.js";
 import { type Admin, type CallOptions, type CreateAdminOptions, credentialOf, flagsOf, optionalString } from "./admin-options.js";
 import { planBanKicks, storeBans } from "./ban.js";
@@ -66,20 +66,24 @@ export function createAdmin(options: CreateAdminOptions = {}): Admin {
   const inventory = async (mustExist: boolean): Promise<InventoryStore> => {
     const { inventoryUrl } = await setup();
     if (!store) {
-      if (mustExist && !storeExists(inventoryUrl)) throw new ConfigError("the inventory does not exist", WHICH_STORE);
+      if (mustExist && !storeExists(inventoryUrl)) throw new ConfigError(`the inventory ${urlLabel(inventoryUrl)} does not exist`, WHICH_STORE);
       const { openStore } = await import("../store/open.js");
       store = openStore(inventoryUrl);
       store.catch(() => (store = undefined));
     }
     return store;
   };
-  // Budgets shared with every process on an explicitly set inventory, else with this process.
-  const budgets = once(async (): Promise<Budgets | undefined> => {
+  /**
+   * Budgets shared with every process on an explicitly set inventory, else with this process. As
+   * in the CLI, a store that cannot be opened costs only the sharing: the call paces itself alone.
+   */
+  const budgets = async (): Promise<Budgets | undefined> => {
     if (!(await setup()).explicitInventory) return undefined;
+    const ledger = await inventory(false).catch(() => undefined);
+    if (!ledger) return undefined;
     const { sharedBudgets } = await import("../run/budgets.js");
-    return sharedBudgets(await inventory(false), Math.round(pace.timeoutSeconds * 1000));
-  });
-
+    return sharedBudgets(ledger, Math.round(pace.timeoutSeconds * 1000));
+  };
   const usable = () => {
     if (closed) throw new UsageError("this client is closed");
   };

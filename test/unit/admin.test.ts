@@ -252,6 +252,28 @@ describe("createAdmin: one rate budget per action for every call on a client", (
   });
 });
 
+describe("createAdmin: budgets shared through an explicitly set inventory", () => {
+  it("waits for slots another process holds in the store's ledger before sending", async () => {
+    emu = await emulator({ seed: seedApp({ "5": ["u"] }) });
+    const cwd = project({});
+    const url = `file:${join(cwd, "inv.db")}`;
+    // Another process's two slots of this (SdkAppId, action), free 400 ms from now.
+    const other = await openStore(url);
+    const start = Date.now();
+    for (let i = 0; i < 2; i++) {
+      const claim = await other.claimRateSlot(`${APP}/DismissRoom`, 2, start, start + 60_000);
+      if (!("slot" in claim)) throw new Error("slot not claimed");
+      await other.freeRateSlot(`${APP}/DismissRoom`, claim.slot, start + 400);
+    }
+    await other.close();
+    client = createAdmin({ cwd, env: baseEnv({ ...CREDS, TRTC_INVENTORY: url }), sdkAppId: APP, endpoint: emu.url, rate: 2 });
+    expect((await client.dismiss([5])).ok).toBe(true);
+    // Load can only delay the request further, never bring it earlier.
+    expect(Date.now() - start).toBeGreaterThanOrEqual(400);
+    expect(emu.requests).toHaveLength(1);
+  });
+});
+
 describe('require("trtc-admin")', () => {
   it("the CommonJS entry (dist/index.cjs, as package.json's exports name it) gives the same createAdmin and error classes", async () => {
     const pkg = JSON.parse(readFileSync(join(import.meta.dirname, "../../package.json"), "utf8"));

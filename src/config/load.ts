@@ -13,7 +13,7 @@ import { type ConfigFile, validateConfig } from "./schema.js";
 const MODULE = "trtc";
 /** cosmiconfig's own places, less TypeScript, which we do not load. */
 const notTs = (place: string) => !place.endsWith(".ts");
-export const SEARCH_PLACES = getDefaultSearchPlaces(MODULE).filter(notTs);
+const SEARCH_PLACES = getDefaultSearchPlaces(MODULE).filter(notTs);
 const USER_PLACES = globalConfigSearchPlaces.filter(notTs);
 const MAX_FILE_BYTES = 1024 * 1024;
 
@@ -111,6 +111,7 @@ function loaders(explicit: boolean): Record<string, Loader> {
  * not ours would stop every command, and a repository could add search places) and takes the
  * user config directory from process.env rather than the command's environment. Each place is
  * checked just before cosmiconfig reads it, so what it would skip or block on is reported.
+ * The class is not part of cosmiconfig's documented API: package.json pins the 9.0 line (~9.0.2).
  */
 class TrtcExplorer extends Explorer {
   constructor(

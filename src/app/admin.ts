@@ -9,22 +9,18 @@ import { loadConfig } from "../config/load.js";
 import { requireSdkAppId, resolveSettings, type Settings } from "../config/resolve.js";
 import { ConfigError, UsageError, untilInterrupted } from "../errors.js";
 import { parseRoom } from "../plan/ids.js";
-import { checkArguments } from "../plan/plan.js";
 import type { IsMute, OperationKind, PlannedRequest, Result, RoomIdMode } from "../plan/types.js";
 import type { Budgets } from "../run/budgets.js";
 import type { InventoryStore, RoomKey } from "../store/types.js";
 import { storeExists, urlLabel } from "../store/url.js";
 import { proxyProblem } from "../trtc/proxy.js";
+import { banMethods } from "./admin-bans.js";
 import { type Admin, type CallOptions, type CreateAdminOptions, credentialOf, flagsOf, optionalString } from "./admin-options.js";
-import { planBanKicks, storeBans } from "./ban.js";
 import { WHICH_STORE } from "./inventory.js";
 import { checkPace, type Destination, type Report, type RunOptions, sendPlanned } from "./send.js";
-import { planTarget, roomText, type Target, userText } from "./targets.js";
+import { planTarget, roomText, type Target } from "./targets.js";
 
-const MIN_BAN_MS = 10_000;
-const MAX_BAN_MS = 7 * 86_400_000;
-
-interface Setup {
+export interface Setup {
   settings: Settings;
   sdkAppId: number;
   mode: RoomIdMode;
@@ -133,40 +129,13 @@ export function createAdmin(options: CreateAdminOptions = {}): Admin {
     const parsed = parseRoom(roomText(room, where), (await setup()).mode);
     return { roomIdType: parsed.type, roomId: parsed.id };
   }
-  async function banTarget(room: string | number | null, userIds: unknown): Promise<{ key: RoomKey | null; users: string[] }> {
-    usable();
-    if (!Array.isArray(userIds) || userIds.length === 0) throw new UsageError("no user ids given");
-    const users = [...new Set(userIds.map((u, i) => userText(u, `userIds[${i}]`)))];
-    const key = room === null ? null : await roomKey(room);
-    // The CLI's checks of ban's arguments: those of kick, as a ban is a kick kept up.
-    checkArguments("kick", key ? String(key.roomId) : undefined, users, key?.roomIdType);
-    return { key, users };
-  }
-
   return {
     kick: async (room, userIds, call) => send(await planned("kick", { room, userIds }), call),
     dismiss: dismissAndClose,
     mute: async (room, userIds, call) => send(await planned("mute", { room, userIds, isMute: (call?.isMute ?? 1) as IsMute }), call),
     unmute: async (room, userIds, call) => send(await planned("mute", { room, userIds, isMute: 0 }), call),
     plan: planned,
-    async ban(request, call) {
-      if (typeof request !== "object" || request === null) throw new UsageError("invalid ban: expected { room, userIds, forMs }");
-      const { key, users } = await banTarget(request.room, request.userIds);
-      if (typeof request.forMs !== "number" || !(request.forMs >= MIN_BAN_MS && request.forMs <= MAX_BAN_MS))
-        throw new UsageError(`invalid forMs ${String(request.forMs)}: a ban lasts from 10000 (10 s) to ${MAX_BAN_MS} (7 days)`);
-      const reason = optionalString(request.reason, "reason") ?? null;
-      const { sdkAppId } = await setup();
-      const db = await inventory(key === null);
-      const requests = await planBanKicks(db, sdkAppId, key, users, (found) => found.filter(({ room }) => sendableKey(room)));
-      // What would fail the kick fails before the bans are stored.
-      const to = await destination();
-      const bans = await storeBans(db, sdkAppId, key, users, reason, request.forMs);
-      return { bans, report: await send(requests, call, to) };
-    },
-    async unban(room, userIds) {
-      const { key, users } = await banTarget(room, userIds);
-      return (await inventory(false)).endBans((await setup()).sdkAppId, key, users, Date.now());
-    },
+    ...banMethods({ setup, inventory, destination, send, roomKey, usable }),
     rooms: {
       async list(filters = {}) {
         usable();
@@ -191,17 +160,6 @@ export function createAdmin(options: CreateAdminOptions = {}): Admin {
       store = undefined;
     },
   };
-}
-
-/** Whether the API would accept a room id the inventory holds (it stores what callbacks said). */
-function sendableKey(room: RoomKey): boolean {
-  try {
-    parseRoom(String(room.roomId), room.roomIdType);
-    return true;
-  } catch (err) {
-    if (err instanceof UsageError) return false;
-    throw err;
-  }
 }
 
 function once<T>(make: () => Promise<T>): () => Promise<T> {

@@ -1,8 +1,23 @@
 /** A ban's core, for the CLI's `ban` and the library's: which kicks it sends, and its storing. */
+
+import { UsageError } from "../errors.js";
 import { planKick } from "../plan/plan.js";
 import type { PlannedRequest } from "../plan/types.js";
 import type { Ban, InventoryStore, NewBan, RoomKey } from "../store/types.js";
 import { requireCoverage } from "./inventory.js";
+
+const MAX_REASON = 200;
+/** How long a ban lasts: 10 s to 7 days. */
+export const MIN_BAN_MS = 10_000;
+export const MAX_BAN_MS = 7 * 86_400_000;
+
+/** A ban's reason is printed in tables and exported to the UserSig issuer: no control characters. */
+export function checkBanReason(text: string, name: string): string {
+  if (text.length === 0 || text.length > MAX_REASON || /[\u0000-\u001f\u007f-\u009f]/.test(text)) {
+    throw new UsageError(`invalid ${name}: expected 1..${MAX_REASON} characters without control characters`);
+  }
+  return text;
+}
 
 export interface BanRoom {
   room: RoomKey;

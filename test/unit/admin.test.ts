@@ -131,6 +131,8 @@ describe("createAdmin: misuse is UsageError or ConfigError, before anything is s
       () => client!.mute(1, ["u"], { isMute: 5 as never }),
       () => client!.ban({ room: 1, userIds: ["u"], forMs: 5 }),
       () => client!.ban({ room: -1, userIds: ["u"], forMs: 60_000 }),
+      () => client!.ban({ room: 1, userIds: ["u"], forMs: 60_000, reason: "a\u001b[2Jb" }),
+      () => client!.ban({ room: 1, userIds: ["u"], forMs: 60_000, reason: 5 as never }),
       () => client!.ban(null as never),
       () => client!.unban(1, []),
       () => client!.rooms.show(0.5),

@@ -39,6 +39,18 @@ const lazyChildProcess = {
   },
 };
 
+// cosmiconfig's default loaders (src/config/load.ts passes its own) require typescript, parse-json
+// and import-fresh: bundled, they made the CLI ten times larger.
+const ownLoadersOnly = {
+  name: "own-loaders-only",
+  setup(b) {
+    b.onResolve({ filter: /^\.\/loaders$/ }, (args) =>
+      /node_modules[\\/]cosmiconfig[\\/]/.test(args.importer) ? { path: "loaders", namespace: "own-loaders-only" } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "own-loaders-only" }, () => ({ contents: "module.exports = {};", loader: "js" }));
+  },
+};
+
 // The CLI bundle runs through vm.Script, where import() throws; a JavaScript config is imported
 // by a plain CommonJS file beside it instead, which Node compiles and links itself.
 const NATIVE_IMPORT = "./native-import.cjs";
@@ -61,7 +73,7 @@ const shared = {
   legalComments: "none",
   // The inventory's drivers stay packages: libsql loads a native addon, pg an optional native binding.
   external: ["@libsql/client", "pg"],
-  plugins: [signerOnly, lazyChildProcess],
+  plugins: [signerOnly, lazyChildProcess, ownLoadersOnly],
   logLevel: "warning",
 };
 
@@ -73,6 +85,18 @@ await build({
   format: "esm",
   // Bundled CommonJS dependencies call require() for Node built-ins.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+});
+
+// The library for require(): one CommonJS file (a program that requires it pays for the whole
+// library once, as require() cannot load the split chunks lazily).
+await build({
+  ...shared,
+  entryPoints: { index: "src/index.ts" },
+  outdir: "dist",
+  outExtension: { ".js": ".cjs" },
+  format: "cjs",
+  define: { ...shared.define, "import.meta.url": "__importMetaUrl" },
+  banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
 
 await build({

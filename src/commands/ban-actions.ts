@@ -1,37 +1,23 @@
 import type { Command } from "commander";
+import { type BanRoom, planBanKicks, storeBans } from "../app/ban.js";
 import { loadCredential } from "../config/credentials.js";
 import type { Settings } from "../config/resolve.js";
 import { ExitCode, InterruptedError, UsageError } from "../errors.js";
 import { confirmBan, printBansStored } from "../output/bans.js";
 import { printInfo } from "../output/messages.js";
 import { parseRoom } from "../plan/ids.js";
-import { planKick } from "../plan/plan.js";
 import type { PlannedRequest } from "../plan/types.js";
-import type { InventoryStore, NewBan, RoomKey } from "../store/types.js";
+import type { RoomKey } from "../store/types.js";
 import { type BanOptions, banDuration, banReason, banTargets } from "./ban-args.js";
 import type { Context } from "./context.js";
-import { inventorySetup, openExistingInventory, openInventory, requireCoverage } from "./inventory.js";
+import { inventorySetup, openExistingInventory, openInventory } from "./inventory.js";
 import { sendable } from "./live.js";
 import { waitMsFrom } from "./options.js";
 import { requireYes } from "./prepare.js";
 import { requireUsableProxy } from "./send-run.js";
 
-/** The kicks of a ban, planned as `kick` plans them. The user ids are already validated and distinct. */
-async function kicks(sdkAppId: number, rooms: { room: RoomKey; userIds: string[] }[]): Promise<PlannedRequest[]> {
-  const out: PlannedRequest[] = [];
-  for (const { room, userIds } of rooms) {
-    const items = (async function* () {
-      for (const [i, value] of userIds.entries()) yield { value, origin: `user ${i + 1}` };
-    })();
-    for await (const request of planKick(sdkAppId, { id: room.roomId, type: room.roomIdType }, items)) out.push(request);
-  }
-  return out;
-}
-
-/** --all-rooms: the live rooms the inventory shows the users in, less those whose ids the API would refuse. */
-async function allRooms(ctx: Context, store: InventoryStore, sdkAppId: number, userIds: string[]) {
-  return sendable(ctx, await store.liveRoomsOf(sdkAppId, userIds), (found) => found.room).map(({ item }) => item);
-}
+/** --all-rooms: the live rooms the inventory shows the users in, less those whose ids the API would refuse (with a warning). */
+const sendableRooms = (ctx: Context) => (found: BanRoom[]) => sendable(ctx, found, (f) => f.room).map(({ item }) => item);
 
 /** What would make the kick exit 3 after the bans were stored; a credentialCommand is left to the kick, which runs it once. */
 async function checkCanSend(settings: Settings, env: NodeJS.ProcessEnv): Promise<void> {
@@ -56,9 +42,7 @@ export async function ban(ctx: Context, cmd: Command, roomArg: string | undefine
   const store = key ? await openInventory(setup.url, io.signal) : await openExistingInventory(setup.url, io.signal);
   let requests: PlannedRequest[];
   try {
-    if (!key) await requireCoverage(store, sdkAppId);
-    const rooms = key ? [{ room: key, userIds: targets.users }] : await allRooms(ctx, store, sdkAppId, targets.users);
-    requests = await kicks(sdkAppId, rooms);
+    requests = await planBanKicks(store, sdkAppId, key, targets.users, sendableRooms(ctx));
     if (!dryRun) {
       await checkCanSend(settings, io.env);
       if (!yes) {
@@ -78,10 +62,8 @@ export async function ban(ctx: Context, cmd: Command, roomArg: string | undefine
         if (answer === "interrupted") throw new InterruptedError();
         if (answer === "no") throw new UsageError("cancelled: nothing was stored or sent");
       }
-      // One clock read after the answer: the ban lasts exactly --for from when it is stored.
-      const nowMs = Date.now();
-      const bans: NewBan[] = targets.users.map((userId) => ({ sdkAppId, room: key, userId, reason, untilMs: nowMs + forMs }));
-      const stored = await store.addBans(bans, nowMs);
+      // Stored after the answer: the ban lasts exactly --for from then.
+      const stored = await storeBans(store, sdkAppId, key, targets.users, reason, forMs);
       if (!run.quiet) printBansStored(term, stored);
     } else if (!run.quiet) printInfo(term, "dry run: no ban stored");
   } finally {

@@ -1,3 +1,4 @@
+import { checkBanReason, MAX_BAN_MS, MIN_BAN_MS } from "../app/ban.js";
 import { UsageError } from "../errors.js";
 import { checkArguments } from "../plan/plan.js";
 import type { RoomIdMode } from "../plan/types.js";
@@ -23,10 +24,6 @@ export interface BanTargets {
   mode: RoomIdMode | undefined;
 }
 
-const MIN_BAN_MS = 10_000;
-const MAX_BAN_MS = 7 * 86_400_000;
-const MAX_REASON = 200;
-
 /** The room and users of ban/unban, checked before any configuration is read (exit 2 before 3). */
 export function banTargets(room: string | undefined, users: string[], opts: BanOptions): BanTargets {
   const mode = roomTypeFrom(opts);
@@ -46,10 +43,5 @@ export function banDuration(text: string | undefined): number {
 }
 
 export function banReason(text: string | undefined): string | null {
-  if (text === undefined) return null;
-  // The reason is printed in tables and exported to the UserSig issuer: no control characters.
-  if (text.length === 0 || text.length > MAX_REASON || /[\u0000-\u001f\u007f-\u009f]/.test(text)) {
-    throw new UsageError(`invalid --reason: expected 1..${MAX_REASON} characters without control characters`);
-  }
-  return text;
+  return text === undefined ? null : checkBanReason(text, "--reason");
 }

@@ -1,10 +1,14 @@
 import type { Command } from "commander";
+import { WHICH_STORE } from "../app/inventory.js";
 import { resolveInventoryUrl } from "../config/inventory.js";
 import type { LoadedConfig } from "../config/load.js";
 import { requireSdkAppId, resolveSettings, type Settings } from "../config/resolve.js";
 import { ConfigError, InterruptedError, untilInterrupted } from "../errors.js";
 import type { InventoryStore } from "../store/types.js";
 import { storeExists, urlLabel } from "../store/url.js";
+
+export { requireCoverage } from "../app/inventory.js";
+
 import { type Context, loadConfigOf } from "./context.js";
 
 export interface InventorySetup {
@@ -36,22 +40,10 @@ export async function existingInventory(ctx: Context, loaded: LoadedConfig | und
   return storeExists(url) ? openInventory(url) : undefined;
 }
 
-const WHICH_STORE = "set TRTC_INVENTORY (or --inventory, or the profile's inventory) to the store that `events serve` or `events ingest` writes";
-
 /** The store of a command that only reads it: an embedded file that does not exist is exit 3, never created. */
 export async function openExistingInventory(url: string, interrupt?: AbortSignal): Promise<InventoryStore> {
   if (!storeExists(url)) throw new ConfigError(`the inventory ${urlLabel(url)} does not exist`, WHICH_STORE);
   return openInventory(url, interrupt);
-}
-
-/**
- * For commands that act on every room the inventory knows (dismiss --live, ban --all-rooms): an
- * inventory that never received a callback for the SdkAppId knows no room, and acting on its
- * "nothing" would silently do nothing. Exit 3.
- */
-export async function requireCoverage(store: InventoryStore, sdkAppId: number): Promise<void> {
-  if (await store.coverage(sdkAppId)) return;
-  throw new ConfigError(`the inventory ${store.label} has never received a callback for SdkAppId ${sdkAppId}: it knows no room`, WHICH_STORE);
 }
 
 /**

@@ -17,7 +17,7 @@ const npm = (args: string[], cwd: string) =>
   spawnSync("npm", [...args, "--no-audit", "--no-fund", "--prefer-offline", "--loglevel", "warn"], { cwd, encoding: "utf8" });
 
 describe("the packed package", () => {
-  it("installs alone, without warnings beyond npm's note on its own prepare script, type-checks with its .d.ts files, runs against the emulator, and `npm install -g` of it gives a working trtc-admin", async () => {
+  it("installs alone, without warnings beyond npm's note on its own prepare script, type-checks with its .d.ts files, runs against the emulator through import and require(), and `npm install -g` of it gives a working trtc-admin", async () => {
     const packed = npm(["pack", "--ignore-scripts", "--pack-destination", work], ROOT);
     expect(packed.status, packed.stderr).toBe(0);
     const tarball = join(work, readdirSync(work).find((f) => f.endsWith(".tgz"))!);
@@ -71,7 +71,7 @@ describe("the packed package", () => {
     const global = npm(["install", "-g", "--prefix", prefix, tarball], work);
     expect(global.status, global.stderr).toBe(0);
 
-    const emu = await emulator({ seed: seedApp({ "1234": ["alice", "bob"] }, { standup: ["carol"] }) });
+    const emu = await emulator({ seed: seedApp({ "1234": ["alice", "bob"], "5678": ["dave"] }, { standup: ["carol"] }) });
     try {
       // Asynchronously: the emulator answers from this process's event loop.
       const child = await execFileAsync(process.execPath, [join(project, "out/consumer.js")], {
@@ -101,6 +101,22 @@ describe("the packed package", () => {
       expect(out.errorName).toBe("UsageError");
       expect(emu.requests.map((q) => q.action)).toEqual(["RemoveUser", "DismissRoomByStrRoomId", "DismissRoom"]);
 
+      // require("trtc-admin") from CommonJS, with config found by the bundled cosmiconfig in the program's directory.
+      const cjs = join(project, "cjs");
+      execFileSync("mkdir", ["-p", cjs]);
+      copyFileSync(join(ROOT, "test/package/consumer.cjs"), join(cjs, "consumer.cjs"));
+      writeFileSync(join(cjs, ".trtcrc"), `sdkAppId: ${APP}\nendpoint: ${emu.url}\nsecretId: \${MY_ID}\nsecretKey: \${MY_KEY}\n`);
+      const required = await execFileAsync(process.execPath, ["consumer.cjs"], {
+        cwd: cjs,
+        encoding: "utf8",
+        env: { PATH: process.env.PATH, HOME: cjs, MY_ID: DEFAULT_SECRET_ID, MY_KEY: DEFAULT_SECRET_KEY },
+      });
+      expect(JSON.parse(required.stdout)).toMatchObject({
+        report: { ok: true, exitCode: 0, results: [{ action: "RemoveUser", roomId: 5678, userIds: ["dave"], status: "done" }] },
+        misuse: 2,
+      });
+      expect(emu.requests.map((q) => q.action)).toEqual(["RemoveUser", "DismissRoomByStrRoomId", "DismissRoom", "RemoveUser"]);
+
       const env = {
         PATH: process.env.PATH,
         HOME: project,
@@ -115,7 +131,7 @@ describe("the packed package", () => {
         encoding: "utf8",
       });
       expect(JSON.parse(dismissed.stdout)).toMatchObject({ ok: true, results: [{ action: "DismissRoom", roomId: 1234, status: "already-gone" }] });
-      expect(emu.requests).toHaveLength(4);
+      expect(emu.requests).toHaveLength(5);
     } finally {
       await emu.close();
     }

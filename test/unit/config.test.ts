@@ -139,6 +139,49 @@ describe("loading config files", () => {
   it("an explicit path that does not exist is a config error", async () => {
     await expect(loadConfig("/nonexistent/trtc.yaml", "/")).rejects.toThrow(ConfigError);
   });
+  it("finds .config/trtcrc and its variants upward, after the directory's own .trtcrc", async () => {
+    const root = mkdtempSync(join(tmpdir(), "trtc-load-"));
+    const deep = join(root, "a", "b");
+    mkdirSync(join(root, ".config"));
+    mkdirSync(deep, { recursive: true });
+    writeFileSync(join(root, ".config", "trtcrc"), "sdkAppId: 1400000011\n");
+    expect(await loadConfig(undefined, deep)).toMatchObject({
+      path: join(root, ".config", "trtcrc"),
+      config: { profiles: { default: { sdkAppId: 1400000011 } } },
+    });
+    writeFileSync(join(root, ".config", "trtcrc"), "");
+    writeFileSync(join(root, ".config", "trtcrc.json"), '{"sdkAppId": 1400000012}');
+    expect((await loadConfig(undefined, deep))?.path).toBe(join(root, ".config", "trtcrc.json"));
+    writeFileSync(join(root, ".trtcrc.yml"), "sdkAppId: 1400000013\n");
+    expect((await loadConfig(undefined, deep))?.path).toBe(join(root, ".trtcrc.yml"));
+  });
+  it("searches up to the home directory only, then the user config directory ($XDG_CONFIG_HOME/trtc, default ~/.config/trtc)", async () => {
+    const root = mkdtempSync(join(tmpdir(), "trtc-load-"));
+    const home = join(root, "home");
+    const project = join(home, "project");
+    mkdirSync(join(home, ".config", "trtc"), { recursive: true });
+    mkdirSync(join(root, "xdg", "trtc"), { recursive: true });
+    mkdirSync(project);
+    // Above the home directory: never searched.
+    writeFileSync(join(root, ".trtcrc"), "sdkAppId: 1400000020\n");
+    expect(await loadConfig(undefined, project, { HOME: home })).toBeUndefined();
+    writeFileSync(join(home, ".config", "trtc", "config.yaml"), "sdkAppId: 1400000021\n");
+    writeFileSync(join(root, "xdg", "trtc", "config.json"), '{"sdkAppId": 1400000022}');
+    expect(await loadConfig(undefined, project, { HOME: home })).toMatchObject({
+      path: join(home, ".config", "trtc", "config.yaml"),
+      config: { profiles: { default: { sdkAppId: 1400000021 } } },
+    });
+    expect((await loadConfig(undefined, project, { HOME: home, XDG_CONFIG_HOME: join(root, "xdg") }))?.path).toBe(join(root, "xdg", "trtc", "config.json"));
+    // The project's own config comes first.
+    writeFileSync(join(project, "trtc.config.cjs"), "module.exports = { sdkAppId: 1400000023 };");
+    expect((await loadConfig(undefined, project, { HOME: home, XDG_CONFIG_HOME: join(root, "xdg") }))?.path).toBe(join(project, "trtc.config.cjs"));
+  });
+  it("a config's $import (cosmiconfig's include) is an unknown key, and imports nothing", async () => {
+    const root = mkdtempSync(join(tmpdir(), "trtc-load-"));
+    writeFileSync(join(root, "base.yaml"), "sdkAppId: 1400000030\n");
+    writeFileSync(join(root, ".trtcrc"), "$import: base.yaml\n");
+    await expect(loadConfig(undefined, root, { HOME: root })).rejects.toThrow(`${join(root, ".trtcrc")}: (top level).$import: unknown key`);
+  });
 });
 
 describe("profile names are own keys only (audit #7.6)", () => {

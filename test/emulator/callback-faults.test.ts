@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Emulator } from "../../src/emulator/server.js";
 import { APP, emulator } from "../helpers/cli.js";
+import { rawCall } from "../helpers/signed.js";
 import { Receiver, until } from "./callback-receiver.js";
 import { control, rawControl } from "./control-client.js";
 
@@ -18,6 +19,7 @@ afterEach(async () => {
 
 const enter = (userId: string, roomId: number | string = 1) => control(emu, "POST", "clients", { sdkAppId: APP, roomId, userId, action: "enter" });
 const fault = (spec: object) => control(emu, "POST", "faults", { target: "callback", ...spec });
+const kick = (roomId: number, ...userIds: string[]) => rawCall(emu, { action: "RemoveUser", params: { SdkAppId: APP, RoomId: roomId, UserIds: userIds } });
 const settled = () => until(() => emu.callbacks!.log.every((r) => r.outcome !== "pending"));
 
 describe("callback faults", () => {
@@ -84,12 +86,26 @@ describe("callback faults", () => {
   });
 
   it("leaves API requests alone, and API faults leave callbacks alone", async () => {
+    // A callback fault that matches everything: the API still answers, and acts.
     await fault({ kind: "drop", times: 0 });
-    await control(emu, "POST", "faults", { kind: "error", code: "InternalError", times: 0 });
     await enter("ann");
+    expect((await kick(1, "ann")).json?.Response.Error).toBeUndefined();
+    expect((await control(emu, "GET", "state")).apps[0].rooms).toEqual({});
     await settled();
     expect(receiver.received).toEqual([]);
-    expect(emu.callbacks!.log.map((r) => r.outcome)).toEqual(["dropped", "dropped"]);
+    expect(emu.callbacks!.log.map((r) => [r.eventType, r.outcome])).toEqual([
+      [101, "dropped"],
+      [103, "dropped"],
+      [104, "dropped"],
+      [102, "dropped"],
+    ]);
+    // An API fault that matches everything: the API fails, and callbacks are delivered.
+    await control(emu, "DELETE", "faults");
+    await control(emu, "POST", "faults", { kind: "error", code: "InternalError", times: 0 });
+    expect((await kick(1, "ann")).json?.Response.Error?.Code).toBe("InternalError");
+    await enter("ben", 2);
+    await settled();
+    expect(receiver.events()).toEqual(["101:ben", "103:ben"]);
   });
 });
 

@@ -63,8 +63,7 @@ describe.each(STORES)("emulator callback faults into events serve ($name store)"
     env = { TRTC_SDK_APP_ID: String(APP), TRTC_CALLBACK_KEY: KEY, TRTC_INVENTORY: fresh.url };
     receiver = fakeIo(env);
     serving = main(["events", "serve", "--port", "0", "--output", "ndjson"], receiver.io);
-    await until(() => / on (http:\/\/\S+)/.test(receiver.stderr()), "the receiver to listen");
-    receiverUrl = / on (http:\/\/\S+)/.exec(receiver.stderr())![1]!;
+    receiverUrl = await receiver.listening(serving);
     emu = await emulator({ seed: { apps: [{ sdkAppId: APP }] }, callbackUrl: receiverUrl, callbackKey: KEY });
   });
   afterEach(async () => {

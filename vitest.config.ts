@@ -3,11 +3,22 @@ import { defineConfig } from "vitest/config";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
 
 /**
- * Files that spend tens of seconds waiting on npm or on the API's 20/s pacing. Once vitest has timed a
- * run it starts the longest files first; on a fresh clone it has no times and these would start last,
- * each then the tail of the run alone.
+ * Files that spend seconds waiting (on npm, the API's 20/s pacing, callback delays and retries, timeouts),
+ * longest first. Once vitest has timed a run it starts the longest files first; on a fresh clone it has no
+ * times and these would start last, their waits then the run's tail instead of overlapping the rest.
  */
-const LONG_WAITS = ["test/package/pack.test.ts", "test/package/install.test.ts", "test/e2e/pacing.test.ts", "test/inventory/wait-processes.test.ts"];
+const LONG_WAITS = [
+  "test/package/pack.test.ts",
+  "test/package/install.test.ts",
+  "test/inventory/wait-processes.test.ts",
+  "test/e2e/pacing.test.ts",
+  "test/e2e/shared-budget.test.ts",
+  "test/e2e/bulk-rate.test.ts",
+  "test/inventory/callback-faults-serve.test.ts",
+  "test/inventory/serve-service-process.test.ts",
+  "test/bans/enforce-lifecycle.test.ts",
+  "test/emulator/callbacks.test.ts",
+];
 
 class LongWaitsFirst extends BaseSequencer {
   async sort(files: TestSpecification[]): Promise<TestSpecification[]> {

@@ -12,7 +12,6 @@ const LONG_WAITS = [
   "test/package/install.test.ts",
   "test/inventory/wait-processes.test.ts",
   "test/e2e/pacing.test.ts",
-  "test/e2e/shared-budget.test.ts",
   "test/e2e/bulk-rate.test.ts",
   "test/inventory/callback-faults-serve.test.ts",
   "test/inventory/serve-service-process.test.ts",

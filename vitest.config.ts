@@ -13,7 +13,6 @@ const LONG_WAITS = [
   "test/inventory/wait-processes.test.ts",
   "test/e2e/pacing.test.ts",
   "test/e2e/bulk-rate.test.ts",
-  "test/inventory/callback-faults-serve.test.ts",
   "test/inventory/serve-service-process.test.ts",
   "test/bans/enforce-lifecycle.test.ts",
   "test/emulator/callbacks.test.ts",

@@ -1,5 +1,32 @@
 import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
+import { BaseSequencer, type TestSpecification } from "vitest/node";
+
+/**
+ * Files that spend seconds waiting (on npm, the API's 20/s pacing, callback delays and retries, timeouts),
+ * longest first. Once vitest has timed a run it starts the longest files first; on a fresh clone it has no
+ * times and these would start last, their waits then the run's tail instead of overlapping the rest.
+ */
+const LONG_WAITS = [
+  "test/package/pack.test.ts",
+  "test/package/install.test.ts",
+  "test/inventory/wait-processes.test.ts",
+  "test/e2e/pacing.test.ts",
+  "test/e2e/bulk-rate.test.ts",
+  "test/inventory/serve-service-process.test.ts",
+  "test/bans/enforce-lifecycle.test.ts",
+  "test/emulator/callbacks.test.ts",
+];
+
+class LongWaitsFirst extends BaseSequencer {
+  async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (f: TestSpecification) => {
+      const i = LONG_WAITS.findIndex((path) => f.moduleId.endsWith(path));
+      return i === -1 ? LONG_WAITS.length : i;
+    };
+    return (await super.sort(files)).sort((a, b) => rank(a) - rank(b));
+  }
+}
 
 export default defineConfig({
   test: {
@@ -8,6 +35,7 @@ export default defineConfig({
     exclude: ["test/perf/**", "**/node_modules/**"],
     globalSetup: ["test/helpers/build.ts"],
     testTimeout: 60_000,
+    sequence: { sequencer: LongWaitsFirst },
     hookTimeout: 30_000,
     // Most of the slow files wait (on the API's 20/s pacing, child processes, npm) rather than compute,
     // so more files at once than cores; vitest's default on a 2-core machine is one file at a time.

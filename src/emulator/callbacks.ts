@@ -15,6 +15,15 @@ export interface CallbackRetry {
 /** TRTC's policy: 5 s per attempt, one immediate retry, then every 10 s, given up a minute after the first attempt. */
 export const TRTC_CALLBACK_RETRY: Readonly<CallbackRetry> = Object.freeze({ timeoutMs: 5_000, retryEveryMs: 10_000, giveUpMs: 60_000 });
 
+/** The time the retry schedule and delay faults follow: real by default, a test's own where it drives them. */
+export interface CallbackClock {
+  now(): number;
+  /** Resolves true after ms, or false at once when the signal aborts. */
+  sleep(ms: number, signal: AbortSignal): Promise<boolean>;
+}
+
+const REAL_CLOCK: CallbackClock = { now: () => performance.now(), sleep };
+
 export interface CallbackConfig {
   url: string;
   key: string;
@@ -57,6 +66,7 @@ export class CallbackSender {
   constructor(
     private readonly config: CallbackConfig,
     private readonly faults: FaultTable,
+    private readonly time: CallbackClock = REAL_CLOCK,
   ) {}
 
   send(change: RoomChange): void {
@@ -88,7 +98,7 @@ export class CallbackSender {
     else if (fault === "delay") {
       // Outside the room's queue, so later events of the room may arrive first.
       const late = delivery();
-      void sleep(taken!.ms ?? 0, late.signal).then((ok) => (ok ? this.deliver(late) : undefined));
+      void this.time.sleep(taken!.ms ?? 0, late.signal).then((ok) => (ok ? this.deliver(late) : undefined));
     } else {
       this.enqueue(roomKey(change.room), delivery());
       if (fault === "duplicate") this.enqueue(roomKey(change.room), delivery());
@@ -111,7 +121,7 @@ export class CallbackSender {
 
   /** The first attempt holds the room's queue; retries run beside later events, as TRTC's may. */
   private async deliver(delivery: Delivery): Promise<void> {
-    const first = performance.now();
+    const first = this.time.now();
     if (await this.attempt(delivery)) return;
     void this.retry(delivery, first);
   }
@@ -120,7 +130,7 @@ export class CallbackSender {
     const { retryEveryMs, giveUpMs } = this.config.retry;
     if (await this.attempt(delivery)) return;
     for (let at = first + retryEveryMs; at < first + giveUpMs; at += retryEveryMs) {
-      if (!(await sleep(at - performance.now(), delivery.signal))) return;
+      if (!(await this.time.sleep(at - this.time.now(), delivery.signal))) return;
       if (await this.attempt(delivery)) return;
     }
     if (!delivery.signal.aborted) delivery.record.outcome = "gave-up";
@@ -144,6 +154,7 @@ export function callbackSender(
   key: string | undefined,
   retry: Partial<CallbackRetry> | undefined,
   faults: FaultTable,
+  clock?: CallbackClock,
 ): CallbackSender | undefined {
   if (url === undefined && key === undefined) return undefined;
   if (url === undefined || key === undefined) throw new Error("callbacks need both a callback URL and a callback key");
@@ -156,5 +167,5 @@ export function callbackSender(
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw new Error("the callback URL must be http:// or https://");
   if (parsed.username || parsed.password) throw new Error("the callback URL must not carry user:password@");
   if (!isCallbackKey(key)) throw new Error("the callback key must be 1..32 letters and digits, as the TRTC console accepts");
-  return new CallbackSender({ url, key, retry: { ...TRTC_CALLBACK_RETRY, ...retry } }, faults);
+  return new CallbackSender({ url, key, retry: { ...TRTC_CALLBACK_RETRY, ...retry } }, faults, clock);
 }

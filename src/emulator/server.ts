@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { type CallbackRetry, type CallbackSender, callbackSender } from "./callbacks.js";
+import { type CallbackClock, type CallbackRetry, type CallbackSender, callbackSender } from "./callbacks.js";
 import { Clients } from "./clients.js";
 import { handleControl } from "./control.js";
 import { FaultTable } from "./faults.js";
@@ -35,6 +35,8 @@ export interface EmulatorOptions {
   callbackKey?: string;
   /** TRTC's retry timing by default; tests shorten it. */
   callbackRetry?: Partial<CallbackRetry>;
+  /** Real time by default; a test passes its own to drive retries and delays without waiting. */
+  callbackClock?: CallbackClock;
   /** Actions answered with InvalidAction from the start (and after each reset). */
   unavailableActions?: string[];
 }
@@ -67,7 +69,7 @@ export class Emulator {
       lenientSigning: options.lenientSigning ?? false,
       unavailableActions: checkActionList(options.unavailableActions ?? []),
     };
-    this.callbacks = callbackSender(options.callbackUrl, options.callbackKey, options.callbackRetry, this.faults);
+    this.callbacks = callbackSender(options.callbackUrl, options.callbackKey, options.callbackRetry, this.faults, options.callbackClock);
     this.initial = { seed: options.seed ?? { apps: [{ sdkAppId: DEFAULT_SDK_APP_ID }] }, settings: { ...this.settings } };
     this.limiter = new WindowCounter(this.settings.rateLimit);
     this.store.seed(this.initial.seed);

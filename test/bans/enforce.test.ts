@@ -96,7 +96,7 @@ describe.each(STORES)("bans enforced by events serve, end to end through the emu
     await settle(s, "troll", "1234");
     expect(inRoom("1234", "troll", true)).toBe(true);
     expect(inRoom("1234", "fine")).toBe(true);
-    expect(removes("troll")).toHaveLength(2);
+    expect(removes("troll"), JSON.stringify({ removes: removes("troll"), printed: s.run.stdout(), stderr: s.run.stderr() })).toHaveLength(2);
     expect(removes("fine")).toHaveLength(0);
     expect(await s.stop()).toBe(0);
   });

@@ -27,12 +27,7 @@ export function receiverEnv(emu: Emulator, inventory: string): Record<string, st
 export async function serve(emu: Emulator, inventory: string, env: Record<string, string> = {}, args: string[] = []): Promise<Serving> {
   const run = fakeIo({ ...receiverEnv(emu, inventory), ...env });
   const exited = main(["events", "serve", "--port", "0", "-o", "ndjson", ...args], run.io);
-  let url: string | undefined;
-  for (let i = 0; i < 500 && !url; i++) {
-    url = / on (http:\/\/\S+)/.exec(run.stderr())?.[1];
-    if (!url) await new Promise((r) => setTimeout(r, 10));
-  }
-  if (!url) throw new Error(`events serve never listened: ${run.stderr()}`);
+  const url = await run.listening(exited);
   const lines = () =>
     run
       .stdout()

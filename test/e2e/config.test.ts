@@ -253,7 +253,18 @@ describe("configuration end to end", () => {
     const r = await run(["config", "show", "--json"], { cwd: dir, env: baseEnv(prodEnv) });
     expect(r.code).toBe(0);
     const view = JSON.parse(r.stdout);
-    expect(view).toMatchObject({ profile: "prod", sdkAppId: 1400000001, sdkAppIdSource: "profile", secretId: "****0000", secretKey: "****" });
+    expect(view).toMatchObject({
+      configFile: join(dir, ".trtcrc"),
+      profile: "prod",
+      sdkAppId: 1400000001,
+      sdkAppIdSource: "profile",
+      endpoint: `${emu.url}/`,
+      endpointSource: "profile",
+      regionSource: "default",
+      credentials: 'profile "prod"',
+      secretId: "****0000",
+      secretKey: "****",
+    });
     expect(r.stdout).not.toContain(DEFAULT_SECRET_KEY);
   });
 
@@ -313,6 +324,7 @@ describe("configuration end to end", () => {
       checks: expect.arrayContaining([{ ok: true, message: expect.stringMatching(/^credentials accepted/) }]),
     });
     expect(emu.store.roomExists(1400000001, "numeric", 1)).toBe(true);
+    expect(emu.requests.map((q) => q.action)).toEqual(["DescribeRoomInfo", "DescribeRoomInfo", "DescribeRoomInfo"]);
   });
 });
 

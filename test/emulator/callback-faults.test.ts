@@ -1,8 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Emulator } from "../../src/emulator/server.js";
 import { APP, emulator } from "../helpers/cli.js";
+import { rawCall } from "../helpers/signed.js";
 import { Receiver, until } from "./callback-receiver.js";
 import { control, rawControl } from "./control-client.js";
+import { ManualClock } from "./manual-clock.js";
 
 let emu: Emulator;
 let receiver: Receiver;
@@ -18,6 +20,7 @@ afterEach(async () => {
 
 const enter = (userId: string, roomId: number | string = 1) => control(emu, "POST", "clients", { sdkAppId: APP, roomId, userId, action: "enter" });
 const fault = (spec: object) => control(emu, "POST", "faults", { target: "callback", ...spec });
+const kick = (roomId: number, ...userIds: string[]) => rawCall(emu, { action: "RemoveUser", params: { SdkAppId: APP, RoomId: roomId, UserIds: userIds } });
 const settled = () => until(() => emu.callbacks!.log.every((r) => r.outcome !== "pending"));
 
 describe("callback faults", () => {
@@ -44,19 +47,23 @@ describe("callback faults", () => {
   });
 
   it("delay: the callback is sent ms later, after later events of its room", async () => {
-    // ben's 103 needs only a control round trip and two deliveries (a few ms): the delay leaves room for a
-    // stall of most of a second before the order could come out the other way.
+    // On a clock the test moves: ann's 103 waits for it, whatever the machine's load.
+    const clock = new ManualClock();
+    await emu.close();
+    emu = await emulator({ callbackUrl: receiver.url, callbackKey: "testKey", callbackClock: clock });
     await fault({ kind: "delay", ms: 1000, eventType: 103 });
-    const sent = performance.now();
     await enter("ann");
     await enter("ben");
+    await until(() => receiver.received.length === 2);
+    expect(receiver.events()).toEqual(["101:ann", "103:ben"]);
+    expect(clock.wakes()).toEqual([1000]);
+    clock.advanceTo(999);
+    expect(clock.wakes()).toEqual([1000]);
+    clock.advanceTo(1000);
     await until(() => receiver.received.length === 3);
     expect(receiver.events()).toEqual(["101:ann", "103:ben", "103:ann"]);
-    const late = receiver.received[2]!;
-    // Never sooner, whatever the load; Node may fire a timer up to a millisecond early.
-    expect(late.at - sent).toBeGreaterThanOrEqual(1000 - 2);
     // Event times still say what happened first.
-    expect(late!.body.EventInfo.EventMsTs).toBeLessThan(receiver.received[1]!.body.EventInfo.EventMsTs);
+    expect(receiver.received[2]!.body.EventInfo.EventMsTs).toBeLessThan(receiver.received[1]!.body.EventInfo.EventMsTs);
   });
 
   it("bad-signature: Sign does not verify, so the receiver refuses it and it is retried until given up", async () => {
@@ -84,12 +91,26 @@ describe("callback faults", () => {
   });
 
   it("leaves API requests alone, and API faults leave callbacks alone", async () => {
+    // A callback fault that matches everything: the API still answers, and acts.
     await fault({ kind: "drop", times: 0 });
-    await control(emu, "POST", "faults", { kind: "error", code: "InternalError", times: 0 });
     await enter("ann");
+    expect((await kick(1, "ann")).json?.Response.Error).toBeUndefined();
+    expect((await control(emu, "GET", "state")).apps[0].rooms).toEqual({});
     await settled();
     expect(receiver.received).toEqual([]);
-    expect(emu.callbacks!.log.map((r) => r.outcome)).toEqual(["dropped", "dropped"]);
+    expect(emu.callbacks!.log.map((r) => [r.eventType, r.outcome])).toEqual([
+      [101, "dropped"],
+      [103, "dropped"],
+      [104, "dropped"],
+      [102, "dropped"],
+    ]);
+    // An API fault that matches everything: the API fails, and callbacks are delivered.
+    await control(emu, "DELETE", "faults");
+    await control(emu, "POST", "faults", { kind: "error", code: "InternalError", times: 0 });
+    expect((await kick(1, "ann")).json?.Response.Error?.Code).toBe("InternalError");
+    await enter("ben", 2);
+    await settled();
+    expect(receiver.events()).toEqual(["101:ben", "103:ben"]);
   });
 });
 

@@ -6,6 +6,7 @@ import { APP, emulator, seedApp } from "../helpers/cli.js";
 import { rawCall } from "../helpers/signed.js";
 import { Receiver, until } from "./callback-receiver.js";
 import { control } from "./control-client.js";
+import { ManualClock } from "./manual-clock.js";
 
 let emu: Emulator;
 let receiver: Receiver;
@@ -108,13 +109,16 @@ describe("room changes as callbacks", () => {
   });
 
   it("a reset sends nothing and cancels pending retries", async () => {
+    // Retries every 100 ms: 400 ms after the reset, a retry that was not cancelled would have come three times.
+    await emu.close();
+    emu = await emulator({ callbackUrl: receiver.url, callbackKey: "testKey", callbackRetry: { timeoutMs: 1000, retryEveryMs: 100, giveUpMs: 60_000 } });
     receiver.answer = () => 500;
     await client("ann", 77);
-    await until(() => receiver.received.length >= 2);
+    await until(() => receiver.received.length >= 3);
     await control(emu, "POST", "reset");
     const count = receiver.received.length;
     expect((await control(emu, "GET", "callbacks")).callbacks).toEqual([]);
-    await new Promise((resolve) => setTimeout(resolve, 1300));
+    await new Promise((resolve) => setTimeout(resolve, 400));
     expect(receiver.received.length).toBe(count);
   });
 });
@@ -164,25 +168,39 @@ describe("retries, as TRTC's", () => {
   const arrivals = (eventType: number) => receiver.received.filter((r) => r.body.EventType === eventType).map((r) => r.at);
 
   it("retries at once, then every retryEveryMs from the first attempt, and gives up giveUpMs after it", async () => {
-    // Planned: 0, at once, 1000, 2000; none at 3000, as none starts giveUpMs or later after the first. The
-    // spacing is wide so that a loaded machine's stall (100-500 ms seen) cannot pass an immediate retry
-    // off as a scheduled one, or the reverse.
-    const e = await start({ timeoutMs: 5000, retryEveryMs: 1000, giveUpMs: 3000 });
-    receiver.answer = (r) => (r.body.EventType === 101 ? 500 : 200);
-    const before = performance.now();
+    // The schedule runs on a clock the test moves, so the load of the machine cannot shift an attempt.
+    const clock = new ManualClock();
+    const e = (fast = await emulator({
+      callbackUrl: receiver.url,
+      callbackKey: "testKey",
+      callbackRetry: { timeoutMs: 5000, retryEveryMs: 1000, giveUpMs: 3000 },
+      callbackClock: clock,
+    }));
+    const at: number[] = [];
+    receiver.answer = (r) => {
+      if (r.body.EventType !== 101) return 200;
+      at.push(clock.now());
+      // The third attempt is slow: the next is still due retryEveryMs after the first, not after this one.
+      if (at.length === 3) clock.pass(300);
+      return 500;
+    };
     await enter("ann");
-    await until(() => e.callbacks!.log[0]!.outcome === "gave-up", 10_000);
-    // How many attempts is fixed by the schedule, not by the machine's speed: a late attempt is still
-    // made. One more would be an attempt at giveUpMs; one fewer, a retry that was not immediate.
+    // The first attempt and the immediate retry, then a wait for the first scheduled one.
+    await until(() => clock.wakes().length === 1);
+    expect(at).toEqual([0, 0]);
+    expect(clock.wakes()).toEqual([1000]);
+    clock.advanceTo(999);
+    expect(clock.wakes()).toEqual([1000]);
+    clock.advanceTo(1000);
+    await until(() => clock.wakes().length === 1);
+    expect(at).toEqual([0, 0, 1000]);
+    expect(clock.wakes()).toEqual([2000]);
+    clock.advanceTo(2000);
+    // None at 3000: no attempt starts giveUpMs or later after the first.
+    await until(() => e.callbacks!.log[0]!.outcome === "gave-up");
+    expect(at).toEqual([0, 0, 1000, 2000]);
+    expect(clock.wakes()).toEqual([]);
     expect(e.callbacks!.log[0]).toMatchObject({ eventType: 101, attempts: 4, outcome: "gave-up", lastError: "HTTP 500" });
-    const tries = arrivals(101);
-    expect(tries).toHaveLength(4);
-    // Immediate: a scheduled retry would come retryEveryMs (1000) after the first; 600 leaves room for a stall.
-    expect(tries[1]! - tries[0]!).toBeLessThan(600);
-    // The others wait for their time, counted from the first attempt, which started after `before`. A stall
-    // only delays an attempt, never advances it; Node may fire a timer a millisecond early.
-    expect(tries[2]! - before).toBeGreaterThanOrEqual(1000 - 2);
-    expect(tries[3]! - before).toBeGreaterThanOrEqual(2000 - 2);
     expect(new Set(receiver.received.filter((r) => r.body.EventType === 101).map((r) => r.raw.toString())).size).toBe(1);
   });
 

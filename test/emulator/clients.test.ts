@@ -95,39 +95,58 @@ describe("POST /_emulator/clients", () => {
 });
 
 describe("a client that re-enters after a kick (rejoinAfterKickMs)", () => {
+  /**
+   * Waits until a sentinel client kicked now has re-entered after `ms`: timers of equal delay fire in
+   * the order they were set, so any re-entry scheduled earlier with at most `ms` has had its chance.
+   */
+  const pastRejoins = async (ms: number) => {
+    await client({ roomId: 77, userId: "sentinel", action: "enter", rejoinAfterKickMs: ms });
+    await kick(77, "sentinel");
+    await until(() => receiver.events().filter((e) => e === "103:sentinel").length === 2);
+  };
+
   it("enters again N ms after each kick, firing 101 and 103 again", async () => {
     await client({ roomId: 5, userId: "troll", action: "enter", role: "audience", rejoinAfterKickMs: 100 });
     const kickedAt = performance.now();
     expect((await kick(5, "troll")).json?.Response.Error).toBeUndefined();
-    expect((await state()).rooms["5"]).toBeUndefined();
     await until(() => receiver.received.length === 6);
+    // The kick empties (104, 102) the room before the client comes back, not after.
     expect(receiver.events()).toEqual(["101:troll", "103:troll", "104:troll", "102", "101:troll", "103:troll"]);
     expect(receiver.received[5]!.at - kickedAt).toBeGreaterThanOrEqual(95);
     expect(receiver.received[5]!.body.EventInfo.Role).toBe(21);
     expect((await state()).rooms["5"]).toEqual(["troll"]);
     // And again after the next kick.
+    const againAt = performance.now();
     await kick(5, "troll");
     await until(() => receiver.received.length === 10);
+    expect(receiver.events().slice(6)).toEqual(["104:troll", "102", "101:troll", "103:troll"]);
+    expect(receiver.received[9]!.at - againAt).toBeGreaterThanOrEqual(95);
     expect((await state()).rooms["5"]).toEqual(["troll"]);
   });
 
-  it("stops once the client leaves, enters without it, or the emulator resets", async () => {
+  it("stops once the client leaves and enters again without it", async () => {
     await client({ roomId: 5, userId: "a", action: "enter", rejoinAfterKickMs: 30 });
     await client({ roomId: 5, userId: "a", action: "leave" });
     await client({ roomId: 5, userId: "a", action: "enter" });
-    await client({ roomId: 6, userId: "b", action: "enter", rejoinAfterKickMs: 30 });
     await kick(5, "a");
+    await pastRejoins(30);
+    expect((await state()).rooms["5"]).toBeUndefined();
+    expect((await events()).filter((e: string) => e === "a:onEnterRoom")).toHaveLength(2);
+  });
+
+  it("stops when the emulator resets", async () => {
+    await client({ roomId: 6, userId: "b", action: "enter", rejoinAfterKickMs: 30 });
     await kick(6, "b");
     await control(emu, "POST", "reset");
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    expect((await state()).rooms).toEqual({ "9": ["sam"] });
+    await pastRejoins(30);
+    expect((await state()).rooms).toEqual({ "9": ["sam"], "77": ["sentinel"] });
   });
 
   it("does not enter twice when the user came back by hand first", async () => {
     await client({ roomId: 5, userId: "a", action: "enter", rejoinAfterKickMs: 80 });
     await kick(5, "a");
     await client({ roomId: 5, userId: "a", action: "enter" });
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await pastRejoins(80);
     expect((await state()).rooms["5"]).toEqual(["a"]);
     expect((await events()).filter((e: string) => e === "a:onEnterRoom")).toHaveLength(2);
   });

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { main } from "../../src/commands/program.js";
 import type { Emulator } from "../../src/emulator/server.js";
 import { control } from "../emulator/control-client.js";
+import { ManualClock } from "../emulator/manual-clock.js";
 import { emulator } from "../helpers/cli.js";
 import { APP, callbackBody, fakeIo, KEY, notePostgresSkipped, post, STORES, signedHeaders } from "./helpers.js";
 
@@ -40,9 +41,8 @@ async function until(check: () => boolean | Promise<boolean>, what: string, ms =
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
- * How late a delayed callback comes. What each delay test does before it arrives (a few control round
- * trips, the receiver storing a few events, at most one `rooms list`) takes some tens of ms, a few hundred
- * on a loaded machine: this leaves room for a stall of over a second before the order comes out otherwise.
+ * How late a delayed callback comes, on the emulator's callback clock, which the test moves: a delayed
+ * callback is sent when the test has seen what must come before it, however slow the machine.
  */
 const LATE_MS = 1500;
 
@@ -55,6 +55,7 @@ describe.each(STORES)("emulator callback faults into events serve ($name store)"
   let receiverUrl: string;
   let env: Record<string, string>;
   let cleanup: () => Promise<void>;
+  let clock: ManualClock;
 
   beforeEach(async () => {
     if (factory.skip) return;
@@ -63,9 +64,9 @@ describe.each(STORES)("emulator callback faults into events serve ($name store)"
     env = { TRTC_SDK_APP_ID: String(APP), TRTC_CALLBACK_KEY: KEY, TRTC_INVENTORY: fresh.url };
     receiver = fakeIo(env);
     serving = main(["events", "serve", "--port", "0", "--output", "ndjson"], receiver.io);
-    await until(() => / on (http:\/\/\S+)/.test(receiver.stderr()), "the receiver to listen");
-    receiverUrl = / on (http:\/\/\S+)/.exec(receiver.stderr())![1]!;
-    emu = await emulator({ seed: { apps: [{ sdkAppId: APP }] }, callbackUrl: receiverUrl, callbackKey: KEY });
+    receiverUrl = await receiver.listening(serving);
+    clock = new ManualClock();
+    emu = await emulator({ seed: { apps: [{ sdkAppId: APP }] }, callbackUrl: receiverUrl, callbackKey: KEY, callbackClock: clock });
   });
   afterEach(async () => {
     if (factory.skip) return;
@@ -136,6 +137,7 @@ describe.each(STORES)("emulator callback faults into events serve ($name store)"
     await until(() => lines().length === 2, "the 101 and ben's 103");
     expect(printed()).toEqual(["101::stored", "103:ben:stored"]);
     expect(await members(4242)).toEqual(["ben"]);
+    clock.advanceTo(LATE_MS);
     await until(() => settled() && lines().length === 3, "ann's late 103");
     expect(printed()).toEqual(["101::stored", "103:ben:stored", "103:ann:stored"]);
     expect(sentAt(103, "ann")).toBeLessThan(sentAt(103, "ben"));
@@ -151,6 +153,8 @@ describe.each(STORES)("emulator callback faults into events serve ($name store)"
     await client("ci-late", "ann", "enter");
     await client("ci-late", "ben", "enter");
     await client("ci-late", "ann", "leave");
+    await until(() => lines().length === 3, "the 101, ben's 103 and ann's 104");
+    clock.advanceTo(LATE_MS);
     await until(() => settled() && lines().length === 4, "all four callbacks");
     expect(printed()).toEqual(["101::stored", "103:ben:stored", "104:ann:stored", "103:ann:stored"]);
     const [room] = await rooms();
@@ -163,6 +167,8 @@ describe.each(STORES)("emulator callback faults into events serve ($name store)"
     await client("ci-reopen", "ann", "enter");
     await client("ci-reopen", "ann", "leave");
     await client("ci-reopen", "ann", "enter");
+    await until(() => lines().length === 5, "all but the 102");
+    clock.advanceTo(LATE_MS);
     await until(() => settled() && lines().length === 6, "all six callbacks");
     expect(printed()).toEqual(["101::stored", "103:ann:stored", "104:ann:stored", "101::stored", "103:ann:stored", "102::stored"]);
     const closedAt = log().find((r) => r.eventType === 102)!.eventMsTs;

@@ -94,11 +94,7 @@ describe("events ingest, interrupted", () => {
     // A bad line after the good one: ingest reports it at once, so once it is on stderr the good line has
     // been read and taken in (lines are handled in order), though not yet stored (that is done in batches).
     stdin.write(`${line(callbackBody({ type: 103, room: 3, user: "early", ms: T }))}\nnot json\n`);
-    const deadline = Date.now() + 10_000;
-    while (!run.stderr().includes("line 2: not JSON")) {
-      if (Date.now() > deadline) throw new Error(`ingest never reported line 2: ${run.stderr()}`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await run.stderrMatch(/line 2: not JSON/, exited);
     run.abort.abort();
     expect(await exited).toBe(130);
     expect(run.stderr()).toContain("1 stored, 0 duplicate, 1 bad line skipped");
@@ -116,18 +112,9 @@ describe("events serve (in-process)", () => {
     return { run, exited, url };
   }
 
-  async function listening(run: ReturnType<typeof fakeIo>): Promise<string> {
-    for (let i = 0; i < 200; i++) {
-      const found = / on (http:\/\/\S+)/.exec(run.stderr())?.[1];
-      if (found) return found;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    throw new Error(`never listened: ${run.stderr()}`);
-  }
-
   it("receives, prints one line per event, and exits 0 on interrupt after finishing", async () => {
     const { run, exited } = await serve({}, ["--path", "/cb", "-o", "ndjson"]);
-    const url = await listening(run);
+    const url = await run.listening(exited);
     expect(url).toMatch(/\/cb$/);
     const raw = callbackBody({ type: 103, room: "standup", user: "carol", ms: T, role: 21 });
     expect((await post(url, raw, signedHeaders(raw))).status).toBe(200);
@@ -152,7 +139,7 @@ describe("events serve (in-process)", () => {
   it("on interrupt, says how many forward deliveries stay queued in the inventory for the next start", async () => {
     // Nothing listens on port 9 here: each attempt is refused, and the delivery waits for its retry.
     const { run, exited, url: inventory } = await serve({}, ["--forward", "http://127.0.0.1:9/cb"]);
-    const url = await listening(run);
+    const url = await run.listening(exited);
     const raw = callbackBody({ type: 103, room: 7, user: "carol", ms: T });
     expect((await post(url, raw, signedHeaders(raw))).status).toBe(200);
     run.abort.abort();
@@ -177,7 +164,7 @@ describe("events serve (in-process)", () => {
     expect(await (await serve({}, ["--port", "http"])).exited).toBe(2);
     expect(await (await serve({}, ["--forward", "ftp://x"])).exited).toBe(2);
     const taken = await serve();
-    const url = new URL(await listening(taken.run));
+    const url = new URL(await taken.run.listening(taken.exited));
     expect(await (await serve({}, ["--port", url.port])).exited).toBe(2);
     taken.run.abort.abort();
     expect(await taken.exited).toBe(0);

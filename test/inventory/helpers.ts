@@ -79,15 +79,39 @@ export function fakeIo(env: Record<string, string> = {}, input = "") {
   const abort = new AbortController();
   const stdin = new PassThrough();
   stdin.end(input);
+  const watchers = new Set<() => void>();
+  const writer = (to: string[]) => (s: string) => {
+    to.push(s);
+    for (const watch of watchers) watch();
+  };
   const io: Io = {
-    stdout: { write: (s: string) => out.push(s) },
-    stderr: { write: (s: string) => err.push(s) },
+    stdout: { write: writer(out) },
+    stderr: { write: writer(err) },
     stdin,
     env: { HOME: home, XDG_CONFIG_HOME: join(home, ".config"), XDG_STATE_HOME: join(home, ".state"), NO_COLOR: "1", ...env },
     cwd: home,
     signal: abort.signal,
   };
-  return { io, abort, home, stdout: () => out.join(""), stderr: () => err.join("") };
+  /**
+   * The first match of `pattern` in stderr, as soon as it is written (no polling, no deadline of its own:
+   * the test's timeout bounds it); rejects if `exited` settles first.
+   */
+  const stderrMatch = (pattern: RegExp, exited?: Promise<number>) =>
+    new Promise<RegExpExecArray>((resolve, reject) => {
+      const check = () => {
+        const found = pattern.exec(err.join(""));
+        if (found) watchers.delete(check), resolve(found);
+      };
+      watchers.add(check);
+      check();
+      exited?.then(
+        (code) => (watchers.delete(check), reject(new Error(`exited ${code} before writing ${pattern}: ${err.join("")}`))),
+        (e) => (watchers.delete(check), reject(e)),
+      );
+    });
+  /** The URL `events serve` prints once it listens. */
+  const listening = async (exited?: Promise<number>) => (await stderrMatch(/ on (http:\/\/\S+)/, exited))[1]!;
+  return { io, abort, home, stdout: () => out.join(""), stderr: () => err.join(""), stderrMatch, listening };
 }
 
 export interface StoreFactory {

@@ -35,8 +35,7 @@ describe.each(STORES.filter((s) => !s.skip))("the whole loop on the %s store", (
       const receiver = fakeIo(env);
       const serving = main(["events", "serve", "--port", "0", "--output", "ndjson"], receiver.io);
       stopReceiver = () => (receiver.abort.abort(), serving);
-      await until(() => / on (http:\/\/\S+)/.test(receiver.stderr()), "the receiver");
-      const callbackUrl = / on (http:\/\/\S+)/.exec(receiver.stderr())![1]!;
+      const callbackUrl = await receiver.listening(serving);
       emu = await emulator({ seed: { apps: [{ sdkAppId: APP }] }, callbackUrl, callbackKey: KEY });
       const enter = (roomId: number | string, userId: string) =>
         fetch(`${emu!.url}/_emulator/clients`, {

@@ -60,7 +60,7 @@ describe("events serve --retain", () => {
     const { url, rooms, remaining, cleanup } = await seeded();
     const run = fakeIo({ TRTC_SDK_APP_ID: String(APP), TRTC_CALLBACK_KEY: KEY, TRTC_INVENTORY: url });
     const exited = main(["events", "serve", "--port", "0", "--retain", "2d"], run.io);
-    for (let i = 0; i < 500 && !run.stderr().includes("retention:"); i++) await new Promise((r) => setTimeout(r, 10));
+    await run.stderrMatch(/retention:/, exited);
     expect(run.stderr()).toMatch(/retention: deleted 2 events older than \S+Z\n/);
     run.abort.abort();
     expect(await exited).toBe(0);

@@ -203,9 +203,7 @@ describe("events serve (in-process): refusal lines and stdout", () => {
     const run = fakeIo({ TRTC_SDK_APP_ID: String(APP), TRTC_CALLBACK_KEY: KEY, TRTC_INVENTORY: url });
     run.io.stdout = stdout;
     const exited = main(["events", "serve", "--port", "0", "-o", "ndjson"], run.io);
-    let found: string | undefined;
-    while (!(found = / on (http:\/\/\S+)/.exec(run.stderr())?.[1])) await new Promise((r) => setImmediate(r));
-    return { run, exited, url: found };
+    return { run, exited, url: await run.listening(exited) };
   }
 
   it("a refusal names the peer, the reason and what to check", async () => {

@@ -47,6 +47,8 @@ export class Forwarder {
   private readonly outcomes: { settled: ForwardSettled; then: () => void }[] = [];
   private readonly now: () => number;
   private readonly counts: ForwardStats = { pending: 0, delivered: 0, givenUp: 0 };
+  /** Deliveries this receiver has queued, ever: what a count taken meanwhile may have missed. */
+  private queued = 0;
   private owner = "";
   private running: Promise<void> | undefined;
   private closing = false;
@@ -88,6 +90,7 @@ export class Forwarder {
       return;
     }
     this.counts.pending += event.forward.targets.length;
+    this.queued += event.forward.targets.length;
     this.wake();
   }
 
@@ -157,7 +160,9 @@ export class Forwarder {
         if (this.now() - counted >= (this.options.pollMs ?? 1000)) {
           // Deliveries to targets no receiver forwards to any more would otherwise stay forever.
           await queue.dropExpired(urls, this.now() - this.giveUpAfterMs() - this.leaseMs());
-          this.counts.pending = await queue.count(urls);
+          // Events stored while the count runs may be missing from it: added on top, never lost (at worst counted twice).
+          const queuedBefore = this.queued;
+          this.counts.pending = (await queue.count(urls)) + (this.queued - queuedBefore);
           counted = this.now();
         }
         const free = maxConcurrent - this.inFlight.size;

@@ -78,7 +78,7 @@ describe.each(STORES)("bans enforced by events serve, end to end through the emu
     await enter(1234, "fine");
     await until(() => sawEntry(s, "troll", 1234), "troll's first entry stored");
     expect((await cli(["ban", "1234", "troll", "--for", "1h", "--yes"])).code).toBe(0);
-    expect(removes("troll")).toHaveLength(1);
+    expect(removes("troll").length).toBeGreaterThanOrEqual(1);
     await enter(1234, "troll");
     await until(() => s.enforced().length === 1, "the enforcement");
     expect(s.enforced()[0]).toMatchObject({
@@ -90,13 +90,20 @@ describe.each(STORES)("bans enforced by events serve, end to end through the emu
       cause: "ban-enforced",
     });
     await until(() => !inRoom("1234", "troll"), "troll out of the room");
-    expect(removes("troll")).toHaveLength(2);
-    // The same user in string room "1234", and another user in the banned room: not kicked.
+    // The same user in string room "1234", and another user in the banned room: not kicked. (troll's first
+    // 103, stored before the ban, may have its ban check finish after the ban is stored on a busy machine:
+    // one more kick from numeric room 1234, harmless. So the kicks are judged by where they went.)
+    const before = removes("troll").length;
     await enter("1234", "troll");
     await settle(s, "troll", "1234");
     expect(inRoom("1234", "troll", true)).toBe(true);
     expect(inRoom("1234", "fine")).toBe(true);
-    expect(removes("troll"), JSON.stringify({ removes: removes("troll"), printed: s.run.stdout(), stderr: s.run.stderr() })).toHaveLength(2);
+    const kicks = removes("troll");
+    expect(
+      kicks.map((q) => [q.action, q.roomId]),
+      JSON.stringify({ printed: s.run.stdout(), stderr: s.run.stderr() }),
+    ).toEqual(kicks.map(() => ["RemoveUser", 1234]));
+    expect(kicks.length, "no kick after troll entered string room 1234").toBe(before);
     expect(removes("fine")).toHaveLength(0);
     expect(await s.stop()).toBe(0);
   });

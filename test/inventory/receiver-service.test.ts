@@ -248,18 +248,23 @@ describe("events ingest from a live pipe", () => {
     const printed: string[] = [];
     let onLine: (() => void) | undefined;
     run.io.stdout = { write: (s: string) => (printed.push(s), onLine?.(), true) };
-    const exited = main(["events", "ingest", "-o", "ndjson"], run.io);
+    // The store exists before ingest opens it: two first opens of one new file are not what this is about.
     const store = await openStore(url);
     cleanups.push(() => store.close());
+    const exited = main(["events", "ingest", "-o", "ndjson"], run.io);
+    const ended = exited.then((code) => {
+      throw new Error(`ingest ended (${code}) before the line was applied: ${run.stderr()}`);
+    });
     for (const user of ["first", "second"]) {
       const raw = callbackBody({ type: 103, room: 5, user, ms: T + user.length });
       const applied = new Promise<void>((resolve) => (onLine = resolve));
       const sent = performance.now();
       pipe.write(`${JSON.stringify({ headers: signedHeaders(raw), body: raw.toString("utf8") })}\n`);
-      await applied;
+      await Promise.race([applied, ended]);
       expect(performance.now() - sent).toBeLessThan(1000);
       expect((await store.getRoom(APP, { roomIdType: "numeric", roomId: 5 }))?.members.map((m) => m.userId)).toContain(user);
     }
+    ended.catch(() => undefined);
     pipe.end();
     expect(await exited).toBe(0);
     expect(printed).toHaveLength(2);

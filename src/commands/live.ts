@@ -1,15 +1,13 @@
-import { inventoryIsExplicit } from "../config/inventory.js";
 import type { LoadedConfig } from "../config/load.js";
-import { requireSdkAppId, type Settings } from "../config/resolve.js";
-import { PREVIEW_SIZE } from "../output/dialogs.js";
+import type { Settings } from "../config/resolve.js";
 import { roomLabel } from "../output/render.js";
 import { parseRoom } from "../plan/ids.js";
-import { actionFor, type PlannedRequest, type Room } from "../plan/types.js";
+import { actionFor, type Room } from "../plan/types.js";
 import { liveRoomsFor } from "../store/live.js";
 import type { RoomKey } from "../store/types.js";
 import type { Context } from "./context.js";
-import { inventoryUrl, openExistingInventory, requireCoverage } from "./inventory.js";
 import type { Prepared, RoomOperation } from "./prepare.js";
+import { preparedFromInventory } from "./run-inventory.js";
 import { keepSendable } from "./stored-ids.js";
 
 /**
@@ -35,30 +33,12 @@ export function sendable<T>(ctx: Context, found: T[], keyOf: (item: T) => RoomKe
  * dismiss --live: the rooms `rooms list` shows with the same filters, each typed as the
  * inventory saw it; those whose ids the API would refuse are skipped with a warning (sendable).
  */
-export async function prepareLive(ctx: Context, op: RoomOperation, loaded: LoadedConfig | undefined, settings: Settings): Promise<Prepared> {
-  const sdkAppId = requireSdkAppId(settings);
-  const store = await openExistingInventory(inventoryUrl(ctx, loaded, op.inventory), ctx.io.signal);
-  try {
-    await requireCoverage(store, sdkAppId);
-    const rooms = sendable(ctx, await liveRoomsFor(store, sdkAppId, op.live ?? {}), (r) => r);
-    const requests: PlannedRequest[] = rooms.map(({ room }) => ({ action: actionFor("dismiss", room.type), sdkAppId, room }));
-    return {
-      settings,
+export function prepareLive(ctx: Context, op: RoomOperation, loaded: LoadedConfig | undefined, settings: Settings): Promise<Prepared> {
+  return preparedFromInventory(ctx, loaded, op, settings, async (store, sdkAppId) =>
+    sendable(ctx, await liveRoomsFor(store, sdkAppId, op.live ?? {}), (r) => r).map(({ room }) => ({
+      action: actionFor("dismiss", room.type),
       sdkAppId,
-      total: requests.length,
-      preview: requests.slice(0, PREVIEW_SIZE),
-      async *requests() {
-        yield* requests;
-      },
-      inventory: async () => store,
-      effects: async () => store,
-      ...(inventoryIsExplicit(loaded, { ...ctx.flags, ...(op.inventory !== undefined && { inventory: op.inventory }) }, ctx.io.env) && {
-        ledger: async () => store,
-      }),
-      close: () => store.close(),
-    };
-  } catch (err) {
-    await store.close();
-    throw err;
-  }
+      room,
+    })),
+  );
 }

@@ -1,8 +1,12 @@
 import { inventoryIsExplicit } from "../config/inventory.js";
 import type { LoadedConfig } from "../config/load.js";
+import { requireSdkAppId, type Settings } from "../config/resolve.js";
+import { PREVIEW_SIZE } from "../output/dialogs.js";
+import type { PlannedRequest } from "../plan/types.js";
 import type { InventoryStore } from "../store/types.js";
 import type { Context } from "./context.js";
-import type { RoomOperation } from "./prepare.js";
+import { inventoryUrl, openExistingInventory, requireCoverage } from "./inventory.js";
+import type { Prepared, RoomOperation } from "./prepare.js";
 
 export type InventoryOpener = ReturnType<typeof inventoryOpener>;
 
@@ -19,4 +23,42 @@ export function inventoryOpener(ctx: Context, loaded: LoadedConfig | undefined, 
     stores: { ...(op.kind === "dismiss" && { inventory: open }), ...(explicit && { ledger: open }), effects: open },
     close: async () => (await store?.catch(() => undefined))?.close(),
   };
+}
+
+/**
+ * A run whose requests come from the inventory (dismiss --live, kick --all-members): the store is
+ * open already, must have seen the app, and is where the run closes rooms, reads effects and
+ * shares rate slots.
+ */
+export async function preparedFromInventory(
+  ctx: Context,
+  loaded: LoadedConfig | undefined,
+  op: RoomOperation,
+  settings: Settings,
+  plan: (store: InventoryStore, sdkAppId: number) => Promise<PlannedRequest[]>,
+): Promise<Prepared> {
+  const sdkAppId = requireSdkAppId(settings);
+  const store = await openExistingInventory(inventoryUrl(ctx, loaded, op.inventory), ctx.io.signal);
+  try {
+    await requireCoverage(store, sdkAppId);
+    const requests = await plan(store, sdkAppId);
+    const opened = async () => store;
+    const explicit = inventoryIsExplicit(loaded, { ...ctx.flags, ...(op.inventory !== undefined && { inventory: op.inventory }) }, ctx.io.env);
+    return {
+      settings,
+      sdkAppId,
+      total: requests.length,
+      preview: requests.slice(0, PREVIEW_SIZE),
+      async *requests() {
+        yield* requests;
+      },
+      ...(op.kind === "dismiss" && { inventory: opened }),
+      ...(explicit && { ledger: opened }),
+      effects: opened,
+      close: () => store.close(),
+    };
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
 }

@@ -47,8 +47,9 @@ export class Forwarder {
   private readonly outcomes: { settled: ForwardSettled; then: () => void }[] = [];
   private readonly now: () => number;
   private readonly counts: ForwardStats = { pending: 0, delivered: 0, givenUp: 0 };
-  /** Deliveries this receiver has queued, ever: what a count taken meanwhile may have missed. */
-  private queued = 0;
+  /** Appends carrying deliveries, from request() until stored() or abandoned(): a count taken meanwhile may or may not hold them. */
+  private appending = 0;
+  private appendsStarted = 0;
   private owner = "";
   private running: Promise<void> | undefined;
   private closing = false;
@@ -75,11 +76,19 @@ export class Forwarder {
   request(headers: Record<string, string>): ForwardRequest | undefined {
     if (this.counts.pending >= (this.options.maxPending ?? 100_000)) return undefined;
     this.full = false;
+    this.appending++;
+    this.appendsStarted++;
     return { targets: this.options.urls, headers };
+  }
+
+  /** The event's append failed (the caller answered 500): its deliveries were not queued. */
+  abandoned(event: IncomingEvent): void {
+    if (event.forward) this.appending--;
   }
 
   /** The event was appended: deliver now rather than at the next poll. */
   stored(event: IncomingEvent, outcome: AppendOutcome): void {
+    if (event.forward) this.appending--;
     if (outcome !== "stored") return;
     if (!event.forward) {
       this.counts.givenUp += this.options.urls.length;
@@ -90,7 +99,6 @@ export class Forwarder {
       return;
     }
     this.counts.pending += event.forward.targets.length;
-    this.queued += event.forward.targets.length;
     this.wake();
   }
 
@@ -160,9 +168,10 @@ export class Forwarder {
         if (this.now() - counted >= (this.options.pollMs ?? 1000)) {
           // Deliveries to targets no receiver forwards to any more would otherwise stay forever.
           await queue.dropExpired(urls, this.now() - this.giveUpAfterMs() - this.leaseMs());
-          // Events stored while the count runs may be missing from it: added on top, never lost (at worst counted twice).
-          const queuedBefore = this.queued;
-          this.counts.pending = (await queue.count(urls)) + (this.queued - queuedBefore);
+          // Taken only when no append with deliveries overlapped the count: one that did may or may not be in it.
+          const [busy, started] = [this.appending, this.appendsStarted];
+          const pending = await queue.count(urls);
+          if (busy === 0 && this.appending === 0 && this.appendsStarted === started) this.counts.pending = pending;
           counted = this.now();
         }
         const free = maxConcurrent - this.inFlight.size;

@@ -149,6 +149,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
       outcome = await commit.submit(incoming);
     } catch (err) {
       storeFailures++;
+      options.forwarder?.abandoned(incoming);
       options.onStoreError(err);
       return reply(res, 500, { code: 500, message: "store failed; retry" });
     }

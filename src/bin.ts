@@ -34,6 +34,11 @@ async function run(): Promise<number> {
     abandonStdout: () => {
       stdoutAbandoned = true;
     },
+    // A second Ctrl-C exits at once: what a command spooled is removed all the same.
+    atExit: (cleanup) => {
+      process.once("exit", cleanup);
+      return () => process.removeListener("exit", cleanup);
+    },
   });
 }
 

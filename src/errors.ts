@@ -1,19 +1,11 @@
-/** Exit codes from the contract. */
-export const ExitCode = {
-  ok: 0,
-  failed: 1,
-  usage: 2,
-  config: 3,
-  auth: 4,
-  interrupted: 130,
-} as const;
-export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
-
-/** An error the user can fix; carries its exit code and an optional hint. */
-export class CliError extends Error {
+/**
+ * Problems any layer reports: a stable code name, a message and an optional hint. They say what
+ * went wrong, not how the process ends: which exit code each means is chosen at the edge
+ * (src/exit-codes.ts), by the CLI's commands and the library's entry.
+ */
+export class DomainError extends Error {
   constructor(
     message: string,
-    readonly exitCode: ExitCode,
     readonly code: string,
     readonly hint?: string,
   ) {
@@ -23,24 +15,24 @@ export class CliError extends Error {
   }
 }
 
-/** Bad arguments, ids, region or a missing --yes: exit 2, nothing sent. */
-export class UsageError extends CliError {
+/** Bad arguments, ids, region, options or a missing --yes: nothing was sent. */
+export class UsageError extends DomainError {
   constructor(message: string, hint?: string) {
-    super(message, ExitCode.usage, "UsageError", hint);
+    super(message, "UsageError", hint);
   }
 }
 
-/** Invalid config, unknown profile, missing credentials: exit 3, nothing sent. */
-export class ConfigError extends CliError {
+/** Invalid config, unknown profile, missing credentials: nothing was sent. */
+export class ConfigError extends DomainError {
   constructor(message: string, hint?: string) {
-    super(message, ExitCode.config, "ConfigError", hint);
+    super(message, "ConfigError", hint);
   }
 }
 
-/** SIGINT/SIGTERM before anything was sent: exit 130. */
-export class InterruptedError extends CliError {
+/** SIGINT/SIGTERM before anything was sent. */
+export class InterruptedError extends DomainError {
   constructor(message = "interrupted: nothing was sent") {
-    super(message, ExitCode.interrupted, "Interrupted");
+    super(message, "Interrupted");
     this.name = "InterruptedError";
   }
 }

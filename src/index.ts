@@ -7,6 +7,7 @@
 import { checkPace, type Report, type RunOptions, sendPlanned } from "./app/send.js";
 import { planTarget, type Target } from "./app/targets.js";
 import { UsageError } from "./errors.js";
+import { reportOf } from "./exit-codes.js";
 import type { OperationKind, PlannedRequest, RoomIdMode } from "./plan/types.js";
 import type { TrtcCredential } from "./trtc/client.js";
 import { DEFAULT_ENDPOINT, DEFAULT_REGION, parseEndpoint, REGIONS } from "./trtc/endpoint.js";
@@ -41,7 +42,7 @@ async function run(action: OperationKind, target: Target, options: AdminOptions)
     throw new UsageError("invalid options.credential: expected strings secretId and secretKey");
   const credential: TrtcCredential = sessionToken ? { secretId, secretKey, token: sessionToken } : { secretId, secretKey };
   const endpoint = parseEndpoint(options.endpoint ?? DEFAULT_ENDPOINT);
-  return sendPlanned(planned, { endpoint, region, credential, env: options.env ?? process.env }, options);
+  return reportOf(await sendPlanned(planned, { endpoint, region, credential, env: options.env ?? process.env }, options));
 }
 
 /** RemoveUser or RemoveUserByStrRoomId, 10 users a request. Validation errors throw before anything is sent. */
@@ -67,7 +68,9 @@ export function dismiss(rooms: (string | number)[], options: AdminOptions): Prom
 export { createAdmin } from "./app/admin.js";
 export type { Admin, BanRequest, CallOptions, CreateAdminOptions } from "./app/admin-options.js";
 export { DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, Emulator, type EmulatorOptions, startEmulator } from "./emulator/server.js";
-export { CliError, ConfigError, ExitCode, InterruptedError, UsageError } from "./errors.js";
+// CliError: the public name of the errors' base class (src/errors.ts's DomainError).
+export { ConfigError, DomainError as CliError, InterruptedError, UsageError } from "./errors.js";
+export { ExitCode } from "./exit-codes.js";
 export type { IsMute, OperationKind, PlannedRequest, Result, ResultError, RoomIdMode, Status, Summary } from "./plan/types.js";
 export { openStore } from "./store/open.js";
 export type { Ban, BanQuery, InventoryStore, NewBan, Room, RoomFilters } from "./store/types.js";

@@ -8,6 +8,7 @@ import { inventoryIsExplicit, resolveInventoryUrl } from "../config/inventory.js
 import { loadConfig } from "../config/load.js";
 import { requireSdkAppId, resolveSettings, type Settings } from "../config/resolve.js";
 import { ConfigError, UsageError, untilInterrupted } from "../errors.js";
+import { reportOf } from "../exit-codes.js";
 import { parseRoom } from "../plan/ids.js";
 import type { IsMute, OperationKind, PlannedRequest, Result, RoomIdMode } from "../plan/types.js";
 import type { Budgets } from "../run/budgets.js";
@@ -118,7 +119,7 @@ export function createAdmin(options: CreateAdminOptions = {}): Admin {
   ): Promise<Report> {
     const run: RunOptions = { ...pace, ignoreMissing: options.ignoreMissing, signal: options.signal, onResult: options.onResult };
     for (const key of ["ignoreMissing", "signal", "onResult"] as const) if (call[key] !== undefined) Object.assign(run, { [key]: call[key] });
-    return sendPlanned(planned, to ?? (await destination()), run, track);
+    return reportOf(await sendPlanned(planned, to ?? (await destination()), run, track));
   }
   async function planned(action: OperationKind, target: Target): Promise<PlannedRequest[]> {
     usable();

@@ -1,8 +1,8 @@
-import { ExitCode, UsageError } from "../errors.js";
+import { UsageError } from "../errors.js";
 import { countResult, emptySummary, type PlannedRequest, type Result, type Summary } from "../plan/types.js";
 import type { Budgets } from "../run/budgets.js";
 import { DEFAULTS, describeRange, inRange, LIMITS, type Range } from "../run/limits.js";
-import { exitCodeFor, sendAll } from "../run/send.js";
+import { sendAll } from "../run/send.js";
 import type { TrtcCredential } from "../trtc/client.js";
 import type { Endpoint } from "../trtc/endpoint.js";
 
@@ -15,12 +15,21 @@ export interface Pace {
   timeoutSeconds?: number;
 }
 
+/** A library call's outcome, as the edge (src/exit-codes.ts) reports it. */
 export interface Report {
   ok: boolean;
   /** The CLI's exit code for the same run: 0, 1, 4 or 130. */
   exitCode: number;
   summary: Summary;
   results: Result[];
+}
+
+/** How a run ended: its Results, and what its exit code is made of. */
+export interface Sent {
+  summary: Summary;
+  results: Result[];
+  authFailed: boolean;
+  interrupted: boolean;
 }
 
 export interface Destination {
@@ -54,13 +63,13 @@ export function checkPace(pace: Pace): Required<Pace> {
   };
 }
 
-/** Sends planned requests with the CLI's engine; the report's exit code is the CLI's for the same run. */
+/** Sends planned requests with the CLI's engine. */
 export async function sendPlanned(
   planned: PlannedRequest[],
   to: Destination,
   options: RunOptions,
   track: (requests: AsyncIterable<PlannedRequest>) => AsyncIterable<PlannedRequest> = (requests) => requests,
-): Promise<Report> {
+): Promise<Sent> {
   const pace = checkPace(options);
   if (options.onResult !== undefined && typeof options.onResult !== "function") throw new UsageError("invalid onResult: expected a function");
   const summary = emptySummary();
@@ -69,7 +78,7 @@ export async function sendPlanned(
   async function* requests() {
     yield* planned;
   }
-  const report = await sendAll(
+  const { authFailed } = await sendAll(
     track(requests()),
     {
       ...to,
@@ -86,6 +95,5 @@ export async function sendPlanned(
       return options.onResult?.(result);
     },
   );
-  const exitCode = exitCodeFor(summary, report, signal.aborted);
-  return { ok: exitCode === ExitCode.ok, exitCode, summary, results };
+  return { summary, results, authFailed, interrupted: signal.aborted };
 }

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { ExitCode } from "../errors.js";
+import { ExitCode } from "../exit-codes.js";
 import { printBanExport, printBans } from "../output/bans.js";
 import { printWarning } from "../output/messages.js";
 import { roomLabel } from "../output/render.js";

@@ -5,6 +5,7 @@ import { checkFlagValues, type GlobalFlags } from "../config/resolve.js";
 import { ConfigError, UsageError, untilInterrupted } from "../errors.js";
 import { OUTPUT_FORMATS, type OutputFormat } from "../output/reporter.js";
 import { createTerminal, type Stream, type Terminal } from "../output/terminal.js";
+import type { AtExit } from "../plan/input.js";
 
 /** What the entry point hands to the program: streams, environment and the interrupt signal. */
 export interface Io {
@@ -19,6 +20,8 @@ export interface Io {
   shutdown?: AbortSignal;
   /** The process may exit without waiting for stdout's reader to take what is queued (a stalled reader). */
   abandonStdout?: () => void;
+  /** Cleanup if the process exits first (only the entry point can know); in-process runs need none. */
+  atExit?: AtExit;
 }
 
 export interface RunOptions {

@@ -1,7 +1,8 @@
 import { describeCredentialSource, loadCredential } from "../config/credentials.js";
 import type { LoadedConfig } from "../config/load.js";
 import { resolveSettings, type Settings } from "../config/resolve.js";
-import { ExitCode, untilInterrupted } from "../errors.js";
+import { untilInterrupted } from "../errors.js";
+import { ExitCode } from "../exit-codes.js";
 import { type Check, printChecks } from "../output/messages.js";
 import { storeExists, urlLabel } from "../store/url.js";
 import { isAuthCode } from "../trtc/errors.js";

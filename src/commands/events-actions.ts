@@ -1,11 +1,12 @@
 import { addAbortSignal, type Readable } from "node:stream";
 import type { Command } from "commander";
 import { resolveCallbackKey } from "../config/inventory.js";
-import { CliError, ExitCode, UsageError } from "../errors.js";
+import { DomainError, UsageError } from "../errors.js";
 import type { Forwarder } from "../events/forward.js";
 import { forwardsToItself } from "../events/forward-target.js";
 import type { Metrics } from "../events/metrics.js";
 import { startRetention } from "../events/retention.js";
+import { ExitCode } from "../exit-codes.js";
 import { printBadLine, printEvent, printReceiving } from "../output/inventory.js";
 import { printInfo, printWarning } from "../output/messages.js";
 import { guardStdout, printRefusal, printStoreBack } from "../output/receiver-log.js";
@@ -151,7 +152,7 @@ export async function ingestCommand(ctx: Context, cmd: Command, fromFile: string
       },
       onBadLine: (line, reason) => printBadLine(ctx.term, line, reason),
     }).catch((err: Error) => {
-      throw err instanceof CliError ? err : new CliError(`inventory ${store.label}: ${redactUrl(err.message)}`, ExitCode.failed, "StoreError");
+      throw err instanceof DomainError ? err : new DomainError(`inventory ${store.label}: ${redactUrl(err.message)}`, "StoreError");
     });
     await bans.close(report.interrupted);
     await ctx.term.outDrained();

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { ExitCode } from "../errors.js";
+import { ExitCode } from "../exit-codes.js";
 import { printHistory } from "../output/history.js";
 import { parseRoom } from "../plan/ids.js";
 import type { RoomIdMode } from "../plan/types.js";

@@ -2,7 +2,7 @@ import { requireSdkAppId, resolveSettings, type Settings } from "../config/resol
 import { InterruptedError, UsageError } from "../errors.js";
 import { PREVIEW_SIZE } from "../output/dialogs.js";
 import { parseRoom } from "../plan/ids.js";
-import { checkFromFile, type InputSource, openInput } from "../plan/input.js";
+import { checkFromFile, INPUT_LIMITS, type InputSource, openInput } from "../plan/input.js";
 import { checkArguments, planDismiss, planKick, planMute } from "../plan/plan.js";
 import { Repeats } from "../plan/repeats.js";
 import type { IsMute, OperationKind, PlannedRequest, RoomIdMode } from "../plan/types.js";
@@ -121,7 +121,7 @@ export async function prepare(ctx: Context, op: RoomOperation): Promise<Prepared
   if (op.retryFrom !== undefined) return (await import("./retry.js")).prepareRetry(ctx, op, settings, inventoryOpener(ctx, loaded, op));
   const mode = op.roomIdMode ?? settings.roomIdMode;
   const room = op.kind === "dismiss" ? undefined : parseRoom(op.room!, mode);
-  const source: InputSource = await openInput(op.items, op.fromFile, io.stdin, io.signal, io.env.TMPDIR || undefined);
+  const source: InputSource = await openInput(op.items, op.fromFile, io.stdin, io.signal, io.env.TMPDIR || undefined, INPUT_LIMITS, io.atExit);
   try {
     const repeats = new Repeats();
     const plan = (sdkAppId: number) => {

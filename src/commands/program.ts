@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
-import { CliError, ExitCode } from "../errors.js";
+import { UsageError } from "../errors.js";
+import { ExitCode, exitCodeOf } from "../exit-codes.js";
 import { escapeControls } from "../output/escape.js";
 import { createTerminal } from "../output/terminal.js";
 import { banCommands } from "./bans.js";
@@ -75,15 +76,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
       if (err.exitCode === 0) return ExitCode.ok;
       // commander has already printed its message; in JSON modes say it again as JSON.
       if (sniffFormat(argv, io.env) !== "pretty")
-        (await import("../output/messages.js")).printFailure(
-          createTerminal(io, io.env, true),
-          new CliError(err.message.replace(/^error: /, ""), ExitCode.usage, "UsageError"),
-          "json",
-        );
+        (await import("../output/messages.js")).printFailure(createTerminal(io, io.env, true), new UsageError(err.message.replace(/^error: /, "")), "json");
       return ExitCode.usage;
     }
     const { printFailure } = await import("../output/messages.js");
     printFailure(createTerminal(io, io.env, sniffNoColor(argv)), err, sniffFormat(argv, io.env));
-    return err instanceof CliError ? err.exitCode : ExitCode.failed;
+    return exitCodeOf(err);
   }
 }

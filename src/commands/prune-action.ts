@@ -1,5 +1,6 @@
 import type { Command } from "commander";
-import { ConfigError, ExitCode } from "../errors.js";
+import { ConfigError } from "../errors.js";
+import { ExitCode } from "../exit-codes.js";
 import { printPruned } from "../output/retention.js";
 import { parseDuration } from "../store/filters.js";
 import { filePath, storeExists } from "../store/url.js";

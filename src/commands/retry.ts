@@ -11,7 +11,7 @@ export async function prepareRetry(ctx: Context, op: RoomOperation, settings: Se
   const { io } = ctx;
   const path = op.retryFrom!;
   const label = path === "-" ? "stdin" : path;
-  const source = await openResults(path, io.stdin, io.signal, io.env.TMPDIR || undefined);
+  const source = await openResults(path, io.stdin, io.signal, io.env.TMPDIR || undefined, io.atExit);
   try {
     const target = { kind: op.kind, unmute: op.isMute === 0 };
     let total = 0;

@@ -1,5 +1,6 @@
 import { loadCredential } from "../config/credentials.js";
-import { ExitCode, InterruptedError, UsageError } from "../errors.js";
+import { InterruptedError, UsageError } from "../errors.js";
+import { ExitCode } from "../exit-codes.js";
 import { confirmOperation } from "../output/dialogs.js";
 import { printInfo, printWarning } from "../output/messages.js";
 import { createProgress } from "../output/progress.js";

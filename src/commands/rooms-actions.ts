@@ -1,5 +1,6 @@
 import type { Command } from "commander";
-import { CliError, ExitCode, UsageError } from "../errors.js";
+import { DomainError, UsageError } from "../errors.js";
+import { ExitCode } from "../exit-codes.js";
 import { printRoom, printRooms } from "../output/inventory.js";
 import { roomLabel } from "../output/render.js";
 import { parseRoom } from "../plan/ids.js";
@@ -43,9 +44,8 @@ export async function show(ctx: Context, cmd: Command, value: string, forced: Ro
     const found = await store.getRoom(setup.sdkAppId, { roomIdType: room.type, roomId: room.id });
     const label = `${room.type} room ${roomLabel({ roomId: room.id, roomIdType: room.type })}`;
     if (!found)
-      throw new CliError(
+      throw new DomainError(
         `the inventory has never seen ${label} of SdkAppId ${setup.sdkAppId}`,
-        ExitCode.failed,
         "RoomNotFound",
         "is `events serve` receiving this app's callbacks? String and numeric rooms differ: try --str-room or --numeric-room",
       );

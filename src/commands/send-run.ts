@@ -1,6 +1,7 @@
 import { describeCredentialSource } from "../config/credentials.js";
 import type { Settings } from "../config/resolve.js";
-import { ConfigError, ExitCode } from "../errors.js";
+import { ConfigError } from "../errors.js";
+import { ExitCode, runExitCode } from "../exit-codes.js";
 import { AuditLog } from "../output/audit.js";
 import { printBreadcrumb, printRetry, printTrace, printWarning } from "../output/messages.js";
 import { createProgress } from "../output/progress.js";
@@ -138,7 +139,7 @@ export async function sendReported(
 ): Promise<number> {
   const { io, term, run } = ctx;
   const { log } = options.audit;
-  const { sendAll, exitCodeFor } = await import("../run/send.js");
+  const { sendAll } = await import("../run/send.js");
   const { verifier } = options;
   const reporter = new Reporter(run.format, term, await createProgress(term, total, !run.quiet), run.quiet, verifier !== undefined);
   const signal = AbortSignal.any([io.signal, options.audit.failed]);
@@ -146,7 +147,7 @@ export async function sendReported(
     log?.record(result);
     return reporter.result(result);
   };
-  const report = await sendAll(requests, sendSettings(ctx, settings, credential, options.ignoreMissing, signal, options.budgets), (result) => {
+  const { authFailed } = await sendAll(requests, sendSettings(ctx, settings, credential, options.ignoreMissing, signal, options.budgets), (result) => {
     options.onResult?.(result);
     // A result waiting for its effect holds back nothing else.
     if (verifier && Verifier.applies(result)) return void verifier.verify(result).then(deliver);
@@ -154,7 +155,7 @@ export async function sendReported(
   });
   await verifier?.drain();
   await options.afterSend?.();
-  const code = exitCodeFor(reporter.finish(), report, io.signal.aborted);
+  const code = runExitCode({ summary: reporter.finish(), authFailed, interrupted: io.signal.aborted });
   const auditError = await log?.close().then(
     () => undefined,
     (err: Error) => err,

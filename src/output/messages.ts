@@ -1,4 +1,4 @@
-import { CliError } from "../errors.js";
+import { DomainError } from "../errors.js";
 import type { PlannedRequest } from "../plan/types.js";
 import type { TraceEvent } from "../trtc/client.js";
 import type { TrtcError } from "../trtc/errors.js";
@@ -31,9 +31,9 @@ export function printInfo(term: Terminal, message: string): void {
 
 /** A usage, configuration or unexpected error, as JSON on stdout in json modes, else on stderr. */
 export function printFailure(term: Terminal, err: unknown, format: OutputFormat): void {
-  const code = err instanceof CliError ? err.code : "InternalError";
+  const code = err instanceof DomainError ? err.code : "InternalError";
   const message = err instanceof Error ? err.message : String(err);
-  const hint = err instanceof CliError ? err.hint : "this is a bug in trtc-admin; please report it with the command you ran (secrets removed)";
+  const hint = err instanceof DomainError ? err.hint : "this is a bug in trtc-admin; please report it with the command you ran (secrets removed)";
   if (format === "pretty") {
     term.err(renderError(message, hint, term.errColor));
     return;

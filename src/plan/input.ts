@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { CliError, ConfigError, InterruptedError, UsageError } from "../errors.js";
+import { ConfigError, DomainError, InterruptedError, UsageError } from "../errors.js";
 
 export interface InputItem {
   value: string;
@@ -26,6 +26,12 @@ export interface InputLimits {
   /** Bytes in one line; valid ids are at most 64, so only garbage (NUL floods, /dev/zero) gets near this. */
   maxLineBytes: number;
 }
+
+/**
+ * Registers `cleanup` to run if the process exits first; returns its removal. The entry point owns
+ * the process and provides it (a second Ctrl-C exits at once, without close()).
+ */
+export type AtExit = (cleanup: () => void) => () => void;
 
 export const INPUT_LIMITS: Readonly<InputLimits> = Object.freeze({ maxBytes: 1 << 30, maxLineBytes: 64 * 1024 });
 
@@ -153,7 +159,7 @@ async function snapshot(fromFile: string, label: string, stdin: NodeJS.ReadableS
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
     if (signal.aborted) throw new InterruptedError("interrupted while reading input: nothing was sent");
-    if (err instanceof CliError) throw err;
+    if (err instanceof DomainError) throw err;
     const e = err as NodeJS.ErrnoException;
     if (e.code === "ENOSPC" || e.code === "EDQUOT") throw noSpool(tmp, e);
     throw new UsageError(`cannot read ${label}: ${e.code ?? e.message}`);
@@ -168,12 +174,12 @@ export async function openInput(
   /** Where the snapshot goes: the command's own TMPDIR, else the system's. */
   tmp = tmpdir(),
   limits: InputLimits = INPUT_LIMITS,
+  atExit?: AtExit,
 ): Promise<InputSource> {
   const label = fromFile === "-" ? "stdin" : (fromFile ?? "");
   const dir = fromFile === undefined ? undefined : await snapshot(fromFile, label, stdin, signal, limits, tmp);
   // A second Ctrl-C exits at once, without close(): the copy goes with the process all the same.
-  const removeAtExit = () => dir !== undefined && rmSync(dir, { recursive: true, force: true });
-  if (dir !== undefined) process.once("exit", removeAtExit);
+  const forgetAtExit = dir === undefined ? undefined : atExit?.(() => rmSync(dir, { recursive: true, force: true }));
   return {
     async *items() {
       for (const [i, value] of args.entries()) yield { value, origin: `argument ${i + 1}` };
@@ -181,7 +187,7 @@ export async function openInput(
     },
     async close() {
       if (dir === undefined) return;
-      process.removeListener("exit", removeAtExit);
+      forgetAtExit?.();
       await rm(dir, { recursive: true, force: true });
     },
   };

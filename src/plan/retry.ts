@@ -1,6 +1,6 @@
 import { UsageError } from "../errors.js";
 import { parseRoom, validateUserId } from "./ids.js";
-import { type InputItem, type InputSource, openInput } from "./input.js";
+import { type AtExit, INPUT_LIMITS, type InputItem, type InputSource, openInput } from "./input.js";
 import { MAX_USERS_PER_KICK } from "./plan.js";
 import { actionFor, type IsMute, type OperationKind, type PlannedRequest, type Room, type RoomIdType } from "./types.js";
 
@@ -27,9 +27,9 @@ const shown = (value: unknown) => {
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** Snapshots the results file under --from-file's limits (size, line length, interrupts). */
-export async function openResults(path: string, stdin: NodeJS.ReadableStream, signal: AbortSignal, tmp?: string): Promise<InputSource> {
+export async function openResults(path: string, stdin: NodeJS.ReadableStream, signal: AbortSignal, tmp?: string, atExit?: AtExit): Promise<InputSource> {
   try {
-    return await openInput([], path, stdin, signal, tmp);
+    return await openInput([], path, stdin, signal, tmp, INPUT_LIMITS, atExit);
   } catch (err) {
     if (err instanceof UsageError && err.message.startsWith("cannot read --from-file"))
       throw new UsageError(err.message.replace("--from-file", "--retry-from"), err.hint);

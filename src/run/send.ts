@@ -1,5 +1,4 @@
-import { ExitCode } from "../errors.js";
-import type { PlannedRequest, Result, Summary } from "../plan/types.js";
+import type { PlannedRequest, Result } from "../plan/types.js";
 import { type TraceEvent, TrtcClient, type TrtcCredential } from "../trtc/client.js";
 import type { Endpoint } from "../trtc/endpoint.js";
 import { isAuthCode, type TrtcError } from "../trtc/errors.js";
@@ -61,12 +60,4 @@ export async function sendAll(
     await budgets.settled();
   }
   return { authFailed };
-}
-
-/** The contract's order when several apply: 130, 4, 1, 0. */
-export function exitCodeFor(summary: Summary, report: SendReport, interrupted: boolean): ExitCode {
-  if (interrupted) return ExitCode.interrupted;
-  if (report.authFailed) return ExitCode.auth;
-  if (summary.failed > 0 || summary.notStarted > 0 || (summary.unverified ?? 0) > 0) return ExitCode.failed;
-  return ExitCode.ok;
 }

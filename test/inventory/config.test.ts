@@ -20,7 +20,7 @@ describe("callback key", () => {
   });
 
   it("missing, or an unset ${VAR}: a configuration error that names no secret", () => {
-    expect(() => resolveCallbackKey(undefined, {}, {})).toThrow(expect.objectContaining({ exitCode: 3, message: "no callback key" }));
+    expect(() => resolveCallbackKey(undefined, {}, {})).toThrow(expect.objectContaining({ code: "ConfigError", message: "no callback key" }));
     expect(() => resolveCallbackKey(profiles, { profile: "prod" }, {})).toThrow(/\$\{PROD_KEY\} is not set/);
   });
 
@@ -55,10 +55,10 @@ describe("inventory URL", () => {
     expect(defaultInventoryUrl({ XDG_STATE_HOME: "relative", HOME: "/home/op" })).toBe("file:/home/op/.local/state/trtc-admin/inventory.db");
   });
 
-  it("a bare path is a file relative to the working directory; another scheme is refused (flag 2, environment or profile 3)", () => {
+  it("a bare path is a file relative to the working directory; another scheme is refused (from the flag a usage error, from the environment or profile a config error)", () => {
     expect(resolveInventoryUrl(undefined, { inventory: "x/inv.db" }, {}, cwd)).toBe("file:/work/here/x/inv.db");
-    expect(() => resolveInventoryUrl(undefined, { inventory: "mysql://db/x" }, {}, cwd)).toThrow(expect.objectContaining({ exitCode: 2 }));
-    expect(() => resolveInventoryUrl(undefined, {}, { TRTC_INVENTORY: "redis://x" }, cwd)).toThrow(expect.objectContaining({ exitCode: 3 }));
-    expect(() => resolveInventoryUrl(loaded({ inventory: "http://x" }), {}, {}, cwd)).toThrow(expect.objectContaining({ exitCode: 3 }));
+    expect(() => resolveInventoryUrl(undefined, { inventory: "mysql://db/x" }, {}, cwd)).toThrow(expect.objectContaining({ code: "UsageError" }));
+    expect(() => resolveInventoryUrl(undefined, {}, { TRTC_INVENTORY: "redis://x" }, cwd)).toThrow(expect.objectContaining({ code: "ConfigError" }));
+    expect(() => resolveInventoryUrl(loaded({ inventory: "http://x" }), {}, {}, cwd)).toThrow(expect.objectContaining({ code: "ConfigError" }));
   });
 });

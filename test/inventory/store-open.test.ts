@@ -31,7 +31,7 @@ describe.each(STORES)("opening the store: $name", (factory) => {
       try {
         await (await openStore(url)).close();
         await rawSql(url, "INSERT INTO schema_version (version) VALUES (99)");
-        await expect(openStore(url)).rejects.toMatchObject({ exitCode: 3, message: expect.stringContaining("version 99") });
+        await expect(openStore(url)).rejects.toMatchObject({ code: "ConfigError", message: expect.stringContaining("version 99") });
       } finally {
         await cleanup();
       }

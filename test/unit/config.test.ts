@@ -90,14 +90,14 @@ describe("errors", () => {
     };
     const fromFlag = thrown(() => resolve({ region: "ap-tokyo" }, PROD_ENV));
     expect(fromFlag).toBeInstanceOf(UsageError);
-    expect(fromFlag).toMatchObject({ exitCode: 2, message: expect.stringMatching(/unsupported region "ap-tokyo"/) });
+    expect(fromFlag).toMatchObject({ code: "UsageError", message: expect.stringMatching(/unsupported region "ap-tokyo"/) });
     const fromProfile = thrown(() => validateConfig("f", { profiles: { a: { sdkAppId: 1, region: "ap-tokyo" } } }));
     expect(fromProfile).toBeInstanceOf(ConfigError);
     expect(fromProfile).not.toBeInstanceOf(UsageError);
-    expect(fromProfile).toMatchObject({ exitCode: 3, message: expect.stringMatching(/^f: profiles\.a\.region: must be one of/) });
+    expect(fromProfile).toMatchObject({ code: "ConfigError", message: expect.stringMatching(/^f: profiles\.a\.region: must be one of/) });
     const fromTopLevel = thrown(() => validateConfig("f", { region: "ap-tokyo" }));
     expect(fromTopLevel).toBeInstanceOf(ConfigError);
-    expect(fromTopLevel).toMatchObject({ exitCode: 3, message: expect.stringMatching(/^f: \(top level\)\.region: must be one of/) });
+    expect(fromTopLevel).toMatchObject({ code: "ConfigError", message: expect.stringMatching(/^f: \(top level\)\.region: must be one of/) });
   });
   it("a plain-http endpoint in a profile is a config error naming the key", () => {
     const loaded = { path: "f", config: validateConfig("f", { sdkAppId: 1, endpoint: "http://example.com" }) };

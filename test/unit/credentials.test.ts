@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import { loadCredential } from "../../src/config/credentials.js";
 import { resolveSettings } from "../../src/config/resolve.js";
 import { validateConfig } from "../../src/config/schema.js";
-import { ConfigError, ExitCode, InterruptedError } from "../../src/errors.js";
+import { ConfigError, InterruptedError } from "../../src/errors.js";
+import { ExitCode } from "../../src/exit-codes.js";
 
 const settingsFor = (credentialCommand: string) => resolveSettings({ path: "f", config: validateConfig("f", { sdkAppId: 1, credentialCommand }) }, {}, {});
 const run = (command: string, signal?: AbortSignal, timeoutMs?: number) => loadCredential(settingsFor(command), {}, signal, { timeoutMs });

@@ -50,7 +50,7 @@ describe("input snapshots", () => {
       },
     });
     setTimeout(() => abort.abort(), 50);
-    await expect(openInput([], "-", endless, abort.signal, tmp)).rejects.toMatchObject({ exitCode: 130 });
+    await expect(openInput([], "-", endless, abort.signal, tmp)).rejects.toMatchObject({ code: "Interrupted" });
     expect(readdirSync(tmp)).toEqual([]);
   });
 });

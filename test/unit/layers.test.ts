@@ -28,20 +28,62 @@ const ALLOWED: Record<string, string[]> = {
   events: ["events", "plan", "errors.ts"],
   store: ["store", "events", "plan", "errors.ts"],
   // The application layer: what the CLI's commands and the library both do, without the terminal.
-  app: ["app", "config", "plan", "run", "trtc", "store", "errors.ts"],
-  commands: ["commands", "app", "config", "output", "plan", "run", "trtc", "emulator", "events", "store", "errors.ts"],
+  app: ["app", "config", "plan", "run", "trtc", "store", "errors.ts", "exit-codes.ts"],
+  commands: ["commands", "app", "config", "output", "plan", "run", "trtc", "emulator", "events", "store", "errors.ts", "exit-codes.ts"],
+  // The entry points: the CLI's loads the program; the library's exposes the application layer and the test helpers.
+  "bin.ts": ["commands"],
+  "index.ts": ["app", "plan", "trtc", "store", "emulator", "errors.ts", "exit-codes.ts"],
+  // Errors say what went wrong, for every layer: they depend on none.
+  "errors.ts": [],
+  // How things ended, as exit codes: errors, runs and the library's reports.
+  "exit-codes.ts": ["errors.ts", "plan", "app"],
 };
+
+/** Where exit codes are chosen: the CLI's entry and commands, the library's entry and client. */
+const EDGE = (path: string) => ["bin.ts", "index.ts", "exit-codes.ts", "app/admin.ts"].includes(path) || layer(path) === "commands";
+const target = (file: { path: string }, spec: string) => relative(SRC, join(SRC, file.path, "..", spec)).replace(/\.js$/, ".ts");
+
+/** Touching this process: exiting it, its standard streams, its signals and events. */
+const OWN_PROCESS =
+  /\bprocess\s*\.\s*(exit\w*|stdout|stderr|stdin|on|once|off|addListener|prependListener|prependOnceListener|removeListener|removeAllListeners|emit|kill)\b|\bconsole\s*\./;
+/** Killing a spawned child's process group (a negative pid) is not touching this process. */
+const CHILD_GROUP_KILL = /\bprocess\s*\.\s*kill\s*\(\s*-/g;
 
 describe("layering", () => {
   it.each(files.filter((f) => ALLOWED[layer(f.path)]).map((f) => [f.path, f] as const))("%s imports only from allowed layers", (_, file) => {
     for (const spec of imports(file.text).filter((s) => s.startsWith("."))) {
-      const target = relative(SRC, join(SRC, file.path, "..", spec)).replace(/\.js$/, ".ts");
-      expect(ALLOWED[layer(file.path)], `${file.path} imports ${target}`).toContain(layer(target));
+      const imported = target(file, spec);
+      expect(ALLOWED[layer(file.path)], `${file.path} imports ${imported}`).toContain(layer(imported));
     }
   });
 
+  it("every source file belongs to a layer with rules", () => {
+    expect(files.filter((f) => !ALLOWED[layer(f.path)]).map((f) => f.path)).toEqual([]);
+  });
+
   it("only the entry point exits the process or touches process streams and signals", () => {
-    const offenders = files.filter((f) => f.path !== "bin.ts" && /process\.(exit|stdout|stderr|stdin|on\()|console\./.test(f.text)).map((f) => f.path);
+    const offenders = files.filter((f) => f.path !== "bin.ts" && OWN_PROCESS.test(f.text.replace(CHILD_GROUP_KILL, ""))).map((f) => f.path);
+    expect(offenders).toEqual([]);
+  });
+
+  it.each([
+    "process.exit(1)",
+    "process.exitCode = 2",
+    "process.once('exit', f)",
+    "process . on ('SIGINT', f)",
+    'process.on("SIGTERM", f)',
+    "process.kill(process.pid)",
+    "process.stdout.write(s)",
+    "console.log(s)",
+  ])("the process rule catches %s", (code) => {
+    expect(OWN_PROCESS.test(code.replace(CHILD_GROUP_KILL, ""))).toBe(true);
+  });
+
+  it("no module outside the edge imports the exit codes or their mapping", () => {
+    const offenders = files
+      .filter((f) => !EDGE(f.path))
+      .filter((f) => imports(f.text).some((spec) => spec.startsWith(".") && target(f, spec) === "exit-codes.ts"))
+      .map((f) => f.path);
     expect(offenders).toEqual([]);
   });
 

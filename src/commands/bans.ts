@@ -1,7 +1,7 @@
 import { Command, Option } from "commander";
 import type { BanOptions } from "./ban-args.js";
-import { buildContext, type Io } from "./context.js";
 import { roomTypeOptions, safetyOptions, waitOption } from "./options.js";
+import { defineCommand } from "./registry.js";
 
 const banActions = () => import("./ban-actions.js");
 const bansActions = () => import("./bans-actions.js");
@@ -41,12 +41,16 @@ Examples:
   $ trtc-admin bans list --all --json
   $ trtc-admin bans export > denylist.json`;
 
-type Done = (code: number) => void;
+/** ban and unban: the room (or, with --all-rooms, the first user), the user ids, the options. */
+const banInput = (cmd: Command) => {
+  const [room, users] = cmd.processedArgs as [string | undefined, string[]];
+  return { cmd, room, users, opts: cmd.opts<BanOptions>() };
+};
 
 const allRoomsOption = (what: string) => new Option("--all-rooms", `${what}; the first argument is then a user id`).conflicts(["strRoom", "numericRoom"]);
 
 /** ban, unban and bans list/export; their code loads only when one runs. */
-export function banCommands(io: Io, done: Done): Command[] {
+export function banCommands(): Command[] {
   const ban = new Command("ban")
     .description("kick users now and again whenever they enter, until the ban ends")
     .argument("[room]", "room id: a canonical decimal is a numeric room, anything else a string room (omit with --all-rooms)")
@@ -56,36 +60,32 @@ export function banCommands(io: Io, done: Done): Command[] {
     .addOption(allRoomsOption("every room of the SdkAppId"));
   for (const option of safetyOptions(true)) if (option.long !== "--from-file") ban.addOption(option);
   ban.addOption(waitOption());
-  ban
-    .addHelpText("after", BAN_HELP)
-    .action(async (room: string | undefined, users: string[], opts: BanOptions, self: Command) =>
-      done(await (await banActions()).ban(buildContext(self, io), self, room, users, opts)),
-    );
+  ban.addHelpText("after", BAN_HELP);
+  defineCommand(ban, { input: banInput, run: async (ctx, i) => (await banActions()).ban(ctx, i.cmd, i.room, i.users, i.opts) });
 
   const unban = new Command("unban")
     .description("end bans (nothing is sent to TRTC)")
     .argument("[room]", "room id (omit with --all-rooms)")
     .argument("[userId...]", "user ids")
     .addOption(allRoomsOption("every ban of these users, all-rooms and per-room"))
-    .addHelpText("after", UNBAN_HELP)
-    .action(async (room: string | undefined, users: string[], opts: BanOptions, self: Command) =>
-      done(await (await bansActions()).unban(buildContext(self, io), self, room, users, opts)),
-    );
+    .addHelpText("after", UNBAN_HELP);
+  defineCommand(unban, { input: banInput, run: async (ctx, i) => (await bansActions()).unban(ctx, i.cmd, i.room, i.users, i.opts) });
 
   for (const option of roomTypeOptions()) unban.addOption(option);
   const bans = new Command("bans").description("list or export the bans kept in the inventory").addHelpText("after", BANS_HELP);
+  const list = new Command("list")
+    .description("active bans (--all: expired and ended ones too)")
+    .option("--all", "expired and ended bans too")
+    .addHelpText("after", "\nExamples:\n  $ trtc-admin bans list\n  $ trtc-admin bans list --all --output ndjson");
   bans.addCommand(
-    new Command("list")
-      .description("active bans (--all: expired and ended ones too)")
-      .option("--all", "expired and ended bans too")
-      .addHelpText("after", "\nExamples:\n  $ trtc-admin bans list\n  $ trtc-admin bans list --all --output ndjson")
-      .action(async (opts: { all?: boolean }, self: Command) => done(await (await bansActions()).list(buildContext(self, io), self, Boolean(opts.all)))),
+    defineCommand(list, {
+      input: (cmd) => ({ cmd, all: Boolean(cmd.opts<{ all?: boolean }>().all) }),
+      run: async (ctx, i) => (await bansActions()).list(ctx, i.cmd, i.all),
+    }),
   );
-  bans.addCommand(
-    new Command("export")
-      .description('active bans as {"bans": [...]}, the deny-list for your UserSig issuer')
-      .addHelpText("after", `\nAlways one JSON document, whatever --output says.\n\n${CAVEAT}\n\nExample:\n  $ trtc-admin bans export > denylist.json`)
-      .action(async (_opts: object, self: Command) => done(await (await bansActions()).exportBans(buildContext(self, io), self))),
-  );
+  const exportCmd = new Command("export")
+    .description('active bans as {"bans": [...]}, the deny-list for your UserSig issuer')
+    .addHelpText("after", `\nAlways one JSON document, whatever --output says.\n\n${CAVEAT}\n\nExample:\n  $ trtc-admin bans export > denylist.json`);
+  bans.addCommand(defineCommand(exportCmd, { input: (cmd) => cmd, run: async (ctx, cmd) => (await bansActions()).exportBans(ctx, cmd) }));
   return [ban, unban, bans];
 }

@@ -1,7 +1,7 @@
 import { Command } from "commander";
 import { UsageError } from "../errors.js";
 import { createTerminal } from "../output/terminal.js";
-import type { Io } from "./context.js";
+import { defineCommand } from "./registry.js";
 
 interface Spec {
   name: string;
@@ -62,15 +62,21 @@ function fish(all: Spec[]): string {
 
 const SHELLS: Record<string, (all: Spec[]) => string> = { bash, zsh, fish };
 
-export function completionCommand(io: Io, done: (code: number) => void, program: () => Command): Command {
-  return new Command("completion")
+export function completionCommand(): Command {
+  const completion = new Command("completion")
     .description("print a shell completion script")
     .argument("<shell>", "bash, zsh or fish")
-    .addHelpText("after", "\nExamples:\n  $ trtc-admin completion fish > ~/.config/fish/completions/trtc-admin.fish\n  $ source <(trtc-admin completion bash)")
-    .action((shell: string) => {
+    .addHelpText("after", "\nExamples:\n  $ trtc-admin completion fish > ~/.config/fish/completions/trtc-admin.fish\n  $ source <(trtc-admin completion bash)");
+  return defineCommand(completion, {
+    input(cmd) {
+      const shell = cmd.processedArgs[0] as string;
       const render = SHELLS[shell];
       if (!render) throw new UsageError(`unsupported shell "${shell}": choose bash, zsh or fish`);
-      createTerminal(io, io.env, true).out(render(specs(program())));
-      done(0);
-    });
+      return render(specs(cmd.parent!));
+    },
+    async run(ctx, script) {
+      createTerminal(ctx.io, ctx.io.env, true).out(script);
+      return 0;
+    },
+  });
 }

@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import type { InitOptions } from "./config-actions.js";
-import { buildContext, type Context, type Io } from "./context.js";
+import type { Context } from "./context.js";
+import { defineCommand } from "./registry.js";
 
 type Action = "init" | "show" | "validate" | "path";
 
@@ -9,13 +10,13 @@ async function run(action: Action, ctx: Context, opts: InitOptions): Promise<num
   return action === "init" ? actions.init(ctx, opts) : actions[action](ctx);
 }
 
-export function configCommand(io: Io, done: (code: number) => void): Command {
+export function configCommand(): Command {
   const config = new Command("config").description("create, show and check the configuration (.trtcrc)");
   const sub = (name: Action, description: string, example: string) =>
-    new Command(name)
-      .description(description)
-      .addHelpText("after", `\nExample:\n  $ trtc-admin config ${name}${example}`)
-      .action(async (opts: InitOptions, self: Command) => done(await run(name, buildContext(self, io), opts)));
+    defineCommand(new Command(name).description(description).addHelpText("after", `\nExample:\n  $ trtc-admin config ${name}${example}`), {
+      input: (cmd) => cmd.opts<InitOptions>(),
+      run: (ctx, opts) => run(name, ctx, opts),
+    });
   config.addCommand(
     sub("init", "write a commented .trtcrc (mode 0600) in the current directory", "\n  $ trtc-admin config init --user --force")
       .option("--user", "write the user config file instead: $XDG_CONFIG_HOME/trtc/config.yaml (default ~/.config/trtc/)")

@@ -1,13 +1,12 @@
 import { Command } from "commander";
-import { buildContext, type Io } from "./context.js";
+import { defineCommand } from "./registry.js";
 
-export function doctorCommand(io: Io, done: (code: number) => void): Command {
-  return new Command("doctor")
+export function doctorCommand(): Command {
+  const doctor = new Command("doctor")
     .description("check config, credentials, clock and endpoint (one read-only signed request) and the room inventory")
-    .addHelpText("after", "\nExample:\n  $ trtc-admin doctor --profile staging")
-    .action(async (_opts: unknown, self: Command) => {
-      const ctx = buildContext(self, io);
-      const { doctor } = await import("./doctor-checks.js");
-      done(await doctor(ctx, self.optsWithGlobals<{ inventory?: string }>().inventory));
-    });
+    .addHelpText("after", "\nExample:\n  $ trtc-admin doctor --profile staging");
+  return defineCommand(doctor, {
+    input: (cmd) => cmd.optsWithGlobals<{ inventory?: string }>().inventory,
+    run: async (ctx, inventory) => (await import("./doctor-checks.js")).doctor(ctx, inventory),
+  });
 }

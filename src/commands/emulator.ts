@@ -1,13 +1,15 @@
 import { Command, Option } from "commander";
 import { UsageError } from "../errors.js";
-import { buildContext, type Io } from "./context.js";
 import { numberIn, portNumber } from "./options.js";
+import { defineCommand } from "./registry.js";
 
 const perSecond = numberIn({ min: 0, max: 100_000, integer: true });
 const latency = numberIn({ min: 0, max: 600_000, integer: true });
 
-export function emulatorCommand(io: Io, done: (code: number) => void): Command {
-  return new Command("emulator")
+type EmulatorOptions = Record<string, string | number | boolean | undefined>;
+
+export function emulatorCommand(): Command {
+  const emulator = new Command("emulator")
     .description("run the local TRTC API emulator (signature checks, error codes, rate limits, room state)")
     .option("--host <host>", "loopback address to listen on", "127.0.0.1")
     .addOption(new Option("--port <port>", "port; 0 picks a free one").argParser(portNumber).default(9000))
@@ -23,9 +25,11 @@ export function emulatorCommand(io: Io, done: (code: number) => void): Command {
     .addHelpText(
       "after",
       "\nExample:\n  $ trtc-admin emulator --port 0 --seed rooms.yaml\n  $ trtc-admin emulator --rate-limit 0 --lenient-signing\n  $ TRTC_EMULATOR_CALLBACK_KEY=testKey trtc-admin emulator --callback-url http://127.0.0.1:8787/",
-    )
-    .action(async (opts: Record<string, string | number | boolean | undefined>, self: Command) => {
-      const ctx = buildContext(self, io);
+    );
+  return defineCommand(emulator, {
+    input: (cmd) => cmd.opts<EmulatorOptions>(),
+    async run(ctx, opts) {
+      const { io } = ctx;
       const [{ startEmulator }, { readSeedFile }, log] = await Promise.all([
         import("../emulator/server.js"),
         import("../emulator/seed.js"),
@@ -52,21 +56,22 @@ export function emulatorCommand(io: Io, done: (code: number) => void): Command {
             }
           : {}),
       };
-      const emulator = await startEmulator(options).catch((err: Error) => {
+      const running = await startEmulator(options).catch((err: Error) => {
         throw new UsageError(`cannot start the emulator: ${err.message}`);
       });
-      emulator.store.onEvent = (event) => log.printClientEvent(ctx.term, event);
-      const apps = emulator.store.snapshot().apps.map((a) => a.sdkAppId);
+      running.store.onEvent = (event) => log.printClientEvent(ctx.term, event);
+      const apps = running.store.snapshot().apps.map((a) => a.sdkAppId);
       log.printEmulatorBanner(ctx.term, {
-        url: emulator.url,
-        secretId: emulator.secretId,
-        secretKey: emulator.secretKey,
+        url: running.url,
+        secretId: running.secretId,
+        secretKey: running.secretKey,
         apps,
-        settings: emulator.settings,
+        settings: running.settings,
         callbackUrl: options.callbackUrl,
       });
       await new Promise<void>((resolve) => io.signal.addEventListener("abort", () => resolve(), { once: true }));
-      await emulator.close();
-      done(0);
-    });
+      await running.close();
+      return 0;
+    },
+  });
 }

@@ -1,8 +1,8 @@
 import { Command, Option } from "commander";
-import { buildContext, type Io } from "./context.js";
 import type { ServeOptions } from "./events-actions.js";
 import { portNumber } from "./options.js";
 import type { PruneOptions } from "./prune-action.js";
+import { defineCommand } from "./registry.js";
 
 const actions = () => import("./events-actions.js");
 
@@ -27,7 +27,7 @@ Examples:
   $ trtc-admin events prune --older-than 30d --dry-run
   $ trtc-admin events prune --older-than 7d --json`;
 
-export function eventsCommand(io: Io, done: (code: number) => void): Command {
+export function eventsCommand(): Command {
   const events = new Command("events").description("receive TRTC room callbacks into the room inventory");
   const serveCmd = new Command("serve")
     .description("HTTP receiver for TRTC room callbacks (point the console's callback URL here)")
@@ -39,25 +39,26 @@ export function eventsCommand(io: Io, done: (code: number) => void): Command {
       v,
     ])
     .option("--retain <dur>", "delete stored events older than this (event time); rooms, members and bans are kept", "7d")
-    .addHelpText("after", SERVE_HELP)
-    // A receiver outlives its stdout's reader: only a signal stops it.
-    .action(async (opts: ServeOptions, self: Command) =>
-      done(await (await actions()).serve(buildContext(self, { ...io, signal: io.shutdown ?? io.signal }), self, opts)),
-    );
+    .addHelpText("after", SERVE_HELP);
+  // A receiver outlives its stdout's reader: only a signal stops it.
+  defineCommand(serveCmd, { input: (cmd) => cmd, run: async (ctx, cmd) => (await actions()).serve(ctx, cmd, cmd.opts<ServeOptions>()), server: true });
   const ingestCmd = new Command("ingest")
     .description('apply tee\'d callbacks, one {"headers","body"} JSON object a line')
     .option("--from-file <path|->", "read from a file, or - for standard input (the default)")
     .addHelpText(
       "after",
       '\nEach line: {"headers": {"Sign": "…", "SdkAppId": "…"}, "body": "<raw body as a string>"}.\nBad lines are reported on stderr and skipped; exit 1 if any was.\nA stored 103 of a banned user is kicked at once, as with serve (ban-enforced).\n\nExample:\n  $ trtc-admin events ingest --from-file callbacks.jsonl',
-    )
-    .action(async (opts: { fromFile?: string }, self: Command) => done(await (await actions()).ingestCommand(buildContext(self, io), self, opts.fromFile)));
+    );
+  defineCommand(ingestCmd, {
+    input: (cmd) => cmd,
+    run: async (ctx, cmd) => (await actions()).ingestCommand(ctx, cmd, cmd.opts<{ fromFile?: string }>().fromFile),
+  });
   const pruneCmd = new Command("prune")
     .description("delete stored events older than a duration (rooms, members and bans are kept)")
     .requiredOption("--older-than <dur>", "event time older than this: an integer and s, m, h or d")
     .option("--dry-run", "count what would be deleted; delete nothing")
-    .addHelpText("after", PRUNE_HELP)
-    .action(async (opts: PruneOptions, self: Command) => done(await (await import("./prune-action.js")).prune(buildContext(self, io), self, opts)));
+    .addHelpText("after", PRUNE_HELP);
+  defineCommand(pruneCmd, { input: (cmd) => cmd, run: async (ctx, cmd) => (await import("./prune-action.js")).prune(ctx, cmd, cmd.opts<PruneOptions>()) });
   events.addHelpText(
     "after",
     "\nExamples:\n  $ trtc-admin events serve --port 8787 --path /trtc/callback\n  $ trtc-admin events ingest --from-file callbacks.jsonl\n  $ trtc-admin events prune --older-than 30d --dry-run",

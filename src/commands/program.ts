@@ -11,6 +11,7 @@ import { doctorCommand } from "./doctor.js";
 import { emulatorCommand } from "./emulator.js";
 import { eventsCommand } from "./events.js";
 import { globalOptions } from "./options.js";
+import { installHandlers, type Outcome } from "./registry.js";
 import { roomCommands } from "./room-commands.js";
 import { roomsCommand } from "./rooms.js";
 
@@ -30,7 +31,8 @@ Examples:
   $ trtc-admin dismiss --from-file rooms.txt --yes --ignore-missing --output ndjson
   $ trtc-admin emulator --port 0        # a local TRTC API to rehearse against`;
 
-export function createProgram(io: Io, done: (code: number) => void): Command {
+/** The program; each command's handler sets `outcome.exitCode` when it has run. */
+export function createProgram(io: Io, outcome: Outcome = { exitCode: undefined }): Command {
   const term = createTerminal(io, io.env, true);
   const plain = (text: string) => escapeControls(text, true);
   const program = new Command("trtc-admin")
@@ -40,16 +42,17 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
     .addHelpText("after", EXIT_CODES);
   for (const option of globalOptions()) program.addOption(option);
   const commands = [
-    ...roomCommands(io, done),
-    ...banCommands(io, done),
-    configCommand(io, done),
-    doctorCommand(io, done),
-    emulatorCommand(io, done),
-    eventsCommand(io, done),
-    roomsCommand(io, done),
+    ...roomCommands(),
+    ...banCommands(),
+    configCommand(),
+    doctorCommand(),
+    emulatorCommand(),
+    eventsCommand(),
+    roomsCommand(),
+    completionCommand(),
   ];
-  commands.push(completionCommand(io, done, () => program));
   for (const cmd of commands) program.addCommand(cmd);
+  installHandlers(program, io, outcome);
   for (const cmd of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) {
     // A subcommand's help lists the program's options it accepts too, under their own heading (gh's "inherited flags").
     cmd.configureHelp({ showGlobalOptions: true, styleTitle: (title) => (title === "Global Options:" ? "Global options:" : title) });
@@ -66,11 +69,11 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
 
 /** Parses and runs one command line; returns the exit code. Never exits the process itself. */
 export async function main(argv: string[], io: Io): Promise<number> {
-  let code: number = ExitCode.ok;
-  const program = createProgram(io, (c) => (code = c));
+  const outcome: Outcome = { exitCode: undefined };
+  const program = createProgram(io, outcome);
   try {
     await program.parseAsync(argv, { from: "user" });
-    return code;
+    return outcome.exitCode ?? ExitCode.ok;
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.exitCode === 0) return ExitCode.ok;

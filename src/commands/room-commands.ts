@@ -1,12 +1,11 @@
 import { Command } from "commander";
 import { UsageError } from "../errors.js";
 import type { RoomIdMode } from "../plan/types.js";
-import { buildContext, type Io } from "./context.js";
+import type { Context } from "./context.js";
 import { muteOptions, retryFromOption, roomTypeFrom, safetyOptions, waitMsFrom, waitOption } from "./options.js";
+import { defineCommand } from "./registry.js";
 import { addRoomFilterOptions, type FilterOptions, filtersFrom } from "./room-filters.js";
 import type { RoomOperation } from "./room-operation.js";
-
-type Run = (code: number) => void;
 
 interface SafetyOptions {
   yes?: boolean;
@@ -28,12 +27,15 @@ function addSafetyOptions(cmd: Command, withRoomType: boolean): Command {
 }
 
 /** The operation's code loads only when a command runs, not for --help or other commands. */
-async function run(cmd: Command, io: Io, op: RoomOperation): Promise<number> {
-  const ctx = buildContext(cmd, io);
-  const inventory = cmd.optsWithGlobals<{ inventory?: string }>().inventory;
-  if (inventory !== undefined) op.inventory = inventory;
+async function run(ctx: Context, op: RoomOperation): Promise<number> {
   const { runRoomOperation } = await import("./room-operation.js");
   return runRoomOperation(ctx, op);
+}
+
+/** The operation with what every form shares: --inventory, a global option. */
+function operation(cmd: Command, op: RoomOperation): RoomOperation {
+  const inventory = cmd.optsWithGlobals<{ inventory?: string }>().inventory;
+  return inventory === undefined ? op : { ...op, inventory };
 }
 
 const KICK_EXAMPLES = `
@@ -63,7 +65,7 @@ Examples:
 SetUserBlocked is documented for the international site: use --endpoint trtc.intl.tencentcloudapi.com.`;
 
 /** kick, dismiss, mute, unmute and the four API-named forms, all running the same operation. */
-export function roomCommands(io: Io, done: Run): Command[] {
+export function roomCommands(): Command[] {
   const kick = (name: string, mode: RoomIdMode | undefined, description: string, examples: string) => {
     const cmd = new Command(name).description(description);
     cmd
@@ -74,10 +76,12 @@ export function roomCommands(io: Io, done: Run): Command[] {
       .option("--all-members", "every member the inventory shows in the room (10 a request), instead of user ids");
     if (mode === undefined) cmd.addOption(retryFromOption());
     cmd.addHelpText("after", examples);
-    cmd.action(async (room: string, users: string[], opts: SafetyOptions, self: Command) => {
-      const waitMs = waitMsFrom(opts.wait);
-      done(
-        await run(self, io, {
+    return defineCommand(cmd, {
+      input(self) {
+        const [room, users] = self.processedArgs as [string, string[]];
+        const opts = self.opts<SafetyOptions>();
+        const waitMs = waitMsFrom(opts.wait);
+        return operation(self, {
           kind: "kick",
           room,
           items: users,
@@ -89,10 +93,10 @@ export function roomCommands(io: Io, done: Run): Command[] {
           ...(waitMs !== undefined && { waitMs }),
           ...(opts.allMembers && { allMembers: true }),
           ...(opts.retryFrom !== undefined && { retryFrom: opts.retryFrom }),
-        }),
-      );
+        });
+      },
+      run,
     });
-    return cmd;
   };
   const dismiss = (name: string, mode: RoomIdMode | undefined, description: string, examples: string) => {
     const cmd = new Command(name).description(description);
@@ -108,13 +112,15 @@ export function roomCommands(io: Io, done: Run): Command[] {
     // Only the plain dismiss finds rooms in the inventory; every form closes there the rooms it dismissed.
     if (mode === undefined)
       addRoomFilterOptions(cmd.option("--live", "dismiss the inventory's live rooms matching the filters below (exactly what `rooms list` shows)"));
-    cmd.action(async (rooms: string[], opts: SafetyOptions & FilterOptions & { live?: boolean }, self: Command) => {
-      const filters = filtersFrom(opts);
-      const waitMs = waitMsFrom(opts.wait);
-      if (!opts.live && Object.keys(filters).length > 0)
-        throw new UsageError("--match, --idle-for, --older-than, --empty and --member filter the inventory's rooms: they need --live");
-      done(
-        await run(self, io, {
+    return defineCommand(cmd, {
+      input(self) {
+        const [rooms] = self.processedArgs as [string[]];
+        const opts = self.opts<SafetyOptions & FilterOptions & { live?: boolean }>();
+        const filters = filtersFrom(opts);
+        const waitMs = waitMsFrom(opts.wait);
+        if (!opts.live && Object.keys(filters).length > 0)
+          throw new UsageError("--match, --idle-for, --older-than, --empty and --member filter the inventory's rooms: they need --live");
+        return operation(self, {
           kind: "dismiss",
           items: rooms,
           fromFile: opts.fromFile,
@@ -125,10 +131,10 @@ export function roomCommands(io: Io, done: Run): Command[] {
           ...(opts.live ? { live: filters } : {}),
           ...(waitMs !== undefined && { waitMs }),
           ...(opts.retryFrom !== undefined && { retryFrom: opts.retryFrom }),
-        }),
-      );
+        });
+      },
+      run,
     });
-    return cmd;
   };
   const mute = (name: "mute" | "unmute", description: string) => {
     const cmd = new Command(name).description(description);
@@ -138,10 +144,12 @@ export function roomCommands(io: Io, done: Run): Command[] {
     addSafetyOptions(cmd, true).addOption(retryFromOption());
     if (name === "mute") for (const option of muteOptions()) cmd.addOption(option);
     cmd.addHelpText("after", MUTE_EXAMPLES);
-    cmd.action(async (room: string, users: string[], opts: SafetyOptions, self: Command) => {
-      const isMute = name === "unmute" ? 0 : opts.audioOnly ? 2 : opts.videoOnly ? 3 : 1;
-      done(
-        await run(self, io, {
+    return defineCommand(cmd, {
+      input(self) {
+        const [room, users] = self.processedArgs as [string, string[]];
+        const opts = self.opts<SafetyOptions>();
+        const isMute = name === "unmute" ? 0 : opts.audioOnly ? 2 : opts.videoOnly ? 3 : 1;
+        return operation(self, {
           kind: "mute",
           isMute,
           room,
@@ -152,10 +160,10 @@ export function roomCommands(io: Io, done: Run): Command[] {
           dryRun: Boolean(opts.dryRun),
           ignoreMissing: Boolean(opts.ignoreMissing),
           ...(opts.retryFrom !== undefined && { retryFrom: opts.retryFrom }),
-        }),
-      );
+        });
+      },
+      run,
     });
-    return cmd;
   };
   return [
     mute("mute", "mute users in a room without removing them (SetUserBlocked)"),

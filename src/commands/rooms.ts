@@ -1,6 +1,6 @@
 import { Command } from "commander";
-import { buildContext, type Io } from "./context.js";
 import { roomTypeFrom, roomTypeOptions } from "./options.js";
+import { defineCommand } from "./registry.js";
 import { addRoomFilterOptions } from "./room-filters.js";
 import type { ListOptions } from "./rooms-actions.js";
 
@@ -24,33 +24,34 @@ Examples:
   $ trtc-admin rooms history 1234
   $ trtc-admin rooms history standup --since 2h --output ndjson`;
 
-export function roomsCommand(io: Io, done: (code: number) => void): Command {
+/** show and history: the room and its forced type (--str-room, --numeric-room). */
+const roomInput = (cmd: Command) => ({ cmd, room: cmd.processedArgs[0] as string, forced: roomTypeFrom(cmd.opts()) });
+
+export function roomsCommand(): Command {
   const rooms = new Command("rooms").description("read the room inventory built from TRTC's callbacks");
   const listCmd = addRoomFilterOptions(new Command("list").description("list live rooms (or all) with their members"))
     .option("--live", "live rooms only (the default)")
     .option("--all", "closed rooms too")
-    .addHelpText("after", LIST_HELP)
-    .action(async (opts: ListOptions, self: Command) => done(await (await actions()).list(buildContext(self, io), self, opts)));
+    .addHelpText("after", LIST_HELP);
+  defineCommand(listCmd, { input: (cmd) => cmd, run: async (ctx, cmd) => (await actions()).list(ctx, cmd, cmd.opts<ListOptions>()) });
   const showCmd = new Command("show")
     .description("one room and its members")
     .argument("<room>", "room id: a canonical decimal is a numeric room, anything else a string room")
     .addHelpText(
       "after",
       "\nExit 1 when the inventory has never seen the room.\n\nExamples:\n  $ trtc-admin rooms show 1234\n  $ trtc-admin rooms show --str-room 1234 --json",
-    )
-    .action(async (room: string, opts: { strRoom?: boolean; numericRoom?: boolean }, self: Command) => {
-      done(await (await actions()).show(buildContext(self, io), self, room, roomTypeFrom(opts)));
-    });
+    );
+  defineCommand(showCmd, { input: roomInput, run: async (ctx, i) => (await actions()).show(ctx, i.cmd, i.room, i.forced) });
   for (const option of roomTypeOptions()) showCmd.addOption(option);
   const historyCmd = new Command("history")
     .description("a room's stored events, oldest first: who entered, left, was kicked, when")
     .argument("<room>", "room id: a canonical decimal is a numeric room, anything else a string room")
     .option("--since <dur>", "only events of the last <dur> (an integer and s, m, h or d); default all that are kept")
-    .addHelpText("after", HISTORY_HELP)
-    .action(async (room: string, opts: { strRoom?: boolean; numericRoom?: boolean; since?: string }, self: Command) => {
-      const { history } = await import("./history-action.js");
-      done(await history(buildContext(self, io), self, room, roomTypeFrom(opts), opts.since));
-    });
+    .addHelpText("after", HISTORY_HELP);
+  defineCommand(historyCmd, {
+    input: (cmd) => ({ ...roomInput(cmd), since: cmd.opts<{ since?: string }>().since }),
+    run: async (ctx, i) => (await import("./history-action.js")).history(ctx, i.cmd, i.room, i.forced, i.since),
+  });
   for (const option of roomTypeOptions()) historyCmd.addOption(option);
   rooms.addHelpText("after", "\nExamples:\n  $ trtc-admin rooms list --match 'ci-*' --json\n  $ trtc-admin rooms show 1234");
   return rooms.addCommand(listCmd).addCommand(showCmd).addCommand(historyCmd);

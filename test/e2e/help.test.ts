@@ -7,10 +7,7 @@ import { baseEnv, runIn } from "../helpers/inproc.js";
 function commandPaths(): string[][] {
   const io = { stdout: { write: () => true }, stderr: { write: () => true }, stdin: process.stdin, env: {}, cwd: "/", signal: new AbortController().signal };
   const walk = (cmd: Command, path: string[]): string[][] => [path, ...cmd.commands.flatMap((sub) => walk(sub, [...path, sub.name()]))];
-  return walk(
-    createProgram(io, () => {}),
-    [],
-  );
+  return walk(createProgram(io), []);
 }
 
 describe("help", () => {

@@ -14,7 +14,7 @@ interface Parsed {
 async function parse(argv: string[], env: Record<string, string> = {}): Promise<Parsed> {
   const sink = { write: () => true, isTTY: false };
   const io: Io = { stdout: sink, stderr: sink, stdin: process.stdin, env: { NO_COLOR: undefined, ...env }, cwd: "/", signal: new AbortController().signal };
-  const program = createProgram(io, () => {});
+  const program = createProgram(io);
   let parsed: Parsed | undefined;
   for (const cmd of program.commands) {
     cmd.action((...args: unknown[]) => {

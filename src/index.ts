@@ -71,7 +71,7 @@ export { DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, Emulator, type EmulatorOptions, 
 // CliError: the public name of the errors' base class (src/errors.ts's DomainError).
 export { ConfigError, DomainError as CliError, InterruptedError, UsageError } from "./errors.js";
 export { ExitCode } from "./exit-codes.js";
-export type { IsMute, OperationKind, PlannedRequest, Result, ResultError, RoomIdMode, Status, Summary } from "./plan/types.js";
+export type { IsMute, OperationKind, PlannedRequest, Result, ResultError, RoomIdMode, RoomKey, Status, Summary } from "./plan/types.js";
 export { openStore } from "./store/open.js";
 export type { Ban, BanQuery, InventoryStore, NewBan, Room, RoomFilters } from "./store/types.js";
 export { TrtcClient, type TrtcClientOptions, type TrtcCredential } from "./trtc/client.js";

@@ -2,8 +2,8 @@
 import { UsageError } from "../errors.js";
 import { parseRoom } from "../plan/ids.js";
 import { checkArguments } from "../plan/plan.js";
-import type { PlannedRequest } from "../plan/types.js";
-import type { InventoryStore, RoomKey } from "../store/types.js";
+import type { PlannedRequest, RoomKey } from "../plan/types.js";
+import type { InventoryStore } from "../store/types.js";
 import type { Setup } from "./admin.js";
 import type { Admin, CallOptions } from "./admin-options.js";
 import { optionalString } from "./admin-options.js";

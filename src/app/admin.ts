@@ -10,9 +10,9 @@ import { requireSdkAppId, resolveSettings, type Settings } from "../config/resol
 import { ConfigError, UsageError, untilInterrupted } from "../errors.js";
 import { reportOf } from "../exit-codes.js";
 import { parseRoom } from "../plan/ids.js";
-import type { IsMute, OperationKind, PlannedRequest, Result, RoomIdMode } from "../plan/types.js";
+import type { IsMute, OperationKind, PlannedRequest, Result, RoomIdMode, RoomKey } from "../plan/types.js";
 import type { Budgets } from "../run/budgets.js";
-import type { InventoryStore, RoomKey } from "../store/types.js";
+import type { InventoryStore } from "../store/types.js";
 import { storeExists, urlLabel } from "../store/url.js";
 import { proxyProblem } from "../trtc/proxy.js";
 import { banMethods } from "./admin-bans.js";
@@ -127,8 +127,7 @@ export function createAdmin(options: CreateAdminOptions = {}): Admin {
     return planTarget(action, target, sdkAppId, mode);
   }
   async function roomKey(room: string | number, where = "room"): Promise<RoomKey> {
-    const parsed = parseRoom(roomText(room, where), (await setup()).mode);
-    return { roomIdType: parsed.type, roomId: parsed.id };
+    return parseRoom(roomText(room, where), (await setup()).mode);
   }
   return {
     kick: async (room, userIds, call) => send(await planned("kick", { room, userIds }), call),

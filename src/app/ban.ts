@@ -2,8 +2,8 @@
 
 import { UsageError } from "../errors.js";
 import { planKick } from "../plan/plan.js";
-import type { PlannedRequest } from "../plan/types.js";
-import type { Ban, InventoryStore, NewBan, RoomKey } from "../store/types.js";
+import type { PlannedRequest, RoomKey } from "../plan/types.js";
+import type { Ban, InventoryStore, NewBan } from "../store/types.js";
 import { requireCoverage } from "./inventory.js";
 
 const MAX_REASON = 200;
@@ -31,7 +31,7 @@ async function kicks(sdkAppId: number, rooms: BanRoom[]): Promise<PlannedRequest
     const items = (async function* () {
       for (const [i, value] of userIds.entries()) yield { value, origin: `user ${i + 1}` };
     })();
-    for await (const request of planKick(sdkAppId, { id: room.roomId, type: room.roomIdType }, items)) out.push(request);
+    for await (const request of planKick(sdkAppId, room, items)) out.push(request);
   }
   return out;
 }

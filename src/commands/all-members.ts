@@ -20,7 +20,7 @@ function sendableUsers(ctx: Context, userIds: string[]): string[] {
 export function prepareAllMembers(ctx: Context, op: RoomOperation, loaded: LoadedConfig | undefined, settings: Settings): Promise<Prepared> {
   const room = parseRoom(op.room!, op.roomIdMode ?? settings.roomIdMode);
   return preparedFromInventory(ctx, loaded, op, settings, async (store, sdkAppId) => {
-    const found = await store.getRoom(sdkAppId, { roomIdType: room.type, roomId: room.id });
+    const found = await store.getRoom(sdkAppId, room);
     const userIds = sendableUsers(ctx, found?.live ? found.members.map((m) => m.userId) : []);
     const requests: PlannedRequest[] = [];
     const members = (async function* () {

@@ -8,7 +8,6 @@ import { confirmBan, printBansStored } from "../output/bans.js";
 import { printInfo } from "../output/messages.js";
 import { parseRoom } from "../plan/ids.js";
 import type { PlannedRequest } from "../plan/types.js";
-import type { RoomKey } from "../store/types.js";
 import { type BanOptions, banDuration, banReason, banTargets } from "./ban-args.js";
 import type { Context } from "./context.js";
 import { inventorySetup, openExistingInventory, openInventory } from "./inventory.js";
@@ -37,8 +36,7 @@ export async function ban(ctx: Context, cmd: Command, roomArg: string | undefine
   requireYes(ctx, { yes, dryRun });
   const setup = await inventorySetup(ctx, cmd);
   const { settings, sdkAppId } = setup;
-  const room = targets.room === undefined ? null : parseRoom(targets.room, targets.mode ?? settings.roomIdMode);
-  const key: RoomKey | null = room && { roomIdType: room.type, roomId: room.id };
+  const key = targets.room === undefined ? null : parseRoom(targets.room, targets.mode ?? settings.roomIdMode);
   // Kicking from every room the inventory shows: an inventory that knows none must not pass for "no room".
   const store = key ? await openInventory(setup.url, io.signal) : await openExistingInventory(setup.url, io.signal);
   let requests: PlannedRequest[];
@@ -71,7 +69,7 @@ export async function ban(ctx: Context, cmd: Command, roomArg: string | undefine
     await store.close();
   }
   if (io.signal.aborted) return ExitCode.interrupted;
-  if (!room && requests.length === 0 && !run.quiet) printInfo(term, "the inventory shows none of these users in a live room: nothing to kick now");
+  if (!key && requests.length === 0 && !run.quiet) printInfo(term, "the inventory shows none of these users in a live room: nothing to kick now");
   const { sendKicks } = await import("./ban-kick.js");
   return sendKicks(ctx, settings, sdkAppId, requests, { dryRun, ignoreMissing, waitMs, effects: () => openInventory(setup.url) });
 }

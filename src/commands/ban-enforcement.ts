@@ -5,7 +5,7 @@ import type { IncomingEvent } from "../events/types.js";
 import { AuditLog } from "../output/audit.js";
 import { type EnforcedResult, printEnforced } from "../output/bans.js";
 import { printWarning } from "../output/messages.js";
-import { actionFor } from "../plan/types.js";
+import { actionFor, roomKeyOf } from "../plan/types.js";
 import type { Enforcer, EnforcerStats } from "../run/enforcer.js";
 import type { Ban, InventoryStore } from "../store/types.js";
 import { redactUrl } from "../store/url.js";
@@ -36,7 +36,7 @@ const why = (err: unknown) => {
 
 const queryOf = (e: IncomingEvent) => ({
   sdkAppId: e.sdkAppId,
-  room: { roomIdType: e.event.room!.roomIdType, roomId: e.event.room!.roomId },
+  room: roomKeyOf(e.event.room!),
   userId: e.event.room!.userId,
 });
 
@@ -112,7 +112,7 @@ export function startBanEnforcement(ctx: Context, settings: Settings, store: Inv
     ready?.enforcer.enforce({
       action: actionFor("kick", r.roomIdType),
       sdkAppId: incoming.sdkAppId,
-      room: { id: r.roomId, type: r.roomIdType },
+      room: roomKeyOf(r),
       userIds: [r.userId],
     });
   }

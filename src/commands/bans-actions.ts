@@ -4,7 +4,6 @@ import { printBanExport, printBans } from "../output/bans.js";
 import { printWarning } from "../output/messages.js";
 import { roomLabel } from "../output/render.js";
 import { parseRoom } from "../plan/ids.js";
-import type { RoomKey } from "../store/types.js";
 import { type BanOptions, banTargets } from "./ban-args.js";
 import type { Context } from "./context.js";
 import { inventorySetup, openExistingInventory, openInventory } from "./inventory.js";
@@ -13,8 +12,7 @@ import { inventorySetup, openExistingInventory, openInventory } from "./inventor
 export async function unban(ctx: Context, cmd: Command, roomArg: string | undefined, userArgs: string[], opts: BanOptions): Promise<number> {
   const targets = banTargets(roomArg, userArgs, opts);
   const setup = await inventorySetup(ctx, cmd);
-  const room = targets.room === undefined ? null : parseRoom(targets.room, targets.mode ?? setup.settings.roomIdMode);
-  const key: RoomKey | null = room && { roomIdType: room.type, roomId: room.id };
+  const key = targets.room === undefined ? null : parseRoom(targets.room, targets.mode ?? setup.settings.roomIdMode);
   const store = await openInventory(setup.url, ctx.io.signal);
   try {
     const ended = await store.endBans(setup.sdkAppId, key, targets.users, Date.now());

@@ -13,10 +13,9 @@ export async function history(ctx: Context, cmd: Command, value: string, forced:
   parseRoom(value, forced ?? "auto");
   const sinceMs = since === undefined ? 0 : Date.now() - parseDuration(since, "--since");
   const setup = await inventorySetup(ctx, cmd);
-  const room = parseRoom(value, forced ?? setup.settings.roomIdMode);
+  const key = parseRoom(value, forced ?? setup.settings.roomIdMode);
   const store = await openExistingInventory(setup.url, ctx.io.signal);
   try {
-    const key = { roomIdType: room.type, roomId: room.id };
     const coverage = await store.coverage(setup.sdkAppId);
     await printHistory(ctx.term, ctx.run.format, { ...key, sdkAppId: setup.sdkAppId }, coverage, store.roomHistory(setup.sdkAppId, key, sinceMs));
     return ExitCode.ok;

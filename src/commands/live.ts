@@ -2,9 +2,8 @@ import type { LoadedConfig } from "../config/load.js";
 import type { Settings } from "../config/resolve.js";
 import { roomLabel } from "../output/render.js";
 import { parseRoom } from "../plan/ids.js";
-import { actionFor, type Room } from "../plan/types.js";
+import { actionFor, type RoomKey } from "../plan/types.js";
 import { liveRoomsFor } from "../store/live.js";
-import type { RoomKey } from "../store/types.js";
 import type { Context } from "./context.js";
 import type { Prepared, RoomOperation } from "./prepare.js";
 import { preparedFromInventory } from "./run-inventory.js";
@@ -15,7 +14,7 @@ import { keepSendable } from "./stored-ids.js";
  * receiver stores any id TRTC sends (`room😀`); one the API would refuse is skipped with a
  * warning that names it (the first few) and counts them, never sent and never blocking the rest.
  */
-export function sendable<T>(ctx: Context, found: T[], keyOf: (item: T) => RoomKey): { item: T; room: Room }[] {
+export function sendable<T>(ctx: Context, found: T[], keyOf: (item: T) => RoomKey): { item: T; room: RoomKey }[] {
   const kept = keepSendable(
     ctx,
     found,
@@ -36,7 +35,7 @@ export function sendable<T>(ctx: Context, found: T[], keyOf: (item: T) => RoomKe
 export function prepareLive(ctx: Context, op: RoomOperation, loaded: LoadedConfig | undefined, settings: Settings): Promise<Prepared> {
   return preparedFromInventory(ctx, loaded, op, settings, async (store, sdkAppId) =>
     sendable(ctx, await liveRoomsFor(store, sdkAppId, op.live ?? {}), (r) => r).map(({ room }) => ({
-      action: actionFor("dismiss", room.type),
+      action: actionFor("dismiss", room.roomIdType),
       sdkAppId,
       room,
     })),

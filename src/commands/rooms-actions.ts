@@ -41,8 +41,8 @@ export async function show(ctx: Context, cmd: Command, value: string, forced: Ro
   const room = parseRoom(value, forced ?? setup.settings.roomIdMode);
   const store = await openExistingInventory(setup.url, ctx.io.signal);
   try {
-    const found = await store.getRoom(setup.sdkAppId, { roomIdType: room.type, roomId: room.id });
-    const label = `${room.type} room ${roomLabel({ roomId: room.id, roomIdType: room.type })}`;
+    const found = await store.getRoom(setup.sdkAppId, room);
+    const label = `${room.roomIdType} room ${roomLabel(room)}`;
     if (!found)
       throw new DomainError(
         `the inventory has never seen ${label} of SdkAppId ${setup.sdkAppId}`,

@@ -1,4 +1,4 @@
-import type { RoomIdType } from "../plan/types.js";
+import type { RoomKey } from "../plan/types.js";
 
 /** The room events of EventGroupId 1: created, dismissed, entered, left, role switched. */
 export type RoomEventType = 101 | 102 | 103 | 104 | 105;
@@ -14,10 +14,8 @@ export interface CallbackEvent {
   room?: RoomEvent;
 }
 
-export interface RoomEvent {
+export interface RoomEvent extends RoomKey {
   type: RoomEventType;
-  roomId: number | string;
-  roomIdType: RoomIdType;
   /** "" for 102 (and a 101 without one). */
   userId: string;
   eventMs: number;

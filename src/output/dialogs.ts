@@ -21,8 +21,8 @@ export function previewLines(preview: PlannedRequest[], total: number): string[]
 }
 
 function describeTarget(request: PlannedRequest): string {
-  const room = `room ${roomLabel({ roomId: request.room.id, roomIdType: request.room.type })}`;
-  return request.userIds ? `${room}: ${request.userIds.join(", ")}` : room;
+  const room = `room ${roomLabel(request.room)}`;
+  return "userIds" in request ? `${room}: ${request.userIds.join(", ")}` : room;
 }
 
 /** Asks before changing production state (default No); "interrupted" when Ctrl-C is pressed at the prompt. */

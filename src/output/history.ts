@@ -1,5 +1,6 @@
+import type { RoomKey } from "../plan/types.js";
 import type { RoomHistoryEvent } from "../store/history.js";
-import type { Coverage, RoomKey } from "../store/types.js";
+import type { Coverage } from "../store/types.js";
 import { escapeControls, safeJson } from "./escape.js";
 import { coverageLine, coverageRecord, LEFT_BECAUSE, WHAT } from "./inventory.js";
 import { roomLabel } from "./render.js";

@@ -55,7 +55,7 @@ export function printTrace(term: Terminal, event: TraceEvent): void {
 export function printRetry(term: Terminal, request: PlannedRequest, attempt: number, error: TrtcError, delayMs: number): void {
   term.err(
     term.errColor.dim(
-      `debug retry ${request.action} room ${roomLabel({ roomId: request.room.id, roomIdType: request.room.type })}: attempt ${attempt} failed with ${escapeControls(error.code)}; next in ${delayMs} ms\n`,
+      `debug retry ${request.action} room ${roomLabel(request.room)}: attempt ${attempt} failed with ${escapeControls(error.code)}; next in ${delayMs} ms\n`,
     ),
   );
 }

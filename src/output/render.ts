@@ -1,10 +1,10 @@
 import type { ChalkInstance } from "chalk";
-import type { Result, Summary } from "../plan/types.js";
+import type { Result, RoomKey, Summary } from "../plan/types.js";
 import { escapeControls } from "./escape.js";
 import { hintFor } from "./hints.js";
 
-export function roomLabel(result: Pick<Result, "roomId" | "roomIdType">): string {
-  return escapeControls(result.roomIdType === "string" ? JSON.stringify(result.roomId) : String(result.roomId));
+export function roomLabel(room: RoomKey): string {
+  return escapeControls(room.roomIdType === "string" ? JSON.stringify(room.roomId) : String(room.roomId));
 }
 
 const MUTE_LABELS = ["unmute", "mute audio and video", "mute audio", "mute video"] as const;

@@ -7,18 +7,18 @@ export interface ApiCall {
 
 /** The exact body a planned request is sent as; --debug and the client both use it. */
 export function toApiCall(request: PlannedRequest): ApiCall {
-  const { action, sdkAppId: SdkAppId, room } = request;
-  switch (action) {
+  const { sdkAppId: SdkAppId, room } = request;
+  switch (request.action) {
     case "RemoveUser":
     case "RemoveUserByStrRoomId":
-      return { action, params: { SdkAppId, RoomId: room.id, UserIds: request.userIds } };
+      return { action: request.action, params: { SdkAppId, RoomId: room.roomId, UserIds: request.userIds } };
     case "DismissRoom":
     case "DismissRoomByStrRoomId":
-      return { action, params: { SdkAppId, RoomId: room.id } };
+      return { action: request.action, params: { SdkAppId, RoomId: room.roomId } };
     case "SetUserBlocked":
-      return { action, params: { SdkAppId, RoomId: room.id, UserId: request.userIds![0], IsMute: request.isMute } };
+      return { action: request.action, params: { SdkAppId, RoomId: room.roomId, UserId: request.userIds[0], IsMute: request.isMute } };
     case "SetUserBlockedByStrRoomId":
       // Unlike RemoveUserByStrRoomId, this action names its string room field StrRoomId.
-      return { action, params: { SdkAppId, StrRoomId: room.id, UserId: request.userIds![0], IsMute: request.isMute } };
+      return { action: request.action, params: { SdkAppId, StrRoomId: room.roomId, UserId: request.userIds[0], IsMute: request.isMute } };
   }
 }

@@ -1,5 +1,5 @@
 import { UsageError } from "../errors.js";
-import type { Room, RoomIdMode } from "./types.js";
+import type { RoomIdMode, RoomKey } from "./types.js";
 
 export const MAX_NUMERIC_ROOM = 4294967294;
 export const MAX_STR_ROOM_BYTES = 64;
@@ -54,8 +54,8 @@ export function validateUserId(value: string): string {
  * Types a room id. An explicit mode wins; in auto mode only a canonical decimal
  * is numeric, so "0123" stays a string room rather than silently becoming 123.
  */
-export function parseRoom(value: string, mode: RoomIdMode): Room {
-  if (mode === "string") return { id: validateStringRoom(value), type: "string" };
-  if (mode === "numeric" || CANONICAL_DECIMAL.test(value)) return { id: validateNumericRoom(value), type: "numeric" };
-  return { id: validateStringRoom(value), type: "string" };
+export function parseRoom(value: string, mode: RoomIdMode): RoomKey {
+  if (mode === "string") return { roomId: validateStringRoom(value), roomIdType: "string" };
+  if (mode === "numeric" || CANONICAL_DECIMAL.test(value)) return { roomId: validateNumericRoom(value), roomIdType: "numeric" };
+  return { roomId: validateStringRoom(value), roomIdType: "string" };
 }

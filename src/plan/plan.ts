@@ -2,7 +2,7 @@ import { UsageError } from "../errors.js";
 import { parseRoom, validateUserId } from "./ids.js";
 import type { InputItem } from "./input.js";
 import { Repeats } from "./repeats.js";
-import { actionFor, type IsMute, type OperationKind, type PlannedRequest, type Room, type RoomIdMode } from "./types.js";
+import { actionFor, type DismissRequest, type IsMute, type KickRequest, type MuteRequest, type OperationKind, type RoomIdMode, type RoomKey } from "./types.js";
 
 /** The API accepts at most this many user ids per kick. */
 export const MAX_USERS_PER_KICK = 10;
@@ -17,8 +17,8 @@ function at<T>(item: InputItem, check: () => T): T {
 }
 
 /** Kick requests: user ids validated, de-duplicated in first-seen order, in batches of at most 10. */
-export async function* planKick(sdkAppId: number, room: Room, userIds: AsyncIterable<InputItem>, repeats = new Repeats()): AsyncGenerator<PlannedRequest> {
-  const action = actionFor("kick", room.type);
+export async function* planKick(sdkAppId: number, room: RoomKey, userIds: AsyncIterable<InputItem>, repeats = new Repeats()): AsyncGenerator<KickRequest> {
+  const action = actionFor("kick", room.roomIdType);
   let batch: string[] = [];
   repeats.startPass();
   for await (const item of userIds) {
@@ -37,12 +37,12 @@ export async function* planKick(sdkAppId: number, room: Room, userIds: AsyncIter
 /** Mute or unmute requests: SetUserBlocked takes one user a request, so one per distinct user. */
 export async function* planMute(
   sdkAppId: number,
-  room: Room,
+  room: RoomKey,
   userIds: AsyncIterable<InputItem>,
   isMute: IsMute,
   repeats = new Repeats(),
-): AsyncGenerator<PlannedRequest> {
-  const action = actionFor("mute", room.type);
+): AsyncGenerator<MuteRequest> {
+  const action = actionFor("mute", room.roomIdType);
   repeats.startPass();
   for await (const item of userIds) {
     const id = at(item, () => validateUserId(item.value));
@@ -58,12 +58,12 @@ export async function* planDismiss(
   rooms: AsyncIterable<InputItem>,
   mode: RoomIdMode,
   repeats = new Repeats(),
-): AsyncGenerator<PlannedRequest> {
+): AsyncGenerator<DismissRequest> {
   repeats.startPass();
   for await (const item of rooms) {
     const room = at(item, () => parseRoom(item.value, mode));
-    if (repeats.isRepeat(room.id)) continue;
-    yield { action: actionFor("dismiss", room.type), sdkAppId, room };
+    if (repeats.isRepeat(room.roomId)) continue;
+    yield { action: actionFor("dismiss", room.roomIdType), sdkAppId, room };
   }
   repeats.endPass();
 }

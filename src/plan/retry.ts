@@ -2,7 +2,7 @@ import { UsageError } from "../errors.js";
 import { parseRoom, validateUserId } from "./ids.js";
 import { type AtExit, INPUT_LIMITS, type InputItem, type InputSource, openInput } from "./input.js";
 import { MAX_USERS_PER_KICK } from "./plan.js";
-import { actionFor, type IsMute, type OperationKind, type PlannedRequest, type Room, type RoomIdType } from "./types.js";
+import { actionFor, type IsMute, type OperationKind, type PlannedRequest, type RoomIdType, type RoomKey } from "./types.js";
 
 /** What an earlier run's results must hold to be retried by this command. */
 export interface RetryTarget {
@@ -82,7 +82,7 @@ async function* resultsOf(source: InputSource, label: string): AsyncGenerator<In
   }
 }
 
-function roomOf(r: Record<string, unknown>, fail: (message: string) => never): Room {
+function roomOf(r: Record<string, unknown>, fail: (message: string) => never): RoomKey {
   const type = r.roomIdType;
   if (type !== "numeric" && type !== "string") return fail(`roomIdType ${shown(type)} is not "numeric" or "string"`);
   if (typeof r.roomId !== (type === "numeric" ? "number" : "string")) return fail(`roomId ${shown(r.roomId)} is not a ${type} room id`);
@@ -95,25 +95,34 @@ function usersOf(r: Record<string, unknown>, fail: (message: string) => never, m
   return ids.map((id) => (typeof id === "string" ? validateUserId(id) : fail(`user id ${shown(id)} is not a string`)));
 }
 
+/** The request a checked Result names: its users and isMute are checked here, as the command's kind needs them. */
+function requestFor(
+  target: RetryTarget,
+  to: { sdkAppId: number; room: RoomKey },
+  result: Record<string, unknown>,
+  fail: (message: string) => never,
+): PlannedRequest {
+  const type = to.room.roomIdType;
+  if (target.kind === "dismiss") return { action: actionFor("dismiss", type), ...to };
+  if (target.kind === "kick") return { action: actionFor("kick", type), ...to, userIds: usersOf(result, fail, MAX_USERS_PER_KICK) };
+  const [userId] = usersOf(result, fail, 1);
+  const allowed = target.unmute ? [0] : [1, 2, 3];
+  if (!allowed.includes(result.isMute as number)) return fail(`isMute ${shown(result.isMute)} is not ${target.unmute ? "0 (unmute)" : "1, 2 or 3 (mute)"}`);
+  return { action: actionFor("mute", type), ...to, userIds: [userId!], isMute: result.isMute as IsMute };
+}
+
 /** One Result checked like any input; its request when it is to be re-run (failed or not-started). */
 function requestOf(result: unknown, target: RetryTarget, fail: (message: string) => never): PlannedRequest | undefined {
   if (!isObject(result)) return fail("not a Result object");
   if (typeof result.status !== "string" || !STATUSES.has(result.status)) return fail(`status ${shown(result.status)} is not a Result status`);
   const room = roomOf(result, fail);
-  const action = actionFor(target.kind, room.type);
-  if (result.action !== action) return fail(`action ${shown(result.action)} is not what this command sends to a ${room.type} room (${action})`);
+  const action = actionFor(target.kind, room.roomIdType);
+  if (result.action !== action) return fail(`action ${shown(result.action)} is not what this command sends to a ${room.roomIdType} room (${action})`);
   const sdkAppId = result.sdkAppId;
   if (typeof sdkAppId !== "number" || !Number.isSafeInteger(sdkAppId)) return fail(`sdkAppId ${shown(sdkAppId)} is not an SdkAppId`);
   if (target.sdkAppId !== undefined && sdkAppId !== target.sdkAppId)
     return fail(`SdkAppId ${sdkAppId} is not this run's (${target.sdkAppId}): select the earlier run's profile or --sdk-app-id`);
-  const request: PlannedRequest = { action, sdkAppId, room };
-  if (target.kind === "kick") request.userIds = usersOf(result, fail, MAX_USERS_PER_KICK);
-  if (target.kind === "mute") {
-    request.userIds = usersOf(result, fail, 1);
-    const allowed = target.unmute ? [0] : [1, 2, 3];
-    if (!allowed.includes(result.isMute as number)) return fail(`isMute ${shown(result.isMute)} is not ${target.unmute ? "0 (unmute)" : "1, 2 or 3 (mute)"}`);
-    request.isMute = result.isMute as IsMute;
-  }
+  const request = requestFor(target, { sdkAppId, room }, result, fail);
   return RETRIED.has(result.status) ? request : undefined;
 }
 

@@ -10,21 +10,44 @@ export type OperationKind = "kick" | "dismiss" | "mute";
 /** SetUserBlocked's IsMute: 0 unmute, 1 audio and video, 2 audio only, 3 video only. */
 export type IsMute = 0 | 1 | 2 | 3;
 
-export interface Room {
-  id: number | string;
-  type: RoomIdType;
+/**
+ * A room, in the contract's own words (a Result's fields): the one shape from the plan to the
+ * store. Requests, Results, callbacks' events and the inventory's rooms all carry it.
+ */
+export interface RoomKey {
+  roomId: number | string;
+  roomIdType: RoomIdType;
 }
 
-/** One API request the run will make. */
-export interface PlannedRequest {
-  action: RoomAction;
-  sdkAppId: number;
-  room: Room;
-  /** Kicks: at most 10 ids; mutes: exactly one. */
-  userIds?: string[];
-  /** Mutes only. */
-  isMute?: IsMute;
+/** Just the room, of something that carries one (an event, a stored room). */
+export function roomKeyOf({ roomId, roomIdType }: RoomKey): RoomKey {
+  return { roomId, roomIdType };
 }
+
+interface RequestTo {
+  sdkAppId: number;
+  room: RoomKey;
+}
+
+export interface KickRequest extends RequestTo {
+  action: RemoveAction;
+  /** At most 10. */
+  userIds: string[];
+}
+
+export interface DismissRequest extends RequestTo {
+  action: DismissAction;
+}
+
+export interface MuteRequest extends RequestTo {
+  action: MuteAction;
+  /** SetUserBlocked takes one user. */
+  userIds: [string];
+  isMute: IsMute;
+}
+
+/** One API request the run will make: its action says which. */
+export type PlannedRequest = KickRequest | DismissRequest | MuteRequest;
 
 export type Status = "done" | "already-gone" | "failed" | "planned" | "not-started";
 
@@ -35,11 +58,9 @@ export interface ResultError {
 }
 
 /** The one record per request that every renderer and --json share. */
-export interface Result {
+export interface Result extends RoomKey {
   action: RoomAction;
   sdkAppId: number;
-  roomId: number | string;
-  roomIdType: RoomIdType;
   userIds?: string[];
   isMute?: IsMute;
   status: Status;
@@ -63,10 +84,21 @@ export interface Summary {
   unverified?: number;
 }
 
-export function actionFor(kind: OperationKind, type: RoomIdType): RoomAction {
-  if (kind === "kick") return type === "numeric" ? "RemoveUser" : "RemoveUserByStrRoomId";
-  if (kind === "mute") return type === "numeric" ? "SetUserBlocked" : "SetUserBlockedByStrRoomId";
-  return type === "numeric" ? "DismissRoom" : "DismissRoomByStrRoomId";
+const ACTIONS = {
+  kick: { numeric: "RemoveUser", string: "RemoveUserByStrRoomId" },
+  dismiss: { numeric: "DismissRoom", string: "DismissRoomByStrRoomId" },
+  mute: { numeric: "SetUserBlocked", string: "SetUserBlockedByStrRoomId" },
+} as const satisfies Record<OperationKind, Record<RoomIdType, RoomAction>>;
+
+type ActionOf<K extends OperationKind> = (typeof ACTIONS)[K][RoomIdType];
+
+export function actionFor<K extends OperationKind>(kind: K, type: RoomIdType): ActionOf<K> {
+  return ACTIONS[kind][type] as ActionOf<K>;
+}
+
+/** Which operation a request's action is. */
+export function kindOf(action: RoomAction): OperationKind {
+  return action.startsWith("Remove") ? "kick" : action.startsWith("Dismiss") ? "dismiss" : "mute";
 }
 
 export function emptySummary(): Summary {
@@ -92,11 +124,11 @@ export function baseResult(request: PlannedRequest): Omit<Result, "status" | "re
   const result: Omit<Result, "status" | "requestId" | "attempts"> = {
     action: request.action,
     sdkAppId: request.sdkAppId,
-    roomId: request.room.id,
-    roomIdType: request.room.type,
+    roomId: request.room.roomId,
+    roomIdType: request.room.roomIdType,
   };
-  if (request.userIds) result.userIds = request.userIds;
-  if (request.isMute !== undefined) result.isMute = request.isMute;
+  if ("userIds" in request) result.userIds = request.userIds;
+  if ("isMute" in request) result.isMute = request.isMute;
   return result;
 }
 

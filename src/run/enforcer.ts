@@ -35,7 +35,7 @@ type State = "waiting" | "taken" | "again";
 
 const keyOf = (r: { action: string; sdkAppId: number; roomIdType: string; roomId: number | string; userIds?: string[] }) =>
   JSON.stringify([r.action, r.sdkAppId, r.roomIdType, r.roomId, r.userIds ?? []]);
-const requestKey = (r: PlannedRequest) => keyOf({ ...r, roomIdType: r.room.type, roomId: r.room.id });
+const requestKey = (r: PlannedRequest) => keyOf({ ...r, ...r.room });
 
 /**
  * A long-lived run of the engine, fed as events arrive: how bans are enforced while events are received.

@@ -1,5 +1,5 @@
 import PQueue from "p-queue";
-import { baseResult, type PlannedRequest, type Result, type ResultError } from "../plan/types.js";
+import { baseResult, kindOf, type PlannedRequest, type Result, type ResultError } from "../plan/types.js";
 import { isAuthCode, isRateLimited, isTransient, ROOM_NOT_EXIST, TrtcError, USER_NOT_EXIST } from "../trtc/errors.js";
 import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from "./backoff.js";
 import { type Budgets, runBudgets } from "./budgets.js";
@@ -114,7 +114,7 @@ export async function execute(requests: AsyncIterable<PlannedRequest>, options: 
       } catch (caught) {
         const err = asTrtcError(caught);
         // A room gone after a kick or dismissal that may have applied is that request's doing; a mute leaves the room as it was.
-        if (err.code === ROOM_NOT_EXIST && mayHaveApplied && request.isMute === undefined)
+        if (err.code === ROOM_NOT_EXIST && mayHaveApplied && kindOf(request.action) !== "mute")
           return { ...base, status: "done", requestId: err.requestId, attempts, note: errorOf(err) };
         if ((err.code === ROOM_NOT_EXIST || USER_NOT_EXIST.has(err.code)) && ignoreMissing)
           return { ...base, status: "already-gone", requestId: err.requestId, attempts };

@@ -1,4 +1,4 @@
-import type { Result } from "../plan/types.js";
+import { type Result, roomKeyOf } from "../plan/types.js";
 
 /** What proves a done request took effect: a 104 with Reason 3 for a kicked user, a 102 for a dismissed room. */
 export interface Effect {
@@ -13,7 +13,7 @@ export interface EffectLog {
   effectsSeen(sdkAppId: number, effects: Effect[], sinceMs: number): Promise<boolean[]>;
 }
 
-export interface VerifyOptions {
+export interface VerifierOptions {
   log: EffectLog;
   /** TRTC's clock and ours differ: effects from a little before the run are accepted. */
   sinceMs: number;
@@ -44,7 +44,7 @@ export class Verifier {
   private running: Promise<void> | undefined;
   private readonly now: () => number;
 
-  constructor(private readonly options: VerifyOptions) {
+  constructor(private readonly options: VerifierOptions) {
     this.now = options.now ?? Date.now;
   }
 
@@ -55,7 +55,7 @@ export class Verifier {
 
   /** The result with `verified` set, once its effect is seen or `waitMs` has passed. */
   verify(result: Result): Promise<Result> {
-    const room = { roomIdType: result.roomIdType, roomId: result.roomId };
+    const room = roomKeyOf(result);
     const effects = KICKS.has(result.action) ? (result.userIds ?? []).map((userId) => ({ ...room, userId })) : [room];
     return new Promise((resolve) => {
       this.pending.add({ result, effects, seen: effects.map(() => false), deadline: this.now() + this.options.waitMs, resolve });

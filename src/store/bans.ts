@@ -1,6 +1,6 @@
-import type { RoomIdType } from "../plan/types.js";
+import type { RoomIdType, RoomKey } from "../plan/types.js";
 import { type Db, num, type Query, type Row } from "./db.js";
-import type { Ban, BanQuery, NewBan, RoomKey } from "./types.js";
+import type { Ban, BanQuery, NewBan } from "./types.js";
 
 /** An all-rooms ban is stored with room type and id ''. */
 const ALL = "";

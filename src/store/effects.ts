@@ -1,5 +1,5 @@
+import type { RoomKey } from "../plan/types.js";
 import type { Db } from "./db.js";
-import type { RoomKey } from "./types.js";
 
 const CHUNK = 400;
 

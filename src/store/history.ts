@@ -1,6 +1,6 @@
 import type { RoomEventType } from "../events/types.js";
+import type { RoomKey } from "../plan/types.js";
 import { type Db, num, numOrNull } from "./db.js";
-import type { RoomKey } from "./types.js";
 
 /** One stored event of a room, as `rooms history` shows it; `source` says whether TRTC or trtc-admin's own dismissal wrote it. */
 export interface RoomHistoryEvent {

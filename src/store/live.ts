@@ -1,5 +1,5 @@
 import { untilInterrupted } from "../errors.js";
-import type { PlannedRequest, Result } from "../plan/types.js";
+import { type PlannedRequest, type Result, type RoomKey, roomKeyOf } from "../plan/types.js";
 import type { InventoryStore, Room, RoomClose, RoomFilters } from "./types.js";
 
 export type LiveFilters = Omit<RoomFilters, "all">;
@@ -14,7 +14,7 @@ const FLUSH_EVERY = 500;
 const KEEP_AT_MOST = 100_000;
 /** The store's own busy and connect timeouts are 5 s: a store that answers at all answers within them. */
 const GRACE_MS = 5000;
-const keyOf = (type: string, id: number | string) => `${type}|${id}`;
+const keyOf = (room: RoomKey) => `${room.roomIdType}|${room.roomId}`;
 
 export interface CloserOptions {
   /** Close only rooms the inventory shows live (a plain dismiss): a room it never saw is not added. */
@@ -63,13 +63,13 @@ export class RoomCloser {
   /** The requests, unchanged, noting when each is taken up. */
   async *track(requests: AsyncIterable<PlannedRequest>): AsyncIterable<PlannedRequest> {
     for await (const request of requests) {
-      this.takenAt.set(keyOf(request.room.type, request.room.id), this.now());
+      this.takenAt.set(keyOf(request.room), this.now());
       yield request;
     }
   }
 
   add(result: Result): void {
-    const key = keyOf(result.roomIdType, result.roomId);
+    const key = keyOf(result);
     const atMs = this.takenAt.get(key);
     this.takenAt.delete(key);
     if (atMs === undefined || (result.status !== "done" && result.status !== "already-gone")) return;
@@ -77,7 +77,7 @@ export class RoomCloser {
       this.dropped++;
       return;
     }
-    this.pending.push({ room: { roomIdType: result.roomIdType, roomId: result.roomId }, atMs });
+    this.pending.push({ room: roomKeyOf(result), atMs });
     if (this.pending.length >= FLUSH_EVERY && !this.failure) this.flush();
   }
 
@@ -137,8 +137,8 @@ export class RoomCloser {
           this.sdkAppId,
           batch.map((c) => c.room),
         )
-      ).map((r) => keyOf(r.roomIdType, r.roomId)),
+      ).map(keyOf),
     );
-    return batch.filter((c) => live.has(keyOf(c.room.roomIdType, c.room.roomId)));
+    return batch.filter((c) => live.has(keyOf(c.room)));
   }
 }

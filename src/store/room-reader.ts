@@ -1,8 +1,8 @@
 import type { Role } from "../events/types.js";
-import type { RoomIdType } from "../plan/types.js";
+import type { RoomIdType, RoomKey } from "../plan/types.js";
 import { type Db, num, numOrNull } from "./db.js";
 import { compileGlob } from "./glob.js";
-import type { Room, RoomFilters, RoomKey, RoomMember } from "./types.js";
+import type { Room, RoomFilters, RoomMember } from "./types.js";
 
 const ROOM_COLUMNS = ["room_type", "room_id", "live", "created_ms", "last_ms", "closed_ms"];
 const MEMBER_COLUMNS = ["room_type", "room_id", "user_id", "role", "since_ms"];

@@ -1,15 +1,15 @@
 import { type FoldEvent, needsMembers, type RoomLog, type RoomMarks, rankOf, type Settled, settleRoom, type UserMarks } from "../events/fold.js";
 import type { Role } from "../events/types.js";
 import { num, numOrNull, type Query, type Row } from "./db.js";
-import { multiRow, perRooms, type RoomRef } from "./sql-batch.js";
+import { type AppRoom, multiRow, perRooms } from "./sql-batch.js";
 
 export interface PendingRoom {
-  ref: RoomRef;
+  ref: AppRoom;
   events: FoldEvent[];
 }
 
 interface Write {
-  ref: RoomRef;
+  ref: AppRoom;
   settled: Settled;
 }
 
@@ -17,7 +17,7 @@ const ROOM_COLUMNS = "sdk_app_id, room_type, room_id, live, created_ms, last_ms,
 const USER_COLUMNS = "sdk_app_id, room_type, room_id, user_id, enter_ms, leave_ms, role, role_ms, role_rank, since_ms";
 
 const keyOf = (sdkAppId: unknown, type: unknown, id: unknown) => `${String(sdkAppId)}|${String(type)}|${String(id)}`;
-const refKey = (r: RoomRef) => keyOf(r.sdkAppId, r.type, r.id);
+const refKey = (r: AppRoom) => keyOf(r.sdkAppId, r.roomIdType, r.roomId);
 
 function roomFrom(row: Row): RoomMarks {
   return {
@@ -45,9 +45,9 @@ function userFrom(row: Row): UserMarks {
 }
 
 /** One index probe each, on the room's stored events at or after the horizon (older ones were not folded). */
-function roomLog(q: Query, r: RoomRef, horizonMs: number): RoomLog {
+function roomLog(q: Query, r: AppRoom, horizonMs: number): RoomLog {
   const room = "sdk_app_id = ? AND room_type = ? AND room_id = ? AND event_ms >= ?";
-  const args = [r.sdkAppId, r.type, r.id, horizonMs];
+  const args = [r.sdkAppId, r.roomIdType, String(r.roomId), horizonMs];
   const one = async (sql: string, extra: unknown[]) => numOrNull((await q(sql, [...args, ...extra]))[0]?.v);
   return {
     latestCloseBefore: (ms) => one(`SELECT MAX(event_ms) AS v FROM events WHERE ${room} AND event_type = 102 AND event_ms < ?`, [ms]),
@@ -121,7 +121,18 @@ export async function foldRooms(q: Query, rooms: PendingRoom[], horizonOf: (sdkA
 
 async function writeUsers(q: Query, writes: Write[]): Promise<void> {
   const rows = writes.flatMap(({ ref: r, settled }) =>
-    [...settled.users].map(([userId, u]) => [r.sdkAppId, r.type, r.id, userId, u.enterMs, u.leaveMs, u.role, u.roleMs, u.roleRank, u.sinceMs]),
+    [...settled.users].map(([userId, u]) => [
+      r.sdkAppId,
+      r.roomIdType,
+      String(r.roomId),
+      userId,
+      u.enterMs,
+      u.leaveMs,
+      u.role,
+      u.roleMs,
+      u.roleRank,
+      u.sinceMs,
+    ]),
   );
   await multiRow(
     q,
@@ -135,8 +146,8 @@ async function writeUsers(q: Query, writes: Write[]): Promise<void> {
 async function writeRooms(q: Query, writes: Write[]): Promise<void> {
   const rows = writes.map(({ ref: r, settled: { room: s } }) => [
     r.sdkAppId,
-    r.type,
-    r.id,
+    r.roomIdType,
+    String(r.roomId),
     s.live ? 1 : 0,
     s.createdMs,
     s.lastMs,

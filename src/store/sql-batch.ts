@@ -1,3 +1,4 @@
+import type { RoomKey } from "../plan/types.js";
 import type { Query, Row } from "./db.js";
 
 const ROWS_PER_STATEMENT = 400;
@@ -17,20 +18,19 @@ export async function multiRow(q: Query, rows: unknown[][], sql: (values: string
   return out;
 }
 
-export interface RoomRef {
+/** A room of one SdkAppId; its id is bound as text, as the tables keep it. */
+export interface AppRoom extends RoomKey {
   sdkAppId: number;
-  type: string;
-  id: string;
 }
 
 /**
  * Runs `sql(condition)` for many rooms at once, where the condition picks those rooms (and, with
  * `users`, only those users in each): one statement per SdkAppId, room type and chunk, all index lookups.
  */
-export async function perRooms(q: Query, rooms: RoomRef[], sql: (condition: string) => string, users?: (room: RoomRef) => string[]): Promise<Row[]> {
-  const groups = new Map<string, RoomRef[]>();
+export async function perRooms(q: Query, rooms: AppRoom[], sql: (condition: string) => string, users?: (room: AppRoom) => string[]): Promise<Row[]> {
+  const groups = new Map<string, AppRoom[]>();
   for (const r of rooms) {
-    const k = `${r.sdkAppId}|${r.type}`;
+    const k = `${r.sdkAppId}|${r.roomIdType}`;
     groups.set(k, [...(groups.get(k) ?? []), r]);
   }
   const out: Row[] = [];
@@ -38,13 +38,13 @@ export async function perRooms(q: Query, rooms: RoomRef[], sql: (condition: stri
     for (let i = 0; i < group.length; i += ROWS_PER_STATEMENT) {
       const chunk = group.slice(i, i + ROWS_PER_STATEMENT).filter((r) => !users || users(r).length > 0);
       if (chunk.length === 0) continue;
-      const args: unknown[] = [chunk[0]!.sdkAppId, chunk[0]!.type];
+      const args: unknown[] = [chunk[0]!.sdkAppId, chunk[0]!.roomIdType];
       let which: string;
       if (users) {
         // Row values (not an OR per room): one index probe per (room, user) pair in SQLite and PostgreSQL alike.
-        which = `(room_id, user_id) IN (VALUES ${chunk.flatMap((r) => users(r).map((u) => (args.push(r.id, u), "(?, ?)"))).join(", ")})`;
+        which = `(room_id, user_id) IN (VALUES ${chunk.flatMap((r) => users(r).map((u) => (args.push(String(r.roomId), u), "(?, ?)"))).join(", ")})`;
       } else {
-        which = `room_id IN (${chunk.map((r) => (args.push(r.id), "?")).join(", ")})`;
+        which = `room_id IN (${chunk.map((r) => (args.push(String(r.roomId)), "?")).join(", ")})`;
       }
       out.push(...(await q(sql(`sdk_app_id = ? AND room_type = ? AND (${which})`), args)));
     }

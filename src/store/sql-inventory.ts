@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { AppendOutcome, IncomingEvent, PruneCount } from "../events/types.js";
+import { type RoomKey, roomKeyOf } from "../plan/types.js";
 import { activeBansFor, addBans, banPages, endBans, listBans, liveRoomsOf } from "./bans.js";
 import { readCoverage, recordArrivals } from "./coverage.js";
 import type { Db } from "./db.js";
@@ -11,7 +12,7 @@ import { prune, prunedBefore } from "./retention.js";
 import { getRoom, listRooms, roomPages } from "./room-reader.js";
 import { foldRooms, type PendingRoom } from "./room-writer.js";
 import { multiRow } from "./sql-batch.js";
-import type { Ban, BanQuery, Coverage, InventoryStore, NewBan, Room, RoomClose, RoomFilters, RoomKey } from "./types.js";
+import type { Ban, BanQuery, Coverage, InventoryStore, NewBan, Room, RoomClose, RoomFilters } from "./types.js";
 
 const INSERT_EVENTS = (
   values: string,
@@ -70,7 +71,7 @@ export class SqlInventory implements InventoryStore {
         const r = e.event.room;
         if (outcomes[i] !== "stored" || !r) return;
         const id = `${e.sdkAppId}|${r.roomIdType}|${r.roomId}`;
-        if (!rooms.has(id)) rooms.set(id, { ref: { sdkAppId: e.sdkAppId, type: r.roomIdType, id: String(r.roomId) }, events: [] });
+        if (!rooms.has(id)) rooms.set(id, { ref: { sdkAppId: e.sdkAppId, ...roomKeyOf(r) }, events: [] });
         rooms.get(id)!.events.push({ type: r.type, userId: r.userId, eventMs: r.eventMs, role: r.role });
       });
       await this.db.lockKeys(q, [...rooms.keys()]);
@@ -84,7 +85,7 @@ export class SqlInventory implements InventoryStore {
   async closeRooms(sdkAppId: number, rooms: RoomClose[]): Promise<void> {
     const closes: IncomingEvent[] = rooms.map(({ room: key, atMs }) => {
       const body = { EventGroupId: 1, EventType: 102, CallbackTs: atMs, EventInfo: { RoomId: key.roomId, EventMsTs: atMs }, Source: "trtc-admin dismissal" };
-      const room = { type: 102 as const, roomId: key.roomId, roomIdType: key.roomIdType, userId: "", eventMs: atMs, role: null, reason: null };
+      const room = { type: 102 as const, ...roomKeyOf(key), userId: "", eventMs: atMs, role: null, reason: null };
       return { sdkAppId, event: { groupId: 1, type: 102, callbackMs: atMs, room }, raw: Buffer.from(JSON.stringify(body)), source: "trtc-admin" };
     });
     for (let i = 0; i < closes.length; i += 500) await this.append(closes.slice(i, i + 500));

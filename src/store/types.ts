@@ -1,11 +1,6 @@
 import type { EventPruner, EventSink, ForwardQueue, Role } from "../events/types.js";
-import type { RoomIdType } from "../plan/types.js";
+import type { RoomIdType, RoomKey } from "../plan/types.js";
 import type { RoomHistoryEvent } from "./history.js";
-
-export interface RoomKey {
-  roomIdType: RoomIdType;
-  roomId: number | string;
-}
 
 export interface RoomMember {
   userId: string;
@@ -14,10 +9,8 @@ export interface RoomMember {
 }
 
 /** A room as `rooms list` and `rooms show` print it; every time is an event time, ISO 8601 UTC. */
-export interface Room {
+export interface Room extends RoomKey {
   sdkAppId: number;
-  roomId: number | string;
-  roomIdType: RoomIdType;
   live: boolean;
   /** Null for a room only ever seen leaving or closing (its 101/103 was lost or came before the receiver ran). */
   createdAt: string | null;

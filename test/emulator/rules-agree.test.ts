@@ -146,7 +146,7 @@ async function clientVerdicts(row: Row): Promise<boolean[]> {
       })();
       const batches: string[][] = [];
       try {
-        for await (const request of planKick(APP, { id: 1, type: "numeric" }, items)) batches.push(request.userIds!);
+        for await (const request of planKick(APP, { roomId: 1, roomIdType: "numeric" }, items)) batches.push(request.userIds!);
       } catch (err) {
         if (!(err instanceof UsageError)) throw err;
         return [false];

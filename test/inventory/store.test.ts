@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { IncomingEvent } from "../../src/events/types.js";
+import type { RoomKey } from "../../src/plan/types.js";
 import { type PlannedRequest, plannedResult, type Status } from "../../src/plan/types.js";
 import { liveRoomsFor, RoomCloser } from "../../src/store/live.js";
 import { openStore } from "../../src/store/open.js";
-import type { Room, RoomKey } from "../../src/store/types.js";
+import type { Room } from "../../src/store/types.js";
 import { APP, notePostgresSkipped, STORES, withStore } from "./helpers.js";
 import { foldEvents } from "./reference-fold.js";
 import { prng, roomLife, shuffledWithDuplicates } from "./sequences.js";
@@ -14,8 +15,8 @@ const T = Date.parse("2026-11-20T10:00:00.000Z");
 const iso = (ms: number) => new Date(ms).toISOString();
 const dismissal = (id: number | string): PlannedRequest =>
   typeof id === "number"
-    ? { action: "DismissRoom", sdkAppId: APP, room: { id, type: "numeric" } }
-    : { action: "DismissRoomByStrRoomId", sdkAppId: APP, room: { id, type: "string" } };
+    ? { action: "DismissRoom", sdkAppId: APP, room: { roomId: id, roomIdType: "numeric" } }
+    : { action: "DismissRoomByStrRoomId", sdkAppId: APP, room: { roomId: id, roomIdType: "string" } };
 
 describe.each(STORES)("inventory store: $name", (factory) => {
   describe.skipIf(factory.skip)(factory.skip ? "skipped: set TRTC_TEST_POSTGRES_URL to run" : "same suite for every store", () => {

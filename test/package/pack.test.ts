@@ -84,7 +84,7 @@ describe("the packed package", () => {
       );
       expect(child.status, child.stderr).toBe(0);
       const out = JSON.parse(child.stdout);
-      expect(out.planned).toEqual([{ action: "RemoveUser", sdkAppId: APP, room: { id: 1234, type: "numeric" }, userIds: ["alice", "bob"] }]);
+      expect(out.planned).toEqual([{ action: "RemoveUser", sdkAppId: APP, room: { roomId: 1234, roomIdType: "numeric" }, userIds: ["alice", "bob"] }]);
       expect(out.kicked).toMatchObject({
         ok: true,
         exitCode: 0,

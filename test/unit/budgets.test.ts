@@ -1,13 +1,17 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { PlannedRequest, RoomAction } from "../../src/plan/types.js";
+import type { DismissAction, PlannedRequest } from "../../src/plan/types.js";
 import { processBudgets, runBudgets } from "../../src/run/budgets.js";
 import { execute } from "../../src/run/executor.js";
 
 afterEach(() => vi.useRealTimers());
 
-function* rooms(action: RoomAction, n: number, from = 1): Iterable<PlannedRequest> {
+function* rooms(action: DismissAction, n: number, from = 1): Iterable<PlannedRequest> {
   for (let i = from; i < from + n; i++)
-    yield { action, sdkAppId: 1, room: { id: action.endsWith("StrRoomId") ? `r${i}` : i, type: action.endsWith("StrRoomId") ? "string" : "numeric" } };
+    yield {
+      action,
+      sdkAppId: 1,
+      room: { roomId: action.endsWith("StrRoomId") ? `r${i}` : i, roomIdType: action.endsWith("StrRoomId") ? "string" : "numeric" },
+    };
 }
 
 async function* stream(requests: Iterable<PlannedRequest>): AsyncIterable<PlannedRequest> {

@@ -4,7 +4,7 @@ import { RoomCloser } from "../../src/store/live.js";
 import type { InventoryStore, RoomClose } from "../../src/store/types.js";
 
 const APP = 1400000001;
-const request = (id: number): PlannedRequest => ({ action: "DismissRoom", sdkAppId: APP, room: { id, type: "numeric" } });
+const request = (id: number): PlannedRequest => ({ action: "DismissRoom", sdkAppId: APP, room: { roomId: id, roomIdType: "numeric" } });
 const done = (id: number): Result => ({ action: "DismissRoom", sdkAppId: APP, roomId: id, roomIdType: "numeric", status: "done", requestId: "r", attempts: 1 });
 
 /** A store whose closeRooms fails `failures` times, or never answers once `hang` is set. */
@@ -29,7 +29,7 @@ async function run(closer: RoomCloser, n: number): Promise<void> {
   const requests = (async function* () {
     for (let i = 1; i <= n; i++) yield request(i);
   })();
-  for await (const r of closer.track(requests)) closer.add(done(r.room.id as number));
+  for await (const r of closer.track(requests)) closer.add(done(r.room.roomId as number));
 }
 
 describe("RoomCloser", () => {

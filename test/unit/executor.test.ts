@@ -4,7 +4,7 @@ import { type ExecuteOptions, execute } from "../../src/run/executor.js";
 import { TrtcError } from "../../src/trtc/errors.js";
 
 async function* plan(n: number): AsyncIterable<PlannedRequest> {
-  for (let i = 1; i <= n; i++) yield { action: "DismissRoom", sdkAppId: 1, room: { id: i, type: "numeric" } };
+  for (let i = 1; i <= n; i++) yield { action: "DismissRoom", sdkAppId: 1, room: { roomId: i, roomIdType: "numeric" } };
 }
 
 async function runWith(n: number, options: Partial<ExecuteOptions> & Pick<ExecuteOptions, "send">): Promise<Result[]> {
@@ -56,8 +56,8 @@ describe("scheduler", () => {
       concurrency: 20,
       send: async (request) => {
         // Twenty slow first attempts then twenty quick retries: late arrivals followed by early ones, what a window counted from starts lets bunch.
-        const first = !seen.has(request.room.id);
-        seen.add(request.room.id);
+        const first = !seen.has(request.room.roomId);
+        seen.add(request.room.roomId);
         const start = performance.now();
         await new Promise((r) => setTimeout(r, first ? 100 + Math.random() * 200 : Math.random() * 20));
         arrivals.push(start + Math.random() * (performance.now() - start));
@@ -122,8 +122,8 @@ describe("scheduler", () => {
       concurrency: 1,
       backoff: { baseMs: 200, capMs: 200 },
       send: async (request) => {
-        order.push(String(request.room.id));
-        if (request.room.id === 1 && order.filter((x) => x === "1").length === 1) throw new TrtcError("http", "HttpError.503", "busy", null, 503);
+        order.push(String(request.room.roomId));
+        if (request.room.roomId === 1 && order.filter((x) => x === "1").length === 1) throw new TrtcError("http", "HttpError.503", "busy", null, 503);
         return { RequestId: "r" };
       },
     });

@@ -4,15 +4,15 @@ import { parseRoom, validateStringRoom, validateUserId } from "../../src/plan/id
 
 describe("room-id typing", () => {
   it.each([
-    ["123", "auto", { id: 123, type: "numeric" }],
-    ["abc", "auto", { id: "abc", type: "string" }],
-    ["0123", "auto", { id: "0123", type: "string" }],
-    ["1e3", "auto", { id: "1e3", type: "string" }],
-    ["+5", "auto", { id: "+5", type: "string" }],
-    ["123", "string", { id: "123", type: "string" }],
-    ["123", "numeric", { id: 123, type: "numeric" }],
-    ["1", "numeric", { id: 1, type: "numeric" }],
-    ["4294967294", "auto", { id: 4294967294, type: "numeric" }],
+    ["123", "auto", { roomId: 123, roomIdType: "numeric" }],
+    ["abc", "auto", { roomId: "abc", roomIdType: "string" }],
+    ["0123", "auto", { roomId: "0123", roomIdType: "string" }],
+    ["1e3", "auto", { roomId: "1e3", roomIdType: "string" }],
+    ["+5", "auto", { roomId: "+5", roomIdType: "string" }],
+    ["123", "string", { roomId: "123", roomIdType: "string" }],
+    ["123", "numeric", { roomId: 123, roomIdType: "numeric" }],
+    ["1", "numeric", { roomId: 1, roomIdType: "numeric" }],
+    ["4294967294", "auto", { roomId: 4294967294, roomIdType: "numeric" }],
   ] as const)("%s in %s mode", (value, mode, expected) => {
     expect(parseRoom(value, mode)).toEqual(expected);
   });

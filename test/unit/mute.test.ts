@@ -11,7 +11,7 @@ import { collect, items } from "../helpers/bulk.js";
 /** One mute of user "a" in room 7 through the scheduler, `send` playing the server. */
 async function muteOnce(send: () => Promise<{ RequestId: string }>, ignoreMissing = false): Promise<Result[]> {
   const results: Result[] = [];
-  await execute(planMute(1, { id: 7, type: "numeric" }, items(["a"]), 1), {
+  await execute(planMute(1, { roomId: 7, roomIdType: "numeric" }, items(["a"]), 1), {
     concurrency: 1,
     rate: 0,
     maxAttempts: 3,
@@ -26,28 +26,28 @@ async function muteOnce(send: () => Promise<{ RequestId: string }>, ignoreMissin
 
 describe("mute planning", () => {
   it("one request per distinct user, each carrying IsMute", async () => {
-    const plan = await collect(planMute(1400000001, { id: 7, type: "numeric" }, items(["a", "b", "a"]), 2));
+    const plan = await collect(planMute(1400000001, { roomId: 7, roomIdType: "numeric" }, items(["a", "b", "a"]), 2));
     expect(plan).toEqual([
-      { action: "SetUserBlocked", sdkAppId: 1400000001, room: { id: 7, type: "numeric" }, userIds: ["a"], isMute: 2 },
-      { action: "SetUserBlocked", sdkAppId: 1400000001, room: { id: 7, type: "numeric" }, userIds: ["b"], isMute: 2 },
+      { action: "SetUserBlocked", sdkAppId: 1400000001, room: { roomId: 7, roomIdType: "numeric" }, userIds: ["a"], isMute: 2 },
+      { action: "SetUserBlocked", sdkAppId: 1400000001, room: { roomId: 7, roomIdType: "numeric" }, userIds: ["b"], isMute: 2 },
     ]);
   });
 
   it.each<[PlannedRequest, object]>([
     [
-      { action: "SetUserBlocked", sdkAppId: 1, room: { id: 7, type: "numeric" }, userIds: ["a"], isMute: 1 },
+      { action: "SetUserBlocked", sdkAppId: 1, room: { roomId: 7, roomIdType: "numeric" }, userIds: ["a"], isMute: 1 },
       { SdkAppId: 1, RoomId: 7, UserId: "a", IsMute: 1 },
     ],
     [
-      { action: "SetUserBlockedByStrRoomId", sdkAppId: 1, room: { id: "7", type: "string" }, userIds: ["a"], isMute: 0 },
+      { action: "SetUserBlockedByStrRoomId", sdkAppId: 1, room: { roomId: "7", roomIdType: "string" }, userIds: ["a"], isMute: 0 },
       { SdkAppId: 1, StrRoomId: "7", UserId: "a", IsMute: 0 },
     ],
     [
-      { action: "RemoveUserByStrRoomId", sdkAppId: 1, room: { id: "7", type: "string" }, userIds: ["a", "b"] },
+      { action: "RemoveUserByStrRoomId", sdkAppId: 1, room: { roomId: "7", roomIdType: "string" }, userIds: ["a", "b"] },
       { SdkAppId: 1, RoomId: "7", UserIds: ["a", "b"] },
     ],
     [
-      { action: "DismissRoom", sdkAppId: 1, room: { id: 7, type: "numeric" } },
+      { action: "DismissRoom", sdkAppId: 1, room: { roomId: 7, roomIdType: "numeric" } },
       { SdkAppId: 1, RoomId: 7 },
     ],
   ])("%o is sent as exactly %o (the string mute names its room StrRoomId)", (request, params) => {
@@ -96,7 +96,7 @@ describe("repeats are found once and replayed", () => {
     const input = ["1", "a", "1", "b", "a", "2"];
     const first = await collect(planDismiss(1, items(input), "auto", repeats));
     const second = await collect(planDismiss(1, items(input), "auto", repeats));
-    expect(first.map((r) => r.room.id)).toEqual([1, "a", "b", 2]);
+    expect(first.map((r) => r.room.roomId)).toEqual([1, "a", "b", 2]);
     expect(second).toEqual(first);
   });
   it('numeric room 1 and string room "1" are not repeats of each other', () => {

@@ -24,7 +24,8 @@ export interface Io {
   atExit?: AtExit;
 }
 
-export interface RunOptions {
+/** The global flags that shape a run: output, pace, retries. */
+export interface RunFlags {
   format: OutputFormat;
   quiet: boolean;
   debug: boolean;
@@ -38,7 +39,7 @@ export interface Context {
   io: Io;
   term: Terminal;
   flags: GlobalFlags;
-  run: RunOptions;
+  run: RunFlags;
 }
 
 /** The config file; an interrupt stops the wait at once (a JavaScript config's top-level await may never settle). */
@@ -96,7 +97,7 @@ export function buildContext(cmd: Command, io: Io): Context {
   }
   if (config !== undefined) flags.config = config;
   checkFlagValues(flags);
-  const run: RunOptions = {
+  const run: RunFlags = {
     format: o.json ? "json" : (o.output ?? fromEnv ?? "pretty"),
     quiet: Boolean(o.quiet),
     debug: Boolean(o.debug) || optionFromEnv(io.env, "debug") === "1",

@@ -87,6 +87,13 @@ describe("layering", () => {
     expect(offenders).toEqual([]);
   });
 
+  it("no two exported types share a name (the emulator states its own, by design)", () => {
+    const where = new Map<string, string[]>();
+    for (const file of files.filter((f) => layer(f.path) !== "emulator"))
+      for (const [, name] of file.text.matchAll(/^export (?:interface|type|class|enum) (\w+)/gm)) where.set(name!, [...(where.get(name!) ?? []), file.path]);
+    expect([...where].filter(([, paths]) => paths.length > 1)).toEqual([]);
+  });
+
   it("only the output layer loads chalk or ora", () => {
     const offenders = files.filter((f) => layer(f.path) !== "output" && imports(f.text).some((s) => s === "chalk" || s === "ora")).map((f) => f.path);
     expect(offenders).toEqual([]);

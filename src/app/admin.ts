@@ -13,9 +13,9 @@ import type { IsMute, OperationKind, PlannedRequest, Result, RoomIdMode } from "
 import type { Budgets } from "../run/budgets.js";
 import type { InventoryStore, RoomKey } from "../store/types.js";
 import { storeExists, urlLabel } from "../store/url.js";
-import { proxyProblem } from "../trtc/proxy.js";
 import { banMethods } from "./admin-bans.js";
 import { type Admin, type CallOptions, type CreateAdminOptions, credentialOf, flagsOf, optionalString } from "./admin-options.js";
+import { requireUsableProxy, sharedBudgetsOf } from "./execute.js";
 import { WHICH_STORE } from "./inventory.js";
 import { checkPace, type Destination, type Report, type RunOptions, sendPlanned } from "./send.js";
 import { planTarget, roomText, type Target } from "./targets.js";
@@ -74,11 +74,8 @@ export function createAdmin(options: CreateAdminOptions = {}): Admin {
    * in the CLI, a store that cannot be opened costs only the sharing: the call paces itself alone.
    */
   const budgets = async (): Promise<Budgets | undefined> => {
-    if (!(await setup()).explicitInventory) return undefined;
-    const ledger = await inventory(false).catch(() => undefined);
-    if (!ledger) return undefined;
-    const { sharedBudgets } = await import("../run/budgets.js");
-    return sharedBudgets(ledger, Math.round(pace.timeoutSeconds * 1000));
+    const ledger = (await setup()).explicitInventory ? () => inventory(false) : undefined;
+    return sharedBudgetsOf(ledger, Math.round(pace.timeoutSeconds * 1000), () => undefined);
   };
   const usable = () => {
     if (closed) throw new UsageError("this client is closed");
@@ -86,8 +83,7 @@ export function createAdmin(options: CreateAdminOptions = {}): Admin {
   /** Where requests go, checked as the CLI checks before anything is sent or stored. */
   async function destination(): Promise<Destination> {
     const { settings } = await setup();
-    const proxy = proxyProblem(env);
-    if (proxy) throw new ConfigError(`HTTPS_PROXY: ${proxy}`, "set HTTPS_PROXY to a URL such as http://proxy.example:3128, or unset it");
+    requireUsableProxy(env);
     const shared = await budgets();
     return { endpoint: settings.endpoint, region: settings.region, credential: await credential(), env, ...(shared && { budgets: shared }) };
   }
@@ -102,10 +98,14 @@ export function createAdmin(options: CreateAdminOptions = {}): Admin {
     if (!explicitInventory && !storeExists(inventoryUrl)) return send(requests, call, to);
     const { RoomCloser } = await import("../store/live.js");
     const closer = new RoomCloser(sdkAppId, () => inventory(false), { onlyLive: true });
-    const onResult = call.onResult ?? options.onResult;
-    const observed = { ...call, onResult: (result: Result) => (closer.add(result), onResult?.(result)) };
     try {
-      return await send(requests, observed, to, (all) => closer.track(all));
+      return await send(
+        requests,
+        call,
+        to,
+        (all) => closer.track(all),
+        (result) => closer.add(result),
+      );
     } finally {
       await closer.finish(call.signal ?? options.signal ?? new AbortController().signal);
     }
@@ -115,10 +115,11 @@ export function createAdmin(options: CreateAdminOptions = {}): Admin {
     call: CallOptions = {},
     to?: Destination,
     track?: (requests: AsyncIterable<PlannedRequest>) => AsyncIterable<PlannedRequest>,
+    observe?: (result: Result) => void,
   ): Promise<Report> {
     const run: RunOptions = { ...pace, ignoreMissing: options.ignoreMissing, signal: options.signal, onResult: options.onResult };
     for (const key of ["ignoreMissing", "signal", "onResult"] as const) if (call[key] !== undefined) Object.assign(run, { [key]: call[key] });
-    return sendPlanned(planned, to ?? (await destination()), run, track);
+    return sendPlanned(planned, to ?? (await destination()), run, track, observe);
   }
   async function planned(action: OperationKind, target: Target): Promise<PlannedRequest[]> {
     usable();

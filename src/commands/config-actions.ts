@@ -1,11 +1,12 @@
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { loadConfigOf } from "../app/session.js";
 import { describeCredentialSource } from "../config/credentials.js";
 import { userConfigDir } from "../config/load.js";
 import { resolveSettings } from "../config/resolve.js";
 import { ConfigError, UsageError } from "../errors.js";
 import { printCheck, printInfo, printLine, printRecord } from "../output/messages.js";
-import { type Context, loadConfigOf } from "./context.js";
+import type { Context } from "./context.js";
 
 const EXAMPLE = new URL("../.trtcrc.example", import.meta.url);
 /** The SdkAppId .trtcrc.example (and so `config init`) writes: valid in shape, never a real application. */

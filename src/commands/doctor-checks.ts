@@ -1,3 +1,5 @@
+import { inventoryUrl, openInventory } from "../app/inventory.js";
+import { loadConfigOf } from "../app/session.js";
 import { describeCredentialSource, loadCredential } from "../config/credentials.js";
 import type { LoadedConfig } from "../config/load.js";
 import { resolveSettings, type Settings } from "../config/resolve.js";
@@ -5,8 +7,7 @@ import { ExitCode, untilInterrupted } from "../errors.js";
 import { type Check, printChecks } from "../output/messages.js";
 import { storeExists, urlLabel } from "../store/url.js";
 import { isAuthCode } from "../trtc/errors.js";
-import { type Context, loadConfigOf } from "./context.js";
-import { inventoryUrl, openInventory } from "./inventory.js";
+import type { Context } from "./context.js";
 
 const MAX_SKEW_S = 300;
 

@@ -1,5 +1,6 @@
 import { addAbortSignal, type Readable } from "node:stream";
 import type { Command } from "commander";
+import type { BanEnforcement } from "../app/enforcement.js";
 import { resolveCallbackKey } from "../config/inventory.js";
 import { CliError, ExitCode, UsageError } from "../errors.js";
 import type { Forwarder } from "../events/forward.js";
@@ -13,7 +14,7 @@ import { printRetained } from "../output/retention.js";
 import { checkFromFile, openSource } from "../plan/input.js";
 import { parseDuration } from "../store/filters.js";
 import { redactUrl } from "../store/url.js";
-import { type BanEnforcement, startBanEnforcement } from "./ban-enforcement.js";
+import { startBanEnforcement } from "./ban-enforcement.js";
 import type { Context } from "./context.js";
 import { inventorySetup, openInventory } from "./inventory.js";
 

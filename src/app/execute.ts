@@ -1,10 +1,6 @@
 import { describeCredentialSource } from "../config/credentials.js";
 import type { Settings } from "../config/resolve.js";
 import { ConfigError, ExitCode } from "../errors.js";
-import { AuditLog } from "../output/audit.js";
-import { printBreadcrumb, printRetry, printTrace, printWarning } from "../output/messages.js";
-import { createProgress } from "../output/progress.js";
-import { Reporter } from "../output/reporter.js";
 import { type PlannedRequest, plannedResult, type Result } from "../plan/types.js";
 import type { Budgets } from "../run/budgets.js";
 import type { SendSettings } from "../run/send.js";
@@ -12,56 +8,53 @@ import type { SlotLedger } from "../run/shared-budget.js";
 import { type EffectLog, Verifier } from "../run/verify.js";
 import type { TrtcCredential } from "../trtc/client.js";
 import { proxyProblem } from "../trtc/proxy.js";
-import type { Context } from "./context.js";
-import { throwIfInterrupted } from "./prepare.js";
+import { AuditLog } from "./audit.js";
+import type { Debug, ResultSink, RunFacts } from "./ports.js";
+import type { Destination } from "./send.js";
+import { type Session, throwIfInterrupted } from "./session.js";
 
-/** The engine's settings for a command: where to send from the config, how fast from the options. */
-export function sendSettings(
-  ctx: Context,
-  settings: Settings,
-  credential: TrtcCredential,
-  ignoreMissing: boolean,
-  signal: AbortSignal,
-  budgets?: Budgets,
-): SendSettings {
-  const { io, term, run } = ctx;
-  const debug = run.debug ? { trace: (event: Parameters<typeof printTrace>[1]) => printTrace(term, event), onRetry: printRetry.bind(null, term) } : {};
-  const { concurrency, rate, maxAttempts, timeoutMs } = run;
-  return {
-    endpoint: settings.endpoint,
-    region: settings.region,
-    credential,
-    env: io.env,
-    concurrency,
-    rate,
-    maxAttempts,
-    timeoutMs,
-    ignoreMissing,
-    signal,
-    ...(budgets && { budgets }),
-    ...debug,
-  };
+/** How a run sends: the options' pace, timeouts in milliseconds. */
+export type RunPace = Session["run"];
+
+/** Where a run of the CLI sends: the config's endpoint and region, the credential, the process's budgets or shared ones. */
+export function destinationOf(session: Session, settings: Settings, credential: TrtcCredential, budgets?: Budgets): Destination {
+  return { endpoint: settings.endpoint, region: settings.region, credential, env: session.io.env, ...(budgets && { budgets }) };
+}
+
+/** The engine's settings: where to send, how fast, and what stops it. */
+export function sendSettings(to: Destination, pace: RunPace, ignoreMissing: boolean, signal: AbortSignal, debug: Debug = {}): SendSettings {
+  const { concurrency, rate, maxAttempts, timeoutMs } = pace;
+  return { ...to, concurrency, rate, maxAttempts, timeoutMs, ignoreMissing, signal, ...debug };
 }
 
 /**
  * The rate budgets shared through an explicitly set inventory, when there is one. A store that
  * cannot be opened costs only the sharing: the run paces itself alone, with a warning.
  */
-export async function sharedBudgetsOf(ctx: Context, ledger: (() => Promise<SlotLedger | undefined>) | undefined): Promise<Budgets | undefined> {
+export async function sharedBudgetsOf(
+  ledger: (() => Promise<SlotLedger | undefined>) | undefined,
+  timeoutMs: number,
+  warn: (message: string) => void,
+): Promise<Budgets | undefined> {
   const store = await ledger?.().catch((err: Error) => {
-    printWarning(ctx.term, `rate budget not shared with other processes (${err.message}): pacing this run alone`);
+    warn(`rate budget not shared with other processes (${err.message}): pacing this run alone`);
     return undefined;
   });
   if (!store) return undefined;
   const { sharedBudgets } = await import("../run/budgets.js");
-  return sharedBudgets(store, ctx.run.timeoutMs);
+  return sharedBudgets(store, timeoutMs);
 }
 
 /** TRTC's clock and ours may differ by this much: an effect reported up to this long before the run counts. */
 const CLOCK_SLACK_MS = 2000;
 
 /** --wait's verifier over the inventory; exit 3 when there is none to read effects from. */
-export async function verifierFor(ctx: Context, effects: () => Promise<EffectLog | undefined>, waitMs: number | undefined): Promise<Verifier | undefined> {
+export async function verifierFor(
+  session: Session,
+  effects: () => Promise<EffectLog | undefined>,
+  waitMs: number | undefined,
+  warn: (message: string) => void,
+): Promise<Verifier | undefined> {
   if (waitMs === undefined) return undefined;
   const log = await effects();
   if (!log)
@@ -71,10 +64,10 @@ export async function verifierFor(ctx: Context, effects: () => Promise<EffectLog
     );
   let warned = false;
   const onError = (err: unknown) => {
-    if (!warned) printWarning(ctx.term, `--wait: the inventory could not be read (${(err as Error).message}); retrying until the wait ends`);
+    if (!warned) warn(`--wait: the inventory could not be read (${(err as Error).message}); retrying until the wait ends`);
     warned = true;
   };
-  return new Verifier({ log, sinceMs: Date.now() - CLOCK_SLACK_MS, waitMs, signal: ctx.io.signal, onError });
+  return new Verifier({ log, sinceMs: Date.now() - CLOCK_SLACK_MS, waitMs, signal: session.io.signal, onError });
 }
 
 /** A proxy setting that cannot be used is a configuration error before anything is sent. */
@@ -83,22 +76,23 @@ export function requireUsableProxy(env: NodeJS.ProcessEnv): void {
   if (proxy) throw new ConfigError(`HTTPS_PROXY: ${proxy}`, "set HTTPS_PROXY to a URL such as http://proxy.example:3128, or unset it");
 }
 
-/** The one-line breadcrumb of what a run talks to, in pretty mode. */
-export function printRunBreadcrumb(ctx: Context, settings: Settings, sdkAppId: number, dryRun: boolean): void {
-  if (ctx.run.format !== "pretty" || ctx.run.quiet) return;
+/** What a prepared run talks to. */
+export function runFacts(settings: Settings, sdkAppId: number, dryRun: boolean): RunFacts {
   const credentials = dryRun ? "not needed for --dry-run" : describeCredentialSource(settings);
-  printBreadcrumb(ctx.term, { profile: settings.profile, sdkAppId, region: settings.region, endpoint: settings.endpoint.url, credentials });
+  return { profile: settings.profile, sdkAppId, region: settings.region, endpoint: settings.endpoint.url, credentials };
 }
 
 /** A dry run: every request as a planned result, then the summary. */
-export async function reportPlanned(ctx: Context, total: number, requests: AsyncIterable<PlannedRequest> | Iterable<PlannedRequest>): Promise<number> {
-  const { run, term, io } = ctx;
-  const reporter = new Reporter(run.format, term, await createProgress(term, total, false), run.quiet);
+export async function reportPlanned(
+  signal: AbortSignal,
+  requests: AsyncIterable<PlannedRequest> | Iterable<PlannedRequest>,
+  sink: ResultSink,
+): Promise<number> {
   for await (const request of requests) {
-    throwIfInterrupted(io.signal);
-    await reporter.result(plannedResult(request));
+    throwIfInterrupted(signal);
+    await sink.result(plannedResult(request));
   }
-  reporter.finish();
+  sink.finish();
   return ExitCode.ok;
 }
 
@@ -116,37 +110,43 @@ export async function openAudit(settings: Settings): Promise<Audit> {
 }
 
 export interface SendOptions {
+  to: Destination;
+  pace: RunPace;
   ignoreMissing: boolean;
-  audit: Audit;
-  /** Sees each result as it finishes. */
+  /** Stops new requests; those in flight finish and are reported. */
+  signal: AbortSignal;
+  audit?: Audit;
+  /** Where the audit log is, for the warning when it could not be written. */
+  auditPath?: string;
+  /** Sees each result as it finishes, before the sink. */
   onResult?: (result: Result) => void;
   /** Runs once everything is sent, before the summary. */
   afterSend?: () => Promise<void>;
-  budgets?: Budgets;
   /** --wait: each done kick or dismissal is reported once its effect is seen in the inventory, or its time is up. */
   verifier?: Verifier;
+  debug?: Debug;
 }
 
-/** Sends, audits and prints every result and the summary; returns the exit code. kick, dismiss, mute and ban share it. */
+/**
+ * Sends, audits and reports every result and the summary; returns the exit code. Every action of
+ * the CLI and the library sends through it. A sink that throws stops new requests, and the call
+ * rejects with its error once those in flight finish.
+ */
 export async function sendReported(
-  ctx: Context,
-  settings: Settings,
-  credential: TrtcCredential,
   requests: AsyncIterable<PlannedRequest>,
-  total: number,
   options: SendOptions,
+  sink: ResultSink,
+  warn: (message: string) => void,
 ): Promise<number> {
-  const { io, term, run } = ctx;
-  const { log } = options.audit;
-  const { sendAll, exitCodeFor } = await import("../run/send.js");
   const { verifier } = options;
-  const reporter = new Reporter(run.format, term, await createProgress(term, total, !run.quiet), run.quiet, verifier !== undefined);
-  const signal = AbortSignal.any([io.signal, options.audit.failed]);
+  const log = options.audit?.log;
+  const { sendAll, exitCodeFor } = await import("../run/send.js");
+  const signal = options.audit ? AbortSignal.any([options.signal, options.audit.failed]) : options.signal;
   const deliver = (result: Result) => {
     log?.record(result);
-    return reporter.result(result);
+    return sink.result(result);
   };
-  const report = await sendAll(requests, sendSettings(ctx, settings, credential, options.ignoreMissing, signal, options.budgets), (result) => {
+  const report = await sendAll(requests, sendSettings(options.to, options.pace, options.ignoreMissing, signal, options.debug), (result) => {
     options.onResult?.(result);
     // A result waiting for its effect holds back nothing else.
     if (verifier && Verifier.applies(result)) return void verifier.verify(result).then(deliver);
@@ -154,13 +154,13 @@ export async function sendReported(
   });
   await verifier?.drain();
   await options.afterSend?.();
-  const code = exitCodeFor(reporter.finish(), report, io.signal.aborted);
+  const code = exitCodeFor(sink.finish(), report, options.signal.aborted);
   const auditError = await log?.close().then(
     () => undefined,
     (err: Error) => err,
   );
   if (!auditError) return code;
   const why = (auditError as NodeJS.ErrnoException).code ?? auditError.message;
-  printWarning(term, `could not write the audit log ${settings.auditLog}: ${why}; no request was sent after the failure`);
+  warn(`could not write the audit log ${options.auditPath}: ${why}; no request was sent after the failure`);
   return code === ExitCode.ok ? ExitCode.failed : code;
 }

@@ -7,6 +7,11 @@ export function doctorCommand(): Command {
     .addHelpText("after", "\nExample:\n  $ trtc-admin doctor --profile staging");
   return defineCommand(doctor, {
     input: (cmd) => cmd.optsWithGlobals<{ inventory?: string }>().inventory,
-    run: async (ctx, inventory) => (await import("./doctor-checks.js")).doctor(ctx, inventory),
+    async run(ctx, inventory) {
+      const [{ doctor }, { printChecks }] = await Promise.all([import("../app/doctor.js"), import("../output/messages.js")]);
+      const { checks, exitCode } = await doctor(ctx, inventory);
+      printChecks(ctx.term, checks, ctx.run.format);
+      return exitCode;
+    },
   });
 }

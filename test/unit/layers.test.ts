@@ -14,6 +14,9 @@ function sources(dir = SRC): string[] {
 const files = sources().map((path) => ({ path: relative(SRC, path), text: readFileSync(path, "utf8") }));
 const layer = (path: string) => (path.includes("/") ? path.split("/")[0]! : path);
 const imports = (text: string) => [...text.matchAll(/from "([^"]+)"|import\("([^"]+)"\)/g)].map((m) => m[1] ?? m[2]!);
+/** Relative modules loaded at run time: static imports and re-exports that are not type-only, and dynamic imports. */
+const runtimeImports = (text: string) =>
+  [...text.matchAll(/^(?:import|export) (?!type )[^;]*?from "(\.[^"]+)"|import\("(\.[^"]+)"\)/gms)].map((m) => m[1] ?? m[2]!);
 
 /** Which layers each layer may import; the folders are the architecture. */
 const ALLOWED: Record<string, string[]> = {
@@ -38,6 +41,25 @@ describe("layering", () => {
       const target = relative(SRC, join(SRC, file.path, "..", spec)).replace(/\.js$/, ".ts");
       expect(ALLOWED[layer(file.path)], `${file.path} imports ${target}`).toContain(layer(target));
     }
+  });
+
+  it("commands/ is wiring: the engine (run/, events/, trtc/, store/) is reached through app/, only argument parsers and limits directly", () => {
+    const parsers = ["run/limits.ts", "trtc/endpoint.ts", "store/filters.ts", "store/glob.ts"];
+    const offenders = files
+      .filter((f) => layer(f.path) === "commands")
+      .flatMap((f) =>
+        runtimeImports(f.text)
+          .map((spec) => relative(SRC, join(SRC, f.path, "..", spec)).replace(/\.js$/, ".ts"))
+          .filter((target) => ["run", "events", "trtc", "store"].includes(layer(target)) && !parsers.includes(target))
+          .map((target) => `${f.path} imports ${target}`),
+      );
+    expect(offenders).toEqual([]);
+  });
+
+  it("the library's entry calls the application layer: its own imports are app/ and errors.ts, the rest re-exports and types", () => {
+    const index = files.find((f) => f.path === "index.ts")!;
+    const own = [...index.text.matchAll(/^import (?!type )[^;]*?from "([^"]+)"/gms)].map((m) => m[1]!);
+    expect(own.filter((spec) => !spec.startsWith("./app/") && spec !== "./errors.js")).toEqual([]);
   });
 
   it("only the entry point exits the process or touches process streams and signals", () => {

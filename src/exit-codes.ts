@@ -3,9 +3,10 @@
  * Only the edges use it: the CLI's commands and main, and the library's entry, whose Reports and
  * errors carry the exit code the CLI would have for the same call.
  */
+import type { DoctorVerdict } from "./app/doctor.js";
+import type { RunOutcome } from "./app/execute.js";
 import type { Report, Sent } from "./app/send.js";
 import { ConfigError, DomainError, InterruptedError, UsageError } from "./errors.js";
-import type { Summary } from "./plan/types.js";
 
 /** Exit codes from the contract. */
 export const ExitCode = {
@@ -26,20 +27,19 @@ export function exitCodeOf(err: unknown): ExitCode {
   return ExitCode.failed;
 }
 
-/** How a run of requests ended. */
-export interface RunOutcome {
-  summary: Summary;
-  /** TRTC rejected the credentials. */
-  authFailed: boolean;
-  interrupted: boolean;
-}
-
-/** The contract's order when several apply: 130, 4, 1, 0. */
-export function runExitCode({ summary, authFailed, interrupted }: RunOutcome): ExitCode {
+/** The contract's order when several apply: 130, 4, 1, 0. An unwritable audit log fails the run. */
+export function runExitCode({ summary, authFailed, interrupted, auditFailed }: RunOutcome): ExitCode {
   if (interrupted) return ExitCode.interrupted;
   if (authFailed) return ExitCode.auth;
-  if (summary.failed > 0 || summary.notStarted > 0 || (summary.unverified ?? 0) > 0) return ExitCode.failed;
+  if (summary.failed > 0 || summary.notStarted > 0 || (summary.unverified ?? 0) > 0 || auditFailed) return ExitCode.failed;
   return ExitCode.ok;
+}
+
+const DOCTOR: Record<DoctorVerdict, ExitCode> = { ok: ExitCode.ok, failed: ExitCode.failed, auth: ExitCode.auth, config: ExitCode.config };
+
+/** `doctor`: a check failed 1, credentials rejected 4, no credentials or SdkAppId 3. */
+export function doctorExitCode(verdict: DoctorVerdict): ExitCode {
+  return DOCTOR[verdict];
 }
 
 /** A library call's report: its Results, with the exit code the CLI would have for the same run. */

@@ -1,16 +1,15 @@
 /**
- * The library: the same configuration, validation, planning, scheduler, rate budgets, retries and
- * Results as the CLI, for programs that want the engine without a subprocess. Errors carry the
- * CLI's exit codes. `createAdmin` reads config as the CLI does; kick, dismiss, mute, unmute and
- * plan below take everything as options and read no config.
+ * The library: the application layer the CLI's commands call (src/app), for programs that want
+ * the engine without a subprocess. Errors carry the CLI's exit codes. `createAdmin` reads config
+ * as the CLI does; kick, dismiss, mute, unmute and plan below take everything as options and read
+ * no config.
  */
+import { destinationFrom } from "./app/admin-options.js";
 import { checkPace, type Report, type RunOptions, sendPlanned } from "./app/send.js";
 import { planTarget, type Target } from "./app/targets.js";
 import { UsageError } from "./errors.js";
 import { reportOf } from "./exit-codes.js";
 import type { OperationKind, PlannedRequest, RoomIdMode } from "./plan/types.js";
-import type { TrtcCredential } from "./trtc/client.js";
-import { DEFAULT_ENDPOINT, DEFAULT_REGION, parseEndpoint, REGIONS } from "./trtc/endpoint.js";
 
 export interface AdminOptions extends RunOptions {
   sdkAppId: number;
@@ -35,14 +34,7 @@ async function run(action: OperationKind, target: Target, options: AdminOptions)
   if (typeof options !== "object" || options === null) throw new UsageError("invalid options: expected an object");
   checkPace(options);
   const planned = await plan(action, target, options);
-  const region = options.region ?? DEFAULT_REGION;
-  if (!REGIONS.includes(region)) throw new UsageError(`unsupported region "${region}": TRTC room actions accept ${REGIONS.join(", ")}`);
-  const { secretId, secretKey, sessionToken } = options.credential ?? {};
-  if (typeof secretId !== "string" || typeof secretKey !== "string")
-    throw new UsageError("invalid options.credential: expected strings secretId and secretKey");
-  const credential: TrtcCredential = sessionToken ? { secretId, secretKey, token: sessionToken } : { secretId, secretKey };
-  const endpoint = parseEndpoint(options.endpoint ?? DEFAULT_ENDPOINT);
-  return reportOf(await sendPlanned(planned, { endpoint, region, credential, env: options.env ?? process.env }, options));
+  return reportOf(await sendPlanned(planned, destinationFrom(options), options));
 }
 
 /** RemoveUser or RemoveUserByStrRoomId, 10 users a request. Validation errors throw before anything is sent. */

@@ -1,14 +1,14 @@
 /** The client's bans: the CLI's `ban --yes` and `unban`, over the core they share (app/ban.ts). */
 import { UsageError } from "../errors.js";
-import { parseRoom } from "../plan/ids.js";
 import { checkArguments } from "../plan/plan.js";
 import type { PlannedRequest, RoomKey } from "../plan/types.js";
 import type { InventoryStore } from "../store/types.js";
 import type { Setup } from "./admin.js";
 import type { Admin, CallOptions } from "./admin-options.js";
 import { optionalString } from "./admin-options.js";
-import { checkBanReason, MAX_BAN_MS, MIN_BAN_MS, planBanKicks, storeBans } from "./ban.js";
+import { type BanRoom, checkBanReason, MAX_BAN_MS, MIN_BAN_MS, planBanKicks, storeBans } from "./ban.js";
 import type { Destination, Report } from "./send.js";
+import { sendableRooms } from "./sendable.js";
 import { userText } from "./targets.js";
 
 /** What the bans need of the client. */
@@ -19,17 +19,6 @@ export interface BanClient {
   send(planned: PlannedRequest[], call: CallOptions | undefined, to: Destination): Promise<Report>;
   roomKey(room: string | number): Promise<RoomKey>;
   usable(): void;
-}
-
-/** Whether the API would accept a room id the inventory holds (it stores what callbacks said). */
-function sendableKey(room: RoomKey): boolean {
-  try {
-    parseRoom(String(room.roomId), room.roomIdType);
-    return true;
-  } catch (err) {
-    if (err instanceof UsageError) return false;
-    throw err;
-  }
 }
 
 async function banTarget(client: BanClient, room: string | number | null, userIds: unknown): Promise<{ key: RoomKey | null; users: string[] }> {
@@ -52,7 +41,14 @@ export function banMethods(client: BanClient): Pick<Admin, "ban" | "unban"> {
       const reason = request.reason === undefined ? null : checkBanReason(optionalString(request.reason, "reason")!, "reason");
       const { sdkAppId } = await client.setup();
       const db = await client.inventory(key === null);
-      const requests = await planBanKicks(db, sdkAppId, key, users, (found) => found.filter(({ room }) => sendableKey(room)));
+      // As the CLI's, rooms whose ids the API would refuse are skipped; a program gets no warning.
+      const sendable = (found: BanRoom[]) =>
+        sendableRooms(
+          found,
+          (f) => f.room,
+          () => undefined,
+        ).map(({ item }) => item);
+      const requests = await planBanKicks(db, sdkAppId, key, users, sendable);
       // What would fail the kick fails before the bans are stored.
       const to = await client.destination();
       const bans = await storeBans(db, sdkAppId, key, users, reason, request.forMs);

@@ -4,7 +4,8 @@ import { UsageError } from "../errors.js";
 import type { OperationKind, PlannedRequest, RoomIdMode } from "../plan/types.js";
 import type { Ban, Room, RoomFilters } from "../store/types.js";
 import type { TrtcCredential } from "../trtc/client.js";
-import type { Pace, Report, RunOptions } from "./send.js";
+import { DEFAULT_ENDPOINT, DEFAULT_REGION, parseEndpoint } from "../trtc/endpoint.js";
+import type { Destination, Pace, Report, RunOptions } from "./send.js";
 import type { Target } from "./targets.js";
 
 export interface CreateAdminOptions extends Pace {
@@ -84,4 +85,15 @@ export function credentialOf(given: NonNullable<CreateAdminOptions["credential"]
     throw new UsageError("invalid options.credential: expected non-empty strings secretId and secretKey");
   if (sessionToken !== undefined && typeof sessionToken !== "string") throw new UsageError("invalid options.credential.sessionToken: expected a string");
   return sessionToken ? { secretId, secretKey, token: sessionToken } : { secretId, secretKey };
+}
+
+/** Where the standalone functions send: the options only, no config read, each checked as createAdmin checks it. */
+export function destinationFrom(options: Pick<CreateAdminOptions, "region" | "endpoint" | "credential" | "env">): Destination {
+  const flags = flagsOf({ region: options.region, endpoint: options.endpoint });
+  return {
+    endpoint: parseEndpoint(flags.endpoint ?? DEFAULT_ENDPOINT),
+    region: flags.region ?? DEFAULT_REGION,
+    credential: credentialOf(options.credential ?? ({} as NonNullable<CreateAdminOptions["credential"]>)),
+    env: options.env ?? process.env,
+  };
 }

@@ -2,23 +2,24 @@
  * The library's client: configuration as the CLI reads it (the same loader and resolution),
  * the CLI's planning, engine, Results and exit codes, and one set of rate budgets per client.
  */
+import { Readable } from "node:stream";
 import { loadCredential } from "../config/credentials.js";
 import { optionFromEnv } from "../config/env.js";
-import { inventoryIsExplicit, resolveInventoryUrl } from "../config/inventory.js";
-import { loadConfig } from "../config/load.js";
-import { requireSdkAppId, resolveSettings, type Settings } from "../config/resolve.js";
-import { ConfigError, UsageError, untilInterrupted } from "../errors.js";
+import { inventoryIsExplicit } from "../config/inventory.js";
+import type { Settings } from "../config/resolve.js";
+import { UsageError } from "../errors.js";
 import { reportOf } from "../exit-codes.js";
 import { parseRoom } from "../plan/ids.js";
 import type { IsMute, OperationKind, PlannedRequest, Result, RoomIdMode, RoomKey } from "../plan/types.js";
 import type { Budgets } from "../run/budgets.js";
 import type { InventoryStore } from "../store/types.js";
-import { storeExists, urlLabel } from "../store/url.js";
-import { proxyProblem } from "../trtc/proxy.js";
+import { storeExists } from "../store/url.js";
 import { banMethods } from "./admin-bans.js";
 import { type Admin, type CallOptions, type CreateAdminOptions, credentialOf, flagsOf, optionalString } from "./admin-options.js";
-import { WHICH_STORE } from "./inventory.js";
+import { requireUsableProxy, sharedBudgetsOf } from "./execute.js";
+import { inventorySetup, openExistingInventory, openInventory } from "./inventory.js";
 import { checkPace, type Destination, type Report, type RunOptions, sendPlanned } from "./send.js";
+import type { Session } from "./session.js";
 import { planTarget, roomText, type Target } from "./targets.js";
 
 export interface Setup {
@@ -43,17 +44,21 @@ export function createAdmin(options: CreateAdminOptions = {}): Admin {
     throw new UsageError(`invalid options.roomIdType ${JSON.stringify(options.roomIdType)}: expected auto, numeric or string`);
   let closed = false;
 
+  const config = configPath ?? optionFromEnv(env, "config");
+  // The session a CLI command would have: the same config loading, an abort stopping its wait. A program has no stdin to read ids from.
+  const session: Session = {
+    io: { stdin: Readable.from([]), env, cwd, signal: options.signal ?? new AbortController().signal },
+    flags: { ...flags, ...(config !== undefined && { config }) },
+    run: { concurrency: pace.concurrency, rate: pace.rate, maxAttempts: pace.maxAttempts, timeoutMs: Math.round(pace.timeoutSeconds * 1000) },
+  };
   const setup = once(async (): Promise<Setup> => {
-    // As the CLI's loadConfigOf: an abort stops the wait (a JavaScript config's top-level await may never settle).
-    const loading = loadConfig(configPath ?? optionFromEnv(env, "config"), cwd, env);
-    const loaded = await (options.signal ? untilInterrupted(loading, options.signal) : loading);
-    const settings = resolveSettings(loaded, flags, env);
-    const invFlags = { ...flags, ...(inventoryFlag !== undefined && { inventory: inventoryFlag }) };
+    const { loaded, settings, sdkAppId, url } = await inventorySetup(session, inventoryFlag);
+    const invFlags = { ...session.flags, ...(inventoryFlag !== undefined && { inventory: inventoryFlag }) };
     return {
       settings,
-      sdkAppId: requireSdkAppId(settings),
+      sdkAppId,
       mode: options.roomIdType ?? settings.roomIdMode,
-      inventoryUrl: resolveInventoryUrl(loaded, invFlags, env, cwd),
+      inventoryUrl: url,
       explicitInventory: inventoryIsExplicit(loaded, invFlags, env),
     };
   });
@@ -63,9 +68,7 @@ export function createAdmin(options: CreateAdminOptions = {}): Admin {
   const inventory = async (mustExist: boolean): Promise<InventoryStore> => {
     const { inventoryUrl } = await setup();
     if (!store) {
-      if (mustExist && !storeExists(inventoryUrl)) throw new ConfigError(`the inventory ${urlLabel(inventoryUrl)} does not exist`, WHICH_STORE);
-      const { openStore } = await import("../store/open.js");
-      store = openStore(inventoryUrl);
+      store = mustExist ? openExistingInventory(inventoryUrl) : openInventory(inventoryUrl);
       store.catch(() => (store = undefined));
     }
     return store;
@@ -75,11 +78,8 @@ export function createAdmin(options: CreateAdminOptions = {}): Admin {
    * in the CLI, a store that cannot be opened costs only the sharing: the call paces itself alone.
    */
   const budgets = async (): Promise<Budgets | undefined> => {
-    if (!(await setup()).explicitInventory) return undefined;
-    const ledger = await inventory(false).catch(() => undefined);
-    if (!ledger) return undefined;
-    const { sharedBudgets } = await import("../run/budgets.js");
-    return sharedBudgets(ledger, Math.round(pace.timeoutSeconds * 1000));
+    const ledger = (await setup()).explicitInventory ? () => inventory(false) : undefined;
+    return sharedBudgetsOf(ledger, session.run.timeoutMs, () => undefined);
   };
   const usable = () => {
     if (closed) throw new UsageError("this client is closed");
@@ -87,8 +87,7 @@ export function createAdmin(options: CreateAdminOptions = {}): Admin {
   /** Where requests go, checked as the CLI checks before anything is sent or stored. */
   async function destination(): Promise<Destination> {
     const { settings } = await setup();
-    const proxy = proxyProblem(env);
-    if (proxy) throw new ConfigError(`HTTPS_PROXY: ${proxy}`, "set HTTPS_PROXY to a URL such as http://proxy.example:3128, or unset it");
+    requireUsableProxy(env);
     const shared = await budgets();
     return { endpoint: settings.endpoint, region: settings.region, credential: await credential(), env, ...(shared && { budgets: shared }) };
   }
@@ -103,10 +102,14 @@ export function createAdmin(options: CreateAdminOptions = {}): Admin {
     if (!explicitInventory && !storeExists(inventoryUrl)) return send(requests, call, to);
     const { RoomCloser } = await import("../store/live.js");
     const closer = new RoomCloser(sdkAppId, () => inventory(false), { onlyLive: true });
-    const onResult = call.onResult ?? options.onResult;
-    const observed = { ...call, onResult: (result: Result) => (closer.add(result), onResult?.(result)) };
     try {
-      return await send(requests, observed, to, (all) => closer.track(all));
+      return await send(
+        requests,
+        call,
+        to,
+        (all) => closer.track(all),
+        (result) => closer.add(result),
+      );
     } finally {
       await closer.finish(call.signal ?? options.signal ?? new AbortController().signal);
     }
@@ -116,10 +119,11 @@ export function createAdmin(options: CreateAdminOptions = {}): Admin {
     call: CallOptions = {},
     to?: Destination,
     track?: (requests: AsyncIterable<PlannedRequest>) => AsyncIterable<PlannedRequest>,
+    observe?: (result: Result) => void,
   ): Promise<Report> {
     const run: RunOptions = { ...pace, ignoreMissing: options.ignoreMissing, signal: options.signal, onResult: options.onResult };
     for (const key of ["ignoreMissing", "signal", "onResult"] as const) if (call[key] !== undefined) Object.assign(run, { [key]: call[key] });
-    return reportOf(await sendPlanned(planned, to ?? (await destination()), run, track));
+    return reportOf(await sendPlanned(planned, to ?? (await destination()), run, track, observe));
   }
   async function planned(action: OperationKind, target: Target): Promise<PlannedRequest[]> {
     usable();

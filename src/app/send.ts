@@ -2,9 +2,9 @@ import { UsageError } from "../errors.js";
 import { countResult, emptySummary, type PlannedRequest, type Result, type Summary } from "../plan/types.js";
 import type { Budgets } from "../run/budgets.js";
 import { DEFAULTS, describeRange, inRange, LIMITS, type Range } from "../run/limits.js";
-import { sendAll } from "../run/send.js";
 import type { TrtcCredential } from "../trtc/client.js";
 import type { Endpoint } from "../trtc/endpoint.js";
+import { type RunOutcome, sendReported } from "./execute.js";
 
 /** How fast and how hard a program's run sends; unset ones are the CLI's defaults. */
 export interface Pace {
@@ -24,12 +24,9 @@ export interface Report {
   results: Result[];
 }
 
-/** How a run ended: its Results, and what its exit code is made of. */
-export interface Sent {
-  summary: Summary;
+/** How a run ended, with its Results. */
+export interface Sent extends RunOutcome {
   results: Result[];
-  authFailed: boolean;
-  interrupted: boolean;
 }
 
 export interface Destination {
@@ -63,37 +60,41 @@ export function checkPace(pace: Pace): Required<Pace> {
   };
 }
 
-/** Sends planned requests with the CLI's engine. */
+/** Sends planned requests as the CLI sends them (app/execute.ts). */
 export async function sendPlanned(
   planned: PlannedRequest[],
   to: Destination,
   options: RunOptions,
   track: (requests: AsyncIterable<PlannedRequest>) => AsyncIterable<PlannedRequest> = (requests) => requests,
+  observe?: (result: Result) => void,
 ): Promise<Sent> {
   const pace = checkPace(options);
   if (options.onResult !== undefined && typeof options.onResult !== "function") throw new UsageError("invalid onResult: expected a function");
   const summary = emptySummary();
   const results: Result[] = [];
-  const signal = options.signal ?? new AbortController().signal;
-  async function* requests() {
-    yield* planned;
-  }
-  const { authFailed } = await sendAll(
-    track(requests()),
-    {
-      ...to,
-      concurrency: pace.concurrency,
-      rate: pace.rate,
-      maxAttempts: pace.maxAttempts,
-      timeoutMs: Math.round(pace.timeoutSeconds * 1000),
-      ignoreMissing: options.ignoreMissing ?? false,
-      signal,
-    },
-    (result) => {
+  const sink = {
+    result(result: Result) {
       countResult(summary, result);
       results.push(result);
       return options.onResult?.(result);
     },
+    finish: () => summary,
+  };
+  async function* requests() {
+    yield* planned;
+  }
+  const { concurrency, rate, maxAttempts, timeoutSeconds } = pace;
+  const outcome = await sendReported(
+    track(requests()),
+    {
+      to,
+      pace: { concurrency, rate, maxAttempts, timeoutMs: Math.round(timeoutSeconds * 1000) },
+      ignoreMissing: options.ignoreMissing ?? false,
+      signal: options.signal ?? new AbortController().signal,
+      ...(observe && { onResult: observe }),
+    },
+    sink,
+    () => undefined,
   );
-  return { summary, results, authFailed, interrupted: signal.aborted };
+  return { ...outcome, results };
 }

@@ -1,8 +1,8 @@
 import type { Command } from "commander";
+import type { Session } from "../app/session.js";
 import { optionFromEnv } from "../config/env.js";
-import { type LoadedConfig, loadConfig } from "../config/load.js";
 import { checkFlagValues, type GlobalFlags } from "../config/resolve.js";
-import { ConfigError, UsageError, untilInterrupted } from "../errors.js";
+import { ConfigError, UsageError } from "../errors.js";
 import { OUTPUT_FORMATS, type OutputFormat } from "../output/reporter.js";
 import { createTerminal, type Stream, type Terminal } from "../output/terminal.js";
 import type { AtExit } from "../plan/input.js";
@@ -35,16 +35,12 @@ export interface RunFlags {
   rate: number;
 }
 
-export interface Context {
+/** A command's context: the application layer's session, and the terminal it reports on. */
+export interface Context extends Session {
   io: Io;
   term: Terminal;
   flags: GlobalFlags;
   run: RunFlags;
-}
-
-/** The config file; an interrupt stops the wait at once (a JavaScript config's top-level await may never settle). */
-export function loadConfigOf(ctx: Context): Promise<LoadedConfig | undefined> {
-  return untilInterrupted(loadConfig(ctx.flags.config, ctx.io.cwd, ctx.io.env), ctx.io.signal);
 }
 
 const isFormat = (value: string | undefined): value is OutputFormat => (OUTPUT_FORMATS as string[]).includes(value ?? "");

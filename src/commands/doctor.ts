@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { doctorExitCode } from "../exit-codes.js";
 import { defineCommand } from "./registry.js";
 
 export function doctorCommand(): Command {
@@ -7,6 +8,11 @@ export function doctorCommand(): Command {
     .addHelpText("after", "\nExample:\n  $ trtc-admin doctor --profile staging");
   return defineCommand(doctor, {
     input: (cmd) => cmd.optsWithGlobals<{ inventory?: string }>().inventory,
-    run: async (ctx, inventory) => (await import("./doctor-checks.js")).doctor(ctx, inventory),
+    async run(ctx, inventory) {
+      const [{ doctor }, { printChecks }] = await Promise.all([import("../app/doctor.js"), import("../output/messages.js")]);
+      const { checks, verdict } = await doctor(ctx, inventory);
+      printChecks(ctx.term, checks, ctx.run.format);
+      return doctorExitCode(verdict);
+    },
   });
 }

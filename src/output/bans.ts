@@ -1,4 +1,4 @@
-import type { PlannedRequest, Result } from "../plan/types.js";
+import type { EnforcedResult, PlannedRequest } from "../plan/types.js";
 import type { Ban } from "../store/types.js";
 import { PREVIEW_SIZE, previewLines } from "./dialogs.js";
 import { escapeControls, safeJson } from "./escape.js";
@@ -8,8 +8,6 @@ import { shortTime, tableLine } from "./table.js";
 import type { Terminal } from "./terminal.js";
 
 /** A kick sent because a banned user entered: a Result plus `"cause": "ban-enforced"` (additive, so Result readers still parse it). */
-export type EnforcedResult = Result & { cause: "ban-enforced" };
-
 const where = (b: { roomId: number | string | null; roomIdType: Ban["roomIdType"] }) =>
   b.roomIdType === null ? "all rooms" : `room ${roomLabel({ roomId: b.roomId!, roomIdType: b.roomIdType })}`;
 

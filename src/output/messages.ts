@@ -66,7 +66,7 @@ export function printCheck(term: Terminal, ok: boolean, message: string, warning
   term.out(`${mark} ${escapeControls(message)}\n`);
 }
 
-export interface Check {
+interface Check {
   ok: boolean;
   message: string;
   /** Passes (the exit code is unchanged) but is not green: something to look at. */

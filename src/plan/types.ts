@@ -73,6 +73,9 @@ export interface Result extends RoomKey {
   verified?: boolean;
 }
 
+/** A kick the receiver sent for a ban, as it is printed and audited. */
+export type EnforcedResult = Result & { cause: "ban-enforced" };
+
 export interface Summary {
   total: number;
   done: number;

@@ -14,6 +14,9 @@ function sources(dir = SRC): string[] {
 const files = sources().map((path) => ({ path: relative(SRC, path), text: readFileSync(path, "utf8") }));
 const layer = (path: string) => (path.includes("/") ? path.split("/")[0]! : path);
 const imports = (text: string) => [...text.matchAll(/from "([^"]+)"|import\("([^"]+)"\)/g)].map((m) => m[1] ?? m[2]!);
+/** Relative modules loaded at run time: static imports and re-exports that are not type-only, and dynamic imports. */
+const runtimeImports = (text: string) =>
+  [...text.matchAll(/^(?:import|export) (?!type )[^;]*?from "(\.[^"]+)"|import\("(\.[^"]+)"\)/gms)].map((m) => m[1] ?? m[2]!);
 
 /** Which layers each layer may import; the folders are the architecture. */
 const ALLOWED: Record<string, string[]> = {
@@ -28,7 +31,7 @@ const ALLOWED: Record<string, string[]> = {
   events: ["events", "plan", "errors.ts"],
   store: ["store", "events", "plan", "errors.ts"],
   // The application layer: what the CLI's commands and the library both do, without the terminal.
-  app: ["app", "config", "plan", "run", "trtc", "store", "errors.ts", "exit-codes.ts"],
+  app: ["app", "config", "plan", "run", "trtc", "store", "events", "errors.ts", "exit-codes.ts"],
   commands: ["commands", "app", "config", "output", "plan", "run", "trtc", "emulator", "events", "store", "errors.ts", "exit-codes.ts"],
   // The entry points: the CLI's loads the program; the library's exposes the application layer and the test helpers.
   "bin.ts": ["commands"],
@@ -59,6 +62,25 @@ describe("layering", () => {
 
   it("every source file belongs to a layer with rules", () => {
     expect(files.filter((f) => !ALLOWED[layer(f.path)]).map((f) => f.path)).toEqual([]);
+  });
+
+  it("commands/ is wiring: the engine (run/, events/, trtc/, store/) is reached through app/, only argument parsers and limits directly", () => {
+    const parsers = ["run/limits.ts", "trtc/endpoint.ts", "store/filters.ts", "store/glob.ts"];
+    const offenders = files
+      .filter((f) => layer(f.path) === "commands")
+      .flatMap((f) =>
+        runtimeImports(f.text)
+          .map((spec) => target(f, spec))
+          .filter((imported) => ["run", "events", "trtc", "store"].includes(layer(imported)) && !parsers.includes(imported))
+          .map((imported) => `${f.path} imports ${imported}`),
+      );
+    expect(offenders).toEqual([]);
+  });
+
+  it("the library's entry calls the application layer: its own imports are app/, errors.ts and exit-codes.ts, the rest re-exports and types", () => {
+    const index = files.find((f) => f.path === "index.ts")!;
+    const own = [...index.text.matchAll(/^import (?!type )[^;]*?from "([^"]+)"/gms)].map((m) => m[1]!);
+    expect(own.filter((spec) => !spec.startsWith("./app/") && spec !== "./errors.js" && spec !== "./exit-codes.js")).toEqual([]);
   });
 
   it("only the entry point exits the process or touches process streams and signals", () => {

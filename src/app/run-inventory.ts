@@ -1,23 +1,22 @@
 import { inventoryIsExplicit } from "../config/inventory.js";
 import type { LoadedConfig } from "../config/load.js";
 import { requireSdkAppId, type Settings } from "../config/resolve.js";
-import { PREVIEW_SIZE } from "../output/dialogs.js";
 import type { PlannedRequest } from "../plan/types.js";
 import type { InventoryStore } from "../store/types.js";
-import type { Context } from "./context.js";
 import { inventoryUrl, openExistingInventory, requireCoverage } from "./inventory.js";
-import type { Prepared, RoomOperation } from "./prepare.js";
+import { PREVIEW_SIZE, type Prepared, type RoomOperation } from "./prepare.js";
+import type { Session } from "./session.js";
 
 export type InventoryOpener = ReturnType<typeof inventoryOpener>;
 
 /** Opens, at most once, the inventory a run writes closes to, reads effects from and shares rate slots through. */
-export function inventoryOpener(ctx: Context, loaded: LoadedConfig | undefined, op: Pick<RoomOperation, "kind" | "inventory">) {
+export function inventoryOpener(session: Session, loaded: LoadedConfig | undefined, op: Pick<RoomOperation, "kind" | "inventory">) {
   let store: Promise<InventoryStore | undefined> | undefined;
-  const explicit = inventoryIsExplicit(loaded, { ...ctx.flags, ...(op.inventory !== undefined && { inventory: op.inventory }) }, ctx.io.env);
+  const explicit = inventoryIsExplicit(loaded, { ...session.flags, ...(op.inventory !== undefined && { inventory: op.inventory }) }, session.io.env);
   // An explicit store is opened (created if new); otherwise a dismissal only updates one that exists.
   const open = () =>
     (store ??= import("./inventory.js").then((m) =>
-      explicit ? m.openInventory(m.inventoryUrl(ctx, loaded, op.inventory)) : m.existingInventory(ctx, loaded, op.inventory),
+      explicit ? m.openInventory(m.inventoryUrl(session, loaded, op.inventory)) : m.existingInventory(session, loaded, op.inventory),
     ));
   return {
     stores: { ...(op.kind === "dismiss" && { inventory: open }), ...(explicit && { ledger: open }), effects: open },
@@ -31,19 +30,19 @@ export function inventoryOpener(ctx: Context, loaded: LoadedConfig | undefined, 
  * shares rate slots.
  */
 export async function preparedFromInventory(
-  ctx: Context,
+  session: Session,
   loaded: LoadedConfig | undefined,
   op: RoomOperation,
   settings: Settings,
   plan: (store: InventoryStore, sdkAppId: number) => Promise<PlannedRequest[]>,
 ): Promise<Prepared> {
   const sdkAppId = requireSdkAppId(settings);
-  const store = await openExistingInventory(inventoryUrl(ctx, loaded, op.inventory), ctx.io.signal);
+  const store = await openExistingInventory(inventoryUrl(session, loaded, op.inventory), session.io.signal);
   try {
     await requireCoverage(store, sdkAppId);
     const requests = await plan(store, sdkAppId);
     const opened = async () => store;
-    const explicit = inventoryIsExplicit(loaded, { ...ctx.flags, ...(op.inventory !== undefined && { inventory: op.inventory }) }, ctx.io.env);
+    const explicit = inventoryIsExplicit(loaded, { ...session.flags, ...(op.inventory !== undefined && { inventory: op.inventory }) }, session.io.env);
     return {
       settings,
       sdkAppId,

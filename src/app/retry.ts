@@ -1,14 +1,13 @@
 import { requireSdkAppId, type Settings } from "../config/resolve.js";
-import { PREVIEW_SIZE } from "../output/dialogs.js";
 import { openResults, retryRequests } from "../plan/retry.js";
 import type { PlannedRequest } from "../plan/types.js";
-import type { Context } from "./context.js";
-import { type Prepared, type RoomOperation, throwIfInterrupted } from "./prepare.js";
+import { PREVIEW_SIZE, type Prepared, type RoomOperation } from "./prepare.js";
 import type { InventoryOpener } from "./run-inventory.js";
+import { type Session, throwIfInterrupted } from "./session.js";
 
 /** --retry-from: the failed and not-started requests of an earlier run, every Result checked before anything is sent. */
-export async function prepareRetry(ctx: Context, op: RoomOperation, settings: Settings, inventory: InventoryOpener): Promise<Prepared> {
-  const { io } = ctx;
+export async function prepareRetry(session: Session, op: RoomOperation, settings: Settings, inventory: InventoryOpener): Promise<Prepared> {
+  const { io } = session;
   const path = op.retryFrom!;
   const label = path === "-" ? "stdin" : path;
   const source = await openResults(path, io.stdin, io.signal, io.env.TMPDIR || undefined, io.atExit);

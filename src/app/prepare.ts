@@ -1,6 +1,5 @@
 import { requireSdkAppId, resolveSettings, type Settings } from "../config/resolve.js";
-import { InterruptedError, UsageError } from "../errors.js";
-import { PREVIEW_SIZE } from "../output/dialogs.js";
+import { UsageError } from "../errors.js";
 import { parseRoom } from "../plan/ids.js";
 import { checkFromFile, INPUT_LIMITS, type InputSource, openInput } from "../plan/input.js";
 import { checkArguments, planDismiss, planKick, planMute } from "../plan/plan.js";
@@ -8,8 +7,11 @@ import { Repeats } from "../plan/repeats.js";
 import type { IsMute, OperationKind, PlannedRequest, RoomIdMode } from "../plan/types.js";
 import type { LiveFilters } from "../store/live.js";
 import type { InventoryStore } from "../store/types.js";
-import { type Context, loadConfigOf } from "./context.js";
 import { inventoryOpener } from "./run-inventory.js";
+import { loadConfigOf, type Session, throwIfInterrupted } from "./session.js";
+
+/** How many requests a prepared run keeps to show before asking (output/dialogs.ts shows them). */
+export const PREVIEW_SIZE = 5;
 
 export interface RoomOperation {
   kind: OperationKind;
@@ -54,20 +56,16 @@ export interface Prepared {
   close(): Promise<void>;
 }
 
-export function throwIfInterrupted(signal: AbortSignal): void {
-  if (signal.aborted) throw new InterruptedError();
-}
-
 const nothingGiven = (op: RoomOperation) => (op.kind === "dismiss" ? "no rooms given" : "no user ids given");
 
 /** Nothing is changed unasked: without a terminal to ask on, --yes (or --dry-run) is required. */
-export function requireYes(ctx: Context, op: { yes: boolean; dryRun: boolean }): void {
-  if (!op.yes && !op.dryRun && !(ctx.term.stdinIsTTY && ctx.term.stderrIsTTY)) throw new UsageError("--yes is required when not running interactively");
+export function requireYes(interactive: boolean, op: { yes: boolean; dryRun: boolean }): void {
+  if (!op.yes && !op.dryRun && !interactive) throw new UsageError("--yes is required when not running interactively");
 }
 
 /** What the command line alone decides: usage errors come before any config is read. */
-export function checkUsage(ctx: Context, op: RoomOperation): void {
-  if (op.retryFrom !== undefined) return checkRetryUsage(ctx, op, op.retryFrom);
+export function checkUsage(interactive: boolean, op: RoomOperation): void {
+  if (op.retryFrom !== undefined) return checkRetryUsage(interactive, op, op.retryFrom);
   if (op.kind !== "dismiss" && op.room === undefined) throw new UsageError("no room given", "pass the room first, then the user ids");
   if (op.allMembers) {
     if (op.items.length > 0 || op.fromFile !== undefined)
@@ -92,11 +90,11 @@ export function checkUsage(ctx: Context, op: RoomOperation): void {
   if (op.fromFile === "-" && !op.yes && !op.dryRun) {
     throw new UsageError("--yes is required with --from-file -", "standard input carries the ids, so it cannot also answer the confirmation");
   }
-  requireYes(ctx, op);
+  requireYes(interactive, op);
   checkArguments(op.kind, op.room, op.items, op.roomIdMode);
 }
 
-function checkRetryUsage(ctx: Context, op: RoomOperation, path: string): void {
+function checkRetryUsage(interactive: boolean, op: RoomOperation, path: string): void {
   if (op.room !== undefined || op.items.length > 0 || op.fromFile !== undefined || op.allMembers)
     throw new UsageError(
       "--retry-from takes no rooms, user ids, --from-file or --all-members: it re-sends requests of the results file",
@@ -107,18 +105,18 @@ function checkRetryUsage(ctx: Context, op: RoomOperation, path: string): void {
     throw new UsageError("--audio-only and --video-only do not apply to --retry-from: each request keeps its result's isMute");
   if (path === "-" && !op.yes && !op.dryRun)
     throw new UsageError("--yes is required with --retry-from -", "standard input carries the results, so it cannot also answer the confirmation");
-  requireYes(ctx, op);
+  requireYes(interactive, op);
 }
 
-/** Reads config and input, and validates every request before anything is sent. */
-export async function prepare(ctx: Context, op: RoomOperation): Promise<Prepared> {
-  const { io } = ctx;
-  const loaded = await loadConfigOf(ctx);
-  const settings = resolveSettings(loaded, ctx.flags, io.env);
+/** Reads config and input, and validates every request before anything is sent; ids the inventory holds that the API would refuse are skipped with a warning. */
+export async function prepare(session: Session, op: RoomOperation, warn: (message: string) => void): Promise<Prepared> {
+  const { io } = session;
+  const loaded = await loadConfigOf(session);
+  const settings = resolveSettings(loaded, session.flags, io.env);
   throwIfInterrupted(io.signal);
-  if (op.live) return (await import("./live.js")).prepareLive(ctx, op, loaded, settings);
-  if (op.allMembers) return (await import("./all-members.js")).prepareAllMembers(ctx, op, loaded, settings);
-  if (op.retryFrom !== undefined) return (await import("./retry.js")).prepareRetry(ctx, op, settings, inventoryOpener(ctx, loaded, op));
+  if (op.live) return (await import("./live.js")).prepareLive(session, op, loaded, settings, warn);
+  if (op.allMembers) return (await import("./all-members.js")).prepareAllMembers(session, op, loaded, settings, warn);
+  if (op.retryFrom !== undefined) return (await import("./retry.js")).prepareRetry(session, op, settings, inventoryOpener(session, loaded, op));
   const mode = op.roomIdMode ?? settings.roomIdMode;
   const room = op.kind === "dismiss" ? undefined : parseRoom(op.room!, mode);
   const source: InputSource = await openInput(op.items, op.fromFile, io.stdin, io.signal, io.env.TMPDIR || undefined, INPUT_LIMITS, io.atExit);
@@ -138,7 +136,7 @@ export async function prepare(ctx: Context, op: RoomOperation): Promise<Prepared
     }
     if (total === 0) throw new UsageError(nothingGiven(op), "the input held only blank or # lines");
     const sdkAppId = requireSdkAppId(settings);
-    const inventory = inventoryOpener(ctx, loaded, op);
+    const inventory = inventoryOpener(session, loaded, op);
     return {
       settings,
       sdkAppId,

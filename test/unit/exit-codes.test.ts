@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, DomainError, InterruptedError, UsageError } from "../../src/errors.js";
-import { ExitCode, exitCodeOf, reportOf, runExitCode } from "../../src/exit-codes.js";
+import { doctorExitCode, ExitCode, exitCodeOf, reportOf, runExitCode } from "../../src/exit-codes.js";
 import { parseRoom } from "../../src/plan/ids.js";
 import { emptySummary, type Summary } from "../../src/plan/types.js";
 
@@ -25,6 +25,17 @@ describe("exit codes at the edge", () => {
     expect(runExitCode({ summary: summary({ total: 1, notStarted: 1 }), ...ended })).toBe(ExitCode.failed);
     expect(runExitCode({ summary: summary({ total: 1, done: 1, unverified: 1 }), ...ended })).toBe(ExitCode.failed);
     expect(runExitCode({ summary: summary({ total: 3, done: 1, alreadyGone: 1, planned: 1 }), ...ended })).toBe(ExitCode.ok);
+  });
+
+  it("an audit log that could not be written fails a run that would pass, and changes no other code", () => {
+    const done = summary({ total: 1, done: 1 });
+    expect(runExitCode({ summary: done, ...ended, auditFailed: true })).toBe(ExitCode.failed);
+    expect(runExitCode({ summary: done, authFailed: true, interrupted: false, auditFailed: true })).toBe(ExitCode.auth);
+    expect(runExitCode({ summary: done, authFailed: false, interrupted: true, auditFailed: true })).toBe(ExitCode.interrupted);
+  });
+
+  it("doctor's verdict: a failed check 1, rejected credentials 4, none or no SdkAppId 3", () => {
+    expect([doctorExitCode("ok"), doctorExitCode("failed"), doctorExitCode("auth"), doctorExitCode("config")]).toEqual([0, 1, 4, 3]);
   });
 
   it("a library report carries the run's code, ok only at 0", () => {

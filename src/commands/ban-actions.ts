@@ -3,7 +3,7 @@ import { runBan } from "../app/ban-run.js";
 import { confirmBan, printBansStored } from "../output/bans.js";
 import { printInfo } from "../output/messages.js";
 import { type BanOptions, banDuration, banReason, banTargets } from "./ban-args.js";
-import type { Context } from "./context.js";
+import { type Context, inventoryFlag } from "./context.js";
 import { waitMsFrom } from "./options.js";
 import { interactive, printReady, runPorts } from "./ports.js";
 
@@ -19,7 +19,7 @@ export function ban(ctx: Context, cmd: Command, roomArg: string | undefined, use
     yes: Boolean(opts.yes),
     dryRun: Boolean(opts.dryRun),
     ignoreMissing: Boolean(opts.ignoreMissing),
-    inventory: cmd.optsWithGlobals<{ inventory?: string }>().inventory,
+    inventory: inventoryFlag(cmd),
   };
   return runBan(ctx, input, {
     ...runPorts(ctx),

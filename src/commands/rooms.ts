@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { inventoryFlag } from "./context.js";
 import { roomTypeFrom, roomTypeOptions } from "./options.js";
 import { defineCommand } from "./registry.js";
 import { addRoomFilterOptions } from "./room-filters.js";
@@ -49,8 +50,13 @@ export function roomsCommand(): Command {
     .option("--since <dur>", "only events of the last <dur> (an integer and s, m, h or d); default all that are kept")
     .addHelpText("after", HISTORY_HELP);
   defineCommand(historyCmd, {
-    input: (cmd) => ({ ...roomInput(cmd), since: cmd.opts<{ since?: string }>().since }),
-    run: async (ctx, i) => (await import("./history-action.js")).history(ctx, i.cmd, i.room, i.forced, i.since),
+    input: (cmd) => ({
+      room: cmd.processedArgs[0] as string,
+      forced: roomTypeFrom(cmd.opts()),
+      since: cmd.opts<{ since?: string }>().since,
+      inventory: inventoryFlag(cmd),
+    }),
+    run: async (ctx, input) => (await import("./history-action.js")).history(ctx, input),
   });
   for (const option of roomTypeOptions()) historyCmd.addOption(option);
   rooms.addHelpText("after", "\nExamples:\n  $ trtc-admin rooms list --match 'ci-*' --json\n  $ trtc-admin rooms show 1234");

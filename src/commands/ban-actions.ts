@@ -4,7 +4,7 @@ import { runExitCode } from "../exit-codes.js";
 import { confirmBan, printBansStored } from "../output/bans.js";
 import { printInfo } from "../output/messages.js";
 import { type BanOptions, banDuration, banReason, banTargets } from "./ban-args.js";
-import type { Context } from "./context.js";
+import { type Context, inventoryFlag } from "./context.js";
 import { waitMsFrom } from "./options.js";
 import { interactive, printReady, runPorts } from "./ports.js";
 
@@ -20,7 +20,7 @@ export async function ban(ctx: Context, cmd: Command, roomArg: string | undefine
     yes: Boolean(opts.yes),
     dryRun: Boolean(opts.dryRun),
     ignoreMissing: Boolean(opts.ignoreMissing),
-    inventory: cmd.optsWithGlobals<{ inventory?: string }>().inventory,
+    inventory: inventoryFlag(cmd),
   };
   const outcome = await runBan(ctx, input, {
     ...runPorts(ctx),

@@ -104,3 +104,6 @@ export function buildContext(cmd: Command, io: Io): Context {
   };
   return { io, term: createTerminal(io, io.env, !o.color), flags, run };
 }
+
+/** --inventory, a global option. */
+export const inventoryFlag = (cmd: Command): string | undefined => cmd.optsWithGlobals<{ inventory?: string }>().inventory;

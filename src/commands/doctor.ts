@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { doctorExitCode } from "../exit-codes.js";
+import { inventoryFlag } from "./context.js";
 import { defineCommand } from "./registry.js";
 
 export function doctorCommand(): Command {
@@ -7,7 +8,7 @@ export function doctorCommand(): Command {
     .description("check config, credentials, clock and endpoint (one read-only signed request) and the room inventory")
     .addHelpText("after", "\nExample:\n  $ trtc-admin doctor --profile staging");
   return defineCommand(doctor, {
-    input: (cmd) => cmd.optsWithGlobals<{ inventory?: string }>().inventory,
+    input: inventoryFlag,
     async run(ctx, inventory) {
       const [{ doctor }, { printChecks }] = await Promise.all([import("../app/doctor.js"), import("../output/messages.js")]);
       const { checks, verdict } = await doctor(ctx, inventory);

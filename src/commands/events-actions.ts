@@ -1,4 +1,3 @@
-import type { Command } from "commander";
 import { type IngestPorts, ingestCallbacks, type ReceivePorts, type ServeOptions, serveCallbacks } from "../app/receive.js";
 import { ExitCode } from "../exit-codes.js";
 import { printBadLine, printEvent, printReceiving } from "../output/inventory.js";
@@ -24,12 +23,10 @@ function receivePorts(ctx: Context, events: Terminal): ReceivePorts {
   };
 }
 
-const inventoryOf = (cmd: Command) => cmd.optsWithGlobals<{ inventory?: string }>().inventory;
-
 /** `events serve` (app/receive.ts): a stdout whose reader stalls drops event lines, never the receiver. */
-export async function serve(ctx: Context, cmd: Command, opts: ServeOptions): Promise<number> {
+export async function serve(ctx: Context, { inventory, ...opts }: ServeOptions & { inventory: string | undefined }): Promise<number> {
   const stdout = guardStdout(ctx.term);
-  await serveCallbacks(ctx, opts, inventoryOf(cmd), {
+  await serveCallbacks(ctx, opts, inventory, {
     ...receivePorts(ctx, stdout.term),
     receiving: (r) => printReceiving(ctx.term, r.url, r.sdkAppId, r.store, r.forwards),
     refused: (status, reason, peer) => printRefusal(ctx.term, status, reason, peer),
@@ -42,13 +39,13 @@ export async function serve(ctx: Context, cmd: Command, opts: ServeOptions): Pro
 }
 
 /** `events ingest` (app/receive.ts): exit 1 when a line was bad, 130 when interrupted. */
-export async function ingestCommand(ctx: Context, cmd: Command, fromFile: string | undefined): Promise<number> {
+export async function ingestCommand(ctx: Context, { fromFile, inventory }: { fromFile: string | undefined; inventory: string | undefined }): Promise<number> {
   const ports: IngestPorts = {
     ...receivePorts(ctx, ctx.term),
     badLine: (line, reason) => printBadLine(ctx.term, line, reason),
     flush: async () => ctx.term.outDrained(),
   };
-  const report = await ingestCallbacks(ctx, fromFile, inventoryOf(cmd), ports);
+  const report = await ingestCallbacks(ctx, fromFile, inventory, ports);
   if (!ctx.run.quiet)
     printInfo(ctx.term, `${report.stored} stored, ${report.duplicates} duplicate, ${report.bad} bad line${report.bad === 1 ? "" : "s"} skipped`);
   return report.interrupted ? ExitCode.interrupted : report.bad > 0 ? ExitCode.failed : ExitCode.ok;

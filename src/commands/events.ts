@@ -1,4 +1,5 @@
 import { Command, Option } from "commander";
+import { inventoryFlag } from "./context.js";
 import type { ServeOptions } from "./events-actions.js";
 import { portNumber } from "./options.js";
 import type { PruneOptions } from "./prune-action.js";
@@ -41,7 +42,11 @@ export function eventsCommand(): Command {
     .option("--retain <dur>", "delete stored events older than this (event time); rooms, members and bans are kept", "7d")
     .addHelpText("after", SERVE_HELP);
   // A receiver outlives its stdout's reader: only a signal stops it.
-  defineCommand(serveCmd, { input: (cmd) => cmd, run: async (ctx, cmd) => (await actions()).serve(ctx, cmd, cmd.opts<ServeOptions>()), server: true });
+  defineCommand(serveCmd, {
+    input: (cmd) => ({ ...cmd.opts<ServeOptions>(), inventory: inventoryFlag(cmd) }),
+    run: async (ctx, input) => (await actions()).serve(ctx, input),
+    server: true,
+  });
   const ingestCmd = new Command("ingest")
     .description('apply tee\'d callbacks, one {"headers","body"} JSON object a line')
     .option("--from-file <path|->", "read from a file, or - for standard input (the default)")
@@ -50,15 +55,18 @@ export function eventsCommand(): Command {
       '\nEach line: {"headers": {"Sign": "…", "SdkAppId": "…"}, "body": "<raw body as a string>"}.\nBad lines are reported on stderr and skipped; exit 1 if any was.\nA stored 103 of a banned user is kicked at once, as with serve (ban-enforced).\n\nExample:\n  $ trtc-admin events ingest --from-file callbacks.jsonl',
     );
   defineCommand(ingestCmd, {
-    input: (cmd) => cmd,
-    run: async (ctx, cmd) => (await actions()).ingestCommand(ctx, cmd, cmd.opts<{ fromFile?: string }>().fromFile),
+    input: (cmd) => ({ fromFile: cmd.opts<{ fromFile?: string }>().fromFile, inventory: inventoryFlag(cmd) }),
+    run: async (ctx, input) => (await actions()).ingestCommand(ctx, input),
   });
   const pruneCmd = new Command("prune")
     .description("delete stored events older than a duration (rooms, members and bans are kept)")
     .requiredOption("--older-than <dur>", "event time older than this: an integer and s, m, h or d")
     .option("--dry-run", "count what would be deleted; delete nothing")
     .addHelpText("after", PRUNE_HELP);
-  defineCommand(pruneCmd, { input: (cmd) => cmd, run: async (ctx, cmd) => (await import("./prune-action.js")).prune(ctx, cmd, cmd.opts<PruneOptions>()) });
+  defineCommand(pruneCmd, {
+    input: (cmd) => ({ ...cmd.opts<PruneOptions>(), inventory: inventoryFlag(cmd) }),
+    run: async (ctx, input) => (await import("./prune-action.js")).prune(ctx, input),
+  });
   events.addHelpText(
     "after",
     "\nExamples:\n  $ trtc-admin events serve --port 8787 --path /trtc/callback\n  $ trtc-admin events ingest --from-file callbacks.jsonl\n  $ trtc-admin events prune --older-than 30d --dry-run",

@@ -1,10 +1,10 @@
 import type { Command } from "commander";
 import { type InventorySetup, inventorySetup as setupFor } from "../app/inventory.js";
-import type { Context } from "./context.js";
+import { type Context, inventoryFlag } from "./context.js";
 
 export { openExistingInventory, openInventory } from "../app/inventory.js";
 
 /** Config, SdkAppId and the inventory URL, with the command's --inventory. */
 export function inventorySetup(ctx: Context, cmd: Command): Promise<InventorySetup> {
-  return setupFor(ctx, cmd.optsWithGlobals<{ inventory?: string }>().inventory);
+  return setupFor(ctx, inventoryFlag(cmd));
 }

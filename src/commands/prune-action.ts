@@ -1,4 +1,3 @@
-import type { Command } from "commander";
 import { pruneEvents } from "../app/prune.js";
 import { ExitCode } from "../exit-codes.js";
 import { printPruned } from "../output/retention.js";
@@ -11,10 +10,10 @@ export interface PruneOptions {
 }
 
 /** `events prune` (app/prune.ts): the duration checked before the config is read. */
-export async function prune(ctx: Context, cmd: Command, opts: PruneOptions): Promise<number> {
+export async function prune(ctx: Context, opts: PruneOptions & { inventory: string | undefined }): Promise<number> {
   const olderThanMs = parseDuration(opts.olderThan, "--older-than");
   const dryRun = Boolean(opts.dryRun);
-  const { count, beforeMs } = await pruneEvents(ctx, olderThanMs, dryRun, cmd.optsWithGlobals<{ inventory?: string }>().inventory);
+  const { count, beforeMs } = await pruneEvents(ctx, olderThanMs, dryRun, opts.inventory);
   printPruned(ctx.term, ctx.run.format, count, beforeMs, dryRun);
   return ExitCode.ok;
 }

@@ -1,7 +1,7 @@
 import { Command } from "commander";
 import { UsageError } from "../errors.js";
 import type { RoomIdMode } from "../plan/types.js";
-import type { Context } from "./context.js";
+import { type Context, inventoryFlag } from "./context.js";
 import { muteOptions, retryFromOption, roomTypeFrom, safetyOptions, waitMsFrom, waitOption } from "./options.js";
 import { defineCommand } from "./registry.js";
 import { addRoomFilterOptions, type FilterOptions, filtersFrom } from "./room-filters.js";
@@ -34,7 +34,7 @@ async function run(ctx: Context, op: RoomOperation): Promise<number> {
 
 /** The operation with what every form shares: --inventory, a global option. */
 function operation(cmd: Command, op: RoomOperation): RoomOperation {
-  const inventory = cmd.optsWithGlobals<{ inventory?: string }>().inventory;
+  const inventory = inventoryFlag(cmd);
   return inventory === undefined ? op : { ...op, inventory };
 }
 

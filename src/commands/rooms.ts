@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { inventoryFlag } from "./context.js";
 import { roomTypeFrom, roomTypeOptions } from "./options.js";
 import { defineCommand } from "./registry.js";
 import { addRoomFilterOptions } from "./room-filters.js";
@@ -25,7 +26,7 @@ Examples:
   $ trtc-admin rooms history standup --since 2h --output ndjson`;
 
 /** show and history: the room and its forced type (--str-room, --numeric-room). */
-const roomInput = (cmd: Command) => ({ cmd, room: cmd.processedArgs[0] as string, forced: roomTypeFrom(cmd.opts()) });
+const roomInput = (cmd: Command) => ({ room: cmd.processedArgs[0] as string, forced: roomTypeFrom(cmd.opts()) });
 
 export function roomsCommand(): Command {
   const rooms = new Command("rooms").description("read the room inventory built from TRTC's callbacks");
@@ -41,7 +42,8 @@ export function roomsCommand(): Command {
       "after",
       "\nExit 1 when the inventory has never seen the room.\n\nExamples:\n  $ trtc-admin rooms show 1234\n  $ trtc-admin rooms show --str-room 1234 --json",
     );
-  defineCommand(showCmd, { input: roomInput, run: async (ctx, i) => (await actions()).show(ctx, i.cmd, i.room, i.forced) });
+  // rooms-actions.ts still reads --inventory from the command itself.
+  defineCommand(showCmd, { input: (cmd) => ({ ...roomInput(cmd), cmd }), run: async (ctx, i) => (await actions()).show(ctx, i.cmd, i.room, i.forced) });
   for (const option of roomTypeOptions()) showCmd.addOption(option);
   const historyCmd = new Command("history")
     .description("a room's stored events, oldest first: who entered, left, was kicked, when")
@@ -49,8 +51,8 @@ export function roomsCommand(): Command {
     .option("--since <dur>", "only events of the last <dur> (an integer and s, m, h or d); default all that are kept")
     .addHelpText("after", HISTORY_HELP);
   defineCommand(historyCmd, {
-    input: (cmd) => ({ ...roomInput(cmd), since: cmd.opts<{ since?: string }>().since }),
-    run: async (ctx, i) => (await import("./history-action.js")).history(ctx, i.cmd, i.room, i.forced, i.since),
+    input: (cmd) => ({ ...roomInput(cmd), since: cmd.opts<{ since?: string }>().since, inventory: inventoryFlag(cmd) }),
+    run: async (ctx, input) => (await import("./history-action.js")).history(ctx, input),
   });
   for (const option of roomTypeOptions()) historyCmd.addOption(option);
   rooms.addHelpText("after", "\nExamples:\n  $ trtc-admin rooms list --match 'ci-*' --json\n  $ trtc-admin rooms show 1234");

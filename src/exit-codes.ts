@@ -7,6 +7,7 @@ import type { DoctorVerdict } from "./app/doctor.js";
 import type { RunOutcome } from "./app/execute.js";
 import type { Report, Sent } from "./app/send.js";
 import { ConfigError, DomainError, InterruptedError, UsageError } from "./errors.js";
+import type { IngestReport } from "./events/ingest.js";
 
 /** Exit codes from the contract. */
 export const ExitCode = {
@@ -33,6 +34,12 @@ export function runExitCode({ summary, authFailed, interrupted, auditFailed }: R
   if (authFailed) return ExitCode.auth;
   if (summary.failed > 0 || summary.notStarted > 0 || (summary.unverified ?? 0) > 0 || auditFailed) return ExitCode.failed;
   return ExitCode.ok;
+}
+
+/** `events ingest`: interrupted 130, a bad line 1 (the good ones are stored all the same). */
+export function ingestExitCode({ interrupted, bad }: Pick<IngestReport, "interrupted" | "bad">): ExitCode {
+  if (interrupted) return ExitCode.interrupted;
+  return bad > 0 ? ExitCode.failed : ExitCode.ok;
 }
 
 const DOCTOR: Record<DoctorVerdict, ExitCode> = { ok: ExitCode.ok, failed: ExitCode.failed, auth: ExitCode.auth, config: ExitCode.config };

@@ -1,5 +1,5 @@
 import { type IngestPorts, ingestCallbacks, type ReceivePorts, type ServeOptions, serveCallbacks } from "../app/receive.js";
-import { ExitCode } from "../exit-codes.js";
+import { ExitCode, ingestExitCode } from "../exit-codes.js";
 import { printBadLine, printEvent, printReceiving } from "../output/inventory.js";
 import { printInfo, printWarning } from "../output/messages.js";
 import { guardStdout, printRefusal, printStoreBack } from "../output/receiver-log.js";
@@ -48,5 +48,5 @@ export async function ingestCommand(ctx: Context, { fromFile, inventory }: { fro
   const report = await ingestCallbacks(ctx, fromFile, inventory, ports);
   if (!ctx.run.quiet)
     printInfo(ctx.term, `${report.stored} stored, ${report.duplicates} duplicate, ${report.bad} bad line${report.bad === 1 ? "" : "s"} skipped`);
-  return report.interrupted ? ExitCode.interrupted : report.bad > 0 ? ExitCode.failed : ExitCode.ok;
+  return ingestExitCode(report);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, DomainError, InterruptedError, UsageError } from "../../src/errors.js";
-import { doctorExitCode, ExitCode, exitCodeOf, reportOf, runExitCode } from "../../src/exit-codes.js";
+import { doctorExitCode, ExitCode, exitCodeOf, ingestExitCode, reportOf, runExitCode } from "../../src/exit-codes.js";
 import { parseRoom } from "../../src/plan/ids.js";
 import { emptySummary, type Summary } from "../../src/plan/types.js";
 
@@ -32,6 +32,12 @@ describe("exit codes at the edge", () => {
     expect(runExitCode({ summary: done, ...ended, auditFailed: true })).toBe(ExitCode.failed);
     expect(runExitCode({ summary: done, authFailed: true, interrupted: false, auditFailed: true })).toBe(ExitCode.auth);
     expect(runExitCode({ summary: done, authFailed: false, interrupted: true, auditFailed: true })).toBe(ExitCode.interrupted);
+  });
+
+  it("an ingest: interrupted 130 before a bad line 1, else 0", () => {
+    expect(ingestExitCode({ interrupted: true, bad: 2 })).toBe(130);
+    expect(ingestExitCode({ interrupted: false, bad: 1 })).toBe(1);
+    expect(ingestExitCode({ interrupted: false, bad: 0 })).toBe(0);
   });
 
   it("doctor's verdict: a failed check 1, rejected credentials 4, none or no SdkAppId 3", () => {

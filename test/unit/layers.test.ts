@@ -38,8 +38,8 @@ const ALLOWED: Record<string, string[]> = {
   "index.ts": ["app", "plan", "trtc", "store", "emulator", "errors.ts", "exit-codes.ts"],
   // Errors say what went wrong, for every layer: they depend on none.
   "errors.ts": [],
-  // How things ended, as exit codes: errors, runs and the library's reports.
-  "exit-codes.ts": ["errors.ts", "plan", "app"],
+  // How things ended, as exit codes: errors, runs (app/), ingests (events/), doctor and the library's reports.
+  "exit-codes.ts": ["errors.ts", "app", "events"],
 };
 
 /** Where exit codes are chosen: the CLI's entry and commands, the library's entry and client. */

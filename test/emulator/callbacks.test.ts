@@ -3,10 +3,10 @@ import { signCallback } from "../../src/emulator/callback-body.js";
 import type { CallbackRetry } from "../../src/emulator/callbacks.js";
 import type { Emulator } from "../../src/emulator/server.js";
 import { APP, emulator, seedApp } from "../helpers/cli.js";
+import { ManualClock } from "../helpers/manual-clock.js";
 import { rawCall } from "../helpers/signed.js";
 import { Receiver, until } from "./callback-receiver.js";
 import { control } from "./control-client.js";
-import { ManualClock } from "./manual-clock.js";
 
 let emu: Emulator;
 let receiver: Receiver;
@@ -174,7 +174,7 @@ describe("retries, as TRTC's", () => {
       callbackUrl: receiver.url,
       callbackKey: "testKey",
       callbackRetry: { timeoutMs: 5000, retryEveryMs: 1000, giveUpMs: 3000 },
-      callbackClock: clock,
+      clock,
     }));
     const at: number[] = [];
     receiver.answer = (r) => {

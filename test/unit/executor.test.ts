@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from "vitest";
 import type { PlannedRequest, Result } from "../../src/plan/types.js";
 import { type ExecuteOptions, execute } from "../../src/run/executor.js";
 import { TrtcError } from "../../src/trtc/errors.js";
-import { ManualClock } from "../emulator/manual-clock.js";
+import { ManualClock } from "../helpers/manual-clock.js";
 
 async function* plan(n: number): AsyncIterable<PlannedRequest> {
   for (let i = 1; i <= n; i++) yield { action: "DismissRoom", sdkAppId: 1, room: { id: i, type: "numeric" } };

@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY } from "../../src/emulator/server.js";
-import { baseEnv, run } from "../helpers/cli.js";
+import { baseEnv, run } from "../helpers/inproc.js";
 import { APP, KEY, notePostgresSkipped, STORES } from "./helpers.js";
 import { children, emulatorControl, start, until } from "./processes.js";
 
 /**
  * --wait as an operator uses it: `events serve` and the emulator in their own processes, the
- * CLI proving each kick and dismissal through TRTC's own 104 (Reason 3) and 102 in the inventory.
+ * CLI (in this one: its side needs no process of its own) proving each kick and dismissal through
+ * TRTC's own 104 (Reason 3) and 102 in the inventory.
  */
 
 notePostgresSkipped();

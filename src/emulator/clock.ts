@@ -8,7 +8,6 @@ export interface EmulatorClock {
   sleep(ms: number, signal: AbortSignal): Promise<boolean>;
 }
 
-/** Resolves true after ms, or false at once when the signal aborts. */
 function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
   if (signal.aborted) return Promise.resolve(false);
   return new Promise((resolve) => {

@@ -1,4 +1,6 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -50,7 +52,11 @@ describe.each(STORES)("ban enforcement: shutdown, audit, ingest ($name store)", 
     await store.close();
     // troll's kick is held on the wire until the emulator's clock moves; one request at a time, so the others' kicks wait behind it.
     await control(emu, "POST", "faults", { target: "api", kind: "latency", action: "RemoveUser", ms: 1000, times: 1 });
-    const s = await serve(emu, inventory, {}, ["--concurrency", "1"]);
+    // A forward target that never takes a delivery: at shutdown the receiver reports them left pending, the line it
+    // prints just before ban enforcement closes (dropping what is queued, within the same turn of the event loop).
+    const target = createServer((_req, res) => res.writeHead(503).end());
+    await new Promise<void>((resolve) => target.listen(0, "127.0.0.1", resolve));
+    const s = await serve(emu, inventory, {}, ["--concurrency", "1", "--forward", `http://127.0.0.1:${(target.address() as AddressInfo).port}/`]);
     const send = async (user: string) => {
       const raw = entry(user);
       return (await post(s.url, raw, signedHeaders(raw))).status;
@@ -59,20 +65,11 @@ describe.each(STORES)("ban enforcement: shutdown, audit, ingest ($name store)", 
     await until(() => removes().length === 1, "troll's kick on the wire");
     expect(await Promise.all(users.map(send))).toEqual([200, 200, 200, 200]);
     const stopped = s.stop();
-    // The receiver closes first, then ban enforcement drops what is queued, within a few turns of the event loop
-    // (nothing there waits on time): only then is troll's kick answered.
-    await until(
-      () =>
-        fetch(`${s.url}/healthz`).then(
-          () => false,
-          () => true,
-        ),
-      "the receiver closed",
-    );
-    for (let turn = 0; turn < 20; turn++) await new Promise((r) => setImmediate(r));
+    await until(() => /left pending in the inventory/.test(s.run.stderr()), "the receiver closed");
     expect(s.enforced()).toEqual([]);
     clock.advanceTo(1000);
     expect(await stopped).toBe(0);
+    target.close();
     expect(removes()).toHaveLength(1);
     expect(s.enforced()).toEqual([expect.objectContaining({ userIds: ["troll"], status: "done", cause: "ban-enforced" })]);
     expect(s.run.stderr()).toContain("warning: ban enforcement: 4 kicks not sent, dropped at shutdown");

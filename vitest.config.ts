@@ -9,7 +9,6 @@ import { BaseSequencer, type TestSpecification } from "vitest/node";
  */
 const LONG_WAITS = [
   "test/package/pack.test.ts",
-  "test/package/install.test.ts",
   "test/inventory/wait-processes.test.ts",
   "test/e2e/pacing.test.ts",
   "test/e2e/bulk-rate.test.ts",

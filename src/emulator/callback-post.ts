@@ -17,22 +17,3 @@ export async function postCallback(url: string, headers: Record<string, string>,
     return { ok: false, error: e.name === "TimeoutError" ? "timeout" : (e.cause?.code ?? e.name) };
   }
 }
-
-/** Resolves true after ms, or false at once when the signal aborts. */
-export function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(
-      () => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(true);
-      },
-      Math.max(0, ms),
-    );
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-}

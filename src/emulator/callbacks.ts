@@ -1,5 +1,6 @@
 import { callbackBody, eventInfo, eventType, isCallbackKey, RoomClock, roomKey, signCallback } from "./callback-body.js";
-import { postCallback, sleep } from "./callback-post.js";
+import { postCallback } from "./callback-post.js";
+import { type EmulatorClock, REAL_CLOCK } from "./clock.js";
 import type { CallbackFaultKind, FaultTable } from "./faults.js";
 import type { RoomChange } from "./room-types.js";
 
@@ -14,15 +15,6 @@ export interface CallbackRetry {
 
 /** TRTC's policy: 5 s per attempt, one immediate retry, then every 10 s, given up a minute after the first attempt. */
 export const TRTC_CALLBACK_RETRY: Readonly<CallbackRetry> = Object.freeze({ timeoutMs: 5_000, retryEveryMs: 10_000, giveUpMs: 60_000 });
-
-/** The time the retry schedule and delay faults follow: real by default, a test's own where it drives them. */
-export interface CallbackClock {
-  now(): number;
-  /** Resolves true after ms, or false at once when the signal aborts. */
-  sleep(ms: number, signal: AbortSignal): Promise<boolean>;
-}
-
-const REAL_CLOCK: CallbackClock = { now: () => performance.now(), sleep };
 
 export interface CallbackConfig {
   url: string;
@@ -66,7 +58,7 @@ export class CallbackSender {
   constructor(
     private readonly config: CallbackConfig,
     private readonly faults: FaultTable,
-    private readonly time: CallbackClock = REAL_CLOCK,
+    private readonly time: EmulatorClock = REAL_CLOCK,
   ) {}
 
   send(change: RoomChange): void {
@@ -154,7 +146,7 @@ export function callbackSender(
   key: string | undefined,
   retry: Partial<CallbackRetry> | undefined,
   faults: FaultTable,
-  clock?: CallbackClock,
+  clock?: EmulatorClock,
 ): CallbackSender | undefined {
   if (url === undefined && key === undefined) return undefined;
   if (url === undefined || key === undefined) throw new Error("callbacks need both a callback URL and a callback key");

@@ -4,7 +4,7 @@ export class WindowCounter {
 
   constructor(
     public limit: number,
-    private readonly now: () => number = () => performance.now(),
+    private readonly now: () => number,
   ) {}
 
   tryTake(key: string): boolean {

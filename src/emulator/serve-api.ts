@@ -9,8 +9,10 @@ import { verifyTc3 } from "./signature.js";
 const API_VERSION = "2019-07-22";
 const MAX_BODY = 1 << 20;
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** Latency runs to its end, even for a client that went away (it is answered into a closed socket). */
+function delay(emulator: Emulator, ms: number): Promise<boolean> {
+  // A signal of its own: a sleep listens on it, and many on one signal trip MaxListenersExceededWarning.
+  return emulator.clock.sleep(ms, new AbortController().signal);
 }
 
 /** The whole body, or undefined past the size limit. */
@@ -96,7 +98,7 @@ export async function serveApi(emulator: Emulator, req: IncomingMessage, res: Se
     const response = code ? { Error: { Code: code, Message: message }, RequestId: record.requestId } : { RequestId: record.requestId };
     res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ Response: response }));
   };
-  if (emulator.settings.latencyMs > 0) await delay(emulator.settings.latencyMs);
+  if (emulator.settings.latencyMs > 0) await delay(emulator, emulator.settings.latencyMs);
 
   try {
     if (req.method !== "POST" || path !== "/") throw new ApiError("UnsupportedProtocol", "Only POST to / is supported by this emulator.");
@@ -125,7 +127,7 @@ export async function serveApi(emulator: Emulator, req: IncomingMessage, res: Se
       throw new ApiError("RequestLimitExceeded", `Requests for ${action} exceed ${emulator.settings.rateLimit} per second.`);
     }
     const fault = emulator.faults.take(action, record.roomId);
-    if (fault?.kind === "latency") await delay(fault.ms ?? 0);
+    if (fault?.kind === "latency") await delay(emulator, fault.ms ?? 0);
     if (fault && answerFault(fault, req, res, record)) return;
     checkRegion(header(req, "x-tc-region"));
     applyAction(emulator.store, action, params);

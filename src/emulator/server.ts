@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { type CallbackClock, type CallbackRetry, type CallbackSender, callbackSender } from "./callbacks.js";
+import { type CallbackRetry, type CallbackSender, callbackSender } from "./callbacks.js";
 import { Clients } from "./clients.js";
+import { type EmulatorClock, REAL_CLOCK } from "./clock.js";
 import { handleControl } from "./control.js";
 import { FaultTable } from "./faults.js";
 import { WindowCounter } from "./rate-limit.js";
@@ -35,8 +36,8 @@ export interface EmulatorOptions {
   callbackKey?: string;
   /** TRTC's retry timing by default; tests shorten it. */
   callbackRetry?: Partial<CallbackRetry>;
-  /** Real time by default; a test passes its own to drive retries and delays without waiting. */
-  callbackClock?: CallbackClock;
+  /** Real time by default; a test passes its own to drive latency, the rate window, callback retries and delays without waiting. */
+  clock?: EmulatorClock;
   /** Actions answered with InvalidAction from the start (and after each reset). */
   unavailableActions?: string[];
 }
@@ -49,13 +50,14 @@ export class Emulator {
   readonly requests: RequestRecord[] = [];
   readonly settings: EmulatorSettings;
   readonly limiter: WindowCounter;
+  readonly clock: EmulatorClock;
   readonly secretId: string;
   readonly secretKey: string;
   readonly sessionToken: string | undefined;
   private readonly initial: { seed: Seed; settings: EmulatorSettings };
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
-  private readonly started = performance.now();
+  private readonly started: number;
   private seq = 0;
   url = "";
 
@@ -63,15 +65,17 @@ export class Emulator {
     this.secretId = options.secretId ?? DEFAULT_SECRET_ID;
     this.secretKey = options.secretKey ?? DEFAULT_SECRET_KEY;
     this.sessionToken = options.sessionToken;
+    this.clock = options.clock ?? REAL_CLOCK;
+    this.started = this.clock.now();
     this.settings = {
       rateLimit: options.rateLimit ?? 20,
       latencyMs: options.latencyMs ?? 0,
       lenientSigning: options.lenientSigning ?? false,
       unavailableActions: checkActionList(options.unavailableActions ?? []),
     };
-    this.callbacks = callbackSender(options.callbackUrl, options.callbackKey, options.callbackRetry, this.faults, options.callbackClock);
+    this.callbacks = callbackSender(options.callbackUrl, options.callbackKey, options.callbackRetry, this.faults, this.clock);
     this.initial = { seed: options.seed ?? { apps: [{ sdkAppId: DEFAULT_SDK_APP_ID }] }, settings: { ...this.settings } };
-    this.limiter = new WindowCounter(this.settings.rateLimit);
+    this.limiter = new WindowCounter(this.settings.rateLimit, () => this.clock.now());
     this.store.seed(this.initial.seed);
     this.store.onChange = (change) => {
       this.callbacks?.send(change);
@@ -135,7 +139,7 @@ export class Emulator {
       byAction,
       byCode,
       events: this.store.events.length,
-      uptimeMs: Math.round(performance.now() - this.started),
+      uptimeMs: Math.round(this.clock.now() - this.started),
       settings: this.settings,
     };
   }
@@ -160,7 +164,7 @@ export class Emulator {
   }
 
   elapsedMs(): number {
-    return Math.round((performance.now() - this.started) * 10) / 10;
+    return Math.round((this.clock.now() - this.started) * 10) / 10;
   }
 }
 

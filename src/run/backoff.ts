@@ -7,9 +7,9 @@ export const DEFAULT_BACKOFF: Readonly<BackoffPolicy> = Object.freeze({ baseMs: 
 
 /**
  * Exponential backoff with full jitter. After a rate-limit rejection the wait
- * also reaches past the current second, since the service counts per second.
+ * also reaches past the current second (`nowMs`, wall-clock), since the service counts per second.
  */
-export function backoffDelay(attempt: number, rateLimited: boolean, policy: BackoffPolicy, random = Math.random, nowMs = Date.now()): number {
+export function backoffDelay(attempt: number, rateLimited: boolean, policy: BackoffPolicy, nowMs: number, random = Math.random): number {
   const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** (attempt - 1));
   const jittered = Math.floor(random() * ceiling);
   if (!rateLimited) return jittered;

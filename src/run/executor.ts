@@ -3,6 +3,7 @@ import { baseResult, kindOf, type PlannedRequest, type Result, type ResultError 
 import { isAuthCode, isRateLimited, isTransient, ROOM_NOT_EXIST, TrtcError, USER_NOT_EXIST } from "../trtc/errors.js";
 import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from "./backoff.js";
 import { type Budgets, runBudgets } from "./budgets.js";
+import { type Clock, REAL_CLOCK } from "./clock.js";
 import { Gate } from "./gate.js";
 
 export interface ExecuteOptions {
@@ -21,6 +22,10 @@ export interface ExecuteOptions {
   onResult(result: Result): void | Promise<void>;
   onRetry?(request: PlannedRequest, attempt: number, error: TrtcError, delayMs: number): void;
   backoff?: BackoffPolicy;
+  /** What backoff pauses wait on and what they read the current second from; real by default. */
+  clock?: Clock;
+  /** Backoff jitter in [0, 1); Math.random by default. */
+  random?: () => number;
 }
 
 /** Requests read ahead of those in flight, so ones backing off do not stall the rest. */
@@ -47,7 +52,8 @@ function asTrtcError(err: unknown): TrtcError {
 export async function execute(requests: AsyncIterable<PlannedRequest>, options: ExecuteOptions): Promise<void> {
   const { concurrency, maxAttempts, ignoreMissing, send, onResult, onRetry } = options;
   const policy = options.backoff ?? DEFAULT_BACKOFF;
-  const gate = new Gate(concurrency);
+  const clock = options.clock ?? REAL_CLOCK;
+  const gate = new Gate(concurrency, clock);
   const budgets = options.budgets ?? runBudgets();
   const stop = new AbortController();
   const lanes = new Map<string, PQueue>();
@@ -124,7 +130,7 @@ export async function execute(requests: AsyncIterable<PlannedRequest>, options: 
         // A rate-limit rejection or a refused connection cannot have taken effect; anything else might have.
         if (!isRateLimited(err) && !err.notSent) mayHaveApplied = true;
         last = err;
-        const delay = backoffDelay(attempts, isRateLimited(err), policy);
+        const delay = backoffDelay(attempts, isRateLimited(err), policy, clock.now(), options.random);
         onRetry?.(request, attempts, err, delay);
         await gate.pause(delay);
       }

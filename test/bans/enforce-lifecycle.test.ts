@@ -1,4 +1,6 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -6,11 +8,13 @@ import { DEFAULT_SECRET_KEY, type Emulator } from "../../src/emulator/server.js"
 import { openStore } from "../../src/store/open.js";
 import { control } from "../emulator/control-client.js";
 import { APP, emulator, emulatorEnv, run, seedApp } from "../helpers/inproc.js";
+import { ManualClock } from "../helpers/manual-clock.js";
 import { callbackBody, KEY, notePostgresSkipped, post, STORES, signedHeaders } from "../inventory/helpers.js";
 import { until } from "./relay.js";
 import { serve } from "./serve.js";
 
 let emu: Emulator;
+let clock: ManualClock;
 let inventory: string;
 let cleanup: () => Promise<void>;
 const removes = () => emu.requests.filter((q) => q.action === "RemoveUser").map((q) => q.userIds);
@@ -22,7 +26,8 @@ describe.each(STORES)("ban enforcement: shutdown, audit, ingest ($name store)", 
   beforeEach(async () => {
     if (factory.skip) return;
     ({ url: inventory, cleanup } = await factory.fresh());
-    emu = await emulator({ seed: seedApp({ "1234": ["troll", "fine"] }) });
+    clock = new ManualClock();
+    emu = await emulator({ seed: seedApp({ "1234": ["troll", "fine"] }), clock });
     const store = await openStore(inventory);
     await store.addBans(
       [{ sdkAppId: APP, room: { roomIdType: "numeric", roomId: 1234 }, userId: "troll", reason: "spam", untilMs: Date.now() + 60_000 }],
@@ -45,10 +50,13 @@ describe.each(STORES)("ban enforcement: shutdown, audit, ingest ($name store)", 
       Date.now(),
     );
     await store.close();
-    // troll's kick is held on the wire (long enough for the other entries to be answered, even on a busy machine);
-    // one request at a time, so the others' kicks wait behind it.
-    await control(emu, "POST", "faults", { target: "api", kind: "latency", action: "RemoveUser", ms: 4000, times: 1 });
-    const s = await serve(emu, inventory, {}, ["--concurrency", "1"]);
+    // troll's kick is held on the wire until the emulator's clock moves; one request at a time, so the others' kicks wait behind it.
+    await control(emu, "POST", "faults", { target: "api", kind: "latency", action: "RemoveUser", ms: 1000, times: 1 });
+    // A forward target that never takes a delivery: at shutdown the receiver reports them left pending, the line it
+    // prints just before ban enforcement closes (dropping what is queued, within the same turn of the event loop).
+    const target = createServer((_req, res) => res.writeHead(503).end());
+    await new Promise<void>((resolve) => target.listen(0, "127.0.0.1", resolve));
+    const s = await serve(emu, inventory, {}, ["--concurrency", "1", "--forward", `http://127.0.0.1:${(target.address() as AddressInfo).port}/`]);
     const send = async (user: string) => {
       const raw = entry(user);
       return (await post(s.url, raw, signedHeaders(raw))).status;
@@ -56,7 +64,12 @@ describe.each(STORES)("ban enforcement: shutdown, audit, ingest ($name store)", 
     expect(await send("troll")).toBe(200);
     await until(() => removes().length === 1, "troll's kick on the wire");
     expect(await Promise.all(users.map(send))).toEqual([200, 200, 200, 200]);
-    expect(await s.stop()).toBe(0);
+    const stopped = s.stop();
+    await until(() => /left pending in the inventory/.test(s.run.stderr()), "the receiver closed");
+    expect(s.enforced()).toEqual([]);
+    clock.advanceTo(1000);
+    expect(await stopped).toBe(0);
+    target.close();
     expect(removes()).toHaveLength(1);
     expect(s.enforced()).toEqual([expect.objectContaining({ userIds: ["troll"], status: "done", cause: "ban-enforced" })]);
     expect(s.run.stderr()).toContain("warning: ban enforcement: 4 kicks not sent, dropped at shutdown");

@@ -1,6 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Emulator } from "../../src/emulator/server.js";
 import { APP, emulator, seedApp } from "../helpers/cli.js";
+import { ManualClock } from "../helpers/manual-clock.js";
 import { rawCall } from "../helpers/signed.js";
 import { control } from "./control-client.js";
 
@@ -101,6 +102,28 @@ describe("rate limit", () => {
     expect(await code({ action: "RemoveUser", params: { SdkAppId: APP, RoomId: 7, UserIds: ["ghost"] } })).toBe("ok");
   });
 
+  it("the window slides on the emulator's clock: a second after the first of 20, one more is let through", async () => {
+    const clock = new ManualClock();
+    const timed = await emulator({ seed: seedApp({ "1": ["u"], "2": ["u"] }), clock });
+    try {
+      const remove = (room: number) => rawCall(timed, { action: "RemoveUser", params: { SdkAppId: APP, RoomId: room, UserIds: ["ghost"] } });
+      const codeOf = async (room: number) => (await remove(room)).json?.Response.Error?.Code ?? "ok";
+      for (let i = 0; i < 20; i++) {
+        clock.pass(i === 0 ? 0 : 10);
+        expect(await codeOf(1)).toBe("ok");
+      }
+      clock.advanceTo(999);
+      expect(await codeOf(2)).toBe("RequestLimitExceeded");
+      clock.advanceTo(1000);
+      expect(await codeOf(2)).toBe("ok");
+      expect(await codeOf(2)).toBe("RequestLimitExceeded");
+      clock.advanceTo(1010);
+      expect(await codeOf(2)).toBe("ok");
+    } finally {
+      await timed.close();
+    }
+  });
+
   it("rate limit 0 turns it off", async () => {
     await control(emu, "POST", "config", { rateLimit: 0 });
     const codes = await Promise.all(Array.from({ length: 40 }, () => code({ action: "DismissRoom", params: { SdkAppId: APP, RoomId: 424242 } })));
@@ -130,15 +153,30 @@ describe("fault injection", () => {
     expect(await code(dismiss123)).toBe("ok");
     expect(await code({ action: "RemoveUser", params: { SdkAppId: APP, RoomId: 123, UserIds: ["alice"] } })).toBe("InternalError");
   });
-  it("latency", async () => {
-    await control(emu, "POST", "faults", { kind: "latency", ms: 300 });
-    const started = performance.now();
-    expect(await code(dismiss123)).toBe("ok");
-    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+  it("latency: the answer comes once the emulator's clock has passed it, not before", async () => {
+    const clock = new ManualClock();
+    const timed = await emulator({ seed: seedApp({ "123": ["alice"] }), clock });
+    try {
+      await control(timed, "POST", "faults", { kind: "latency", ms: 300 });
+      let answered = false;
+      const call = rawCall(timed, dismiss123).then((res) => ((answered = true), res));
+      await vi.waitFor(() => expect(clock.wakes()).toEqual([300]));
+      clock.advanceTo(299);
+      await new Promise((r) => setTimeout(r, 0));
+      expect(answered).toBe(false);
+      clock.advanceTo(300);
+      expect((await call).json?.Response.Error).toBeUndefined();
+    } finally {
+      await timed.close();
+    }
   });
   it("a hang never answers", async () => {
     await control(emu, "POST", "faults", { kind: "hang" });
-    expect((await rawCall(emu, dismiss123)).error).toBe("TIMEOUT");
+    const call = rawCall(emu, dismiss123);
+    // Once the emulator has taken the request as a hang, nothing more is written: closing it ends the call unanswered.
+    await vi.waitFor(() => expect(emu.requests.at(-1)?.outcome).toBe("hang"));
+    await emu.close();
+    expect(await call).toMatchObject({ status: 0, text: "", error: "ECONNRESET" });
   });
   it("a connection reset", async () => {
     await control(emu, "POST", "faults", { kind: "reset" });

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Emulator } from "../../src/emulator/server.js";
 import { APP, emulator } from "../helpers/cli.js";
+import { ManualClock } from "../helpers/manual-clock.js";
 import { rawCall } from "../helpers/signed.js";
 import { Receiver, until } from "./callback-receiver.js";
 import { control, rawControl } from "./control-client.js";
-import { ManualClock } from "./manual-clock.js";
 
 let emu: Emulator;
 let receiver: Receiver;
@@ -50,7 +50,7 @@ describe("callback faults", () => {
     // On a clock the test moves: ann's 103 waits for it, whatever the machine's load.
     const clock = new ManualClock();
     await emu.close();
-    emu = await emulator({ callbackUrl: receiver.url, callbackKey: "testKey", callbackClock: clock });
+    emu = await emulator({ callbackUrl: receiver.url, callbackKey: "testKey", clock });
     await fault({ kind: "delay", ms: 1000, eventType: 103 });
     await enter("ann");
     await enter("ben");

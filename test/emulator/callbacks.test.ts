@@ -3,10 +3,10 @@ import { signCallback } from "../../src/emulator/callback-body.js";
 import type { CallbackRetry } from "../../src/emulator/callbacks.js";
 import type { Emulator } from "../../src/emulator/server.js";
 import { APP, emulator, seedApp } from "../helpers/cli.js";
+import { ManualClock } from "../helpers/manual-clock.js";
 import { rawCall } from "../helpers/signed.js";
 import { Receiver, until } from "./callback-receiver.js";
 import { control } from "./control-client.js";
-import { ManualClock } from "./manual-clock.js";
 
 let emu: Emulator;
 let receiver: Receiver;
@@ -109,17 +109,18 @@ describe("room changes as callbacks", () => {
   });
 
   it("a reset sends nothing and cancels pending retries", async () => {
-    // Retries every 100 ms: 400 ms after the reset, a retry that was not cancelled would have come three times.
+    const clock = new ManualClock();
     await emu.close();
-    emu = await emulator({ callbackUrl: receiver.url, callbackKey: "testKey", callbackRetry: { timeoutMs: 1000, retryEveryMs: 100, giveUpMs: 60_000 } });
+    emu = await emulator({ callbackUrl: receiver.url, callbackKey: "testKey", callbackRetry: { timeoutMs: 1000, retryEveryMs: 100, giveUpMs: 60_000 }, clock });
     receiver.answer = () => 500;
     await client("ann", 77);
-    await until(() => receiver.received.length >= 3);
+    // The first attempts of the 101 and the 103 and their immediate retries failed; the next retries sleep on the clock.
+    await until(() => receiver.received.length === 4 && clock.wakes().length === 2);
     await control(emu, "POST", "reset");
-    const count = receiver.received.length;
     expect((await control(emu, "GET", "callbacks")).callbacks).toEqual([]);
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    expect(receiver.received.length).toBe(count);
+    // No retry is left waiting to be sent, however far the clock moves; nothing was sent by the reset.
+    expect(clock.wakes()).toEqual([]);
+    expect(receiver.received).toHaveLength(4);
   });
 });
 
@@ -174,7 +175,7 @@ describe("retries, as TRTC's", () => {
       callbackUrl: receiver.url,
       callbackKey: "testKey",
       callbackRetry: { timeoutMs: 5000, retryEveryMs: 1000, giveUpMs: 3000 },
-      callbackClock: clock,
+      clock,
     }));
     const at: number[] = [];
     receiver.answer = (r) => {

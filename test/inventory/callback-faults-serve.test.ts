@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { main } from "../../src/commands/program.js";
 import type { Emulator } from "../../src/emulator/server.js";
 import { control } from "../emulator/control-client.js";
-import { ManualClock } from "../emulator/manual-clock.js";
 import { emulator } from "../helpers/cli.js";
+import { ManualClock } from "../helpers/manual-clock.js";
 import { APP, callbackBody, fakeIo, KEY, notePostgresSkipped, post, STORES, signedHeaders } from "./helpers.js";
 
 /**
@@ -66,7 +66,7 @@ describe.each(STORES)("emulator callback faults into events serve ($name store)"
     serving = main(["events", "serve", "--port", "0", "--output", "ndjson"], receiver.io);
     receiverUrl = await receiver.listening(serving);
     clock = new ManualClock();
-    emu = await emulator({ seed: { apps: [{ sdkAppId: APP }] }, callbackUrl: receiverUrl, callbackKey: KEY, callbackClock: clock });
+    emu = await emulator({ seed: { apps: [{ sdkAppId: APP }] }, callbackUrl: receiverUrl, callbackKey: KEY, clock });
   });
   afterEach(async () => {
     if (factory.skip) return;

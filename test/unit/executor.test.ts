@@ -1,7 +1,8 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { PlannedRequest, Result } from "../../src/plan/types.js";
 import { type ExecuteOptions, execute } from "../../src/run/executor.js";
 import { TrtcError } from "../../src/trtc/errors.js";
+import { ManualClock } from "../helpers/manual-clock.js";
 
 async function* plan(n: number): AsyncIterable<PlannedRequest> {
   for (let i = 1; i <= n; i++) yield { action: "DismissRoom", sdkAppId: 1, room: { roomId: i, roomIdType: "numeric" } };
@@ -193,7 +194,39 @@ describe("scheduler", () => {
     expect(lost).toMatchObject({ status: "done", attempts: 2, note: { code: "FailedOperation.RoomNotExist", requestId: "rid2" } });
     const [refused] = await runWith(1, { send: roomGoneAfter(new TrtcError("network", "NetworkError", "ECONNREFUSED", null, undefined, true)) });
     expect(refused).toMatchObject({ status: "failed", attempts: 2, error: { code: "FailedOperation.RoomNotExist" } });
-    const [limited] = await runWith(1, { send: roomGoneAfter(new TrtcError("api", "RequestLimitExceeded", "slow down", "rid1")) });
+    // A rate-limit rejection backs off into the next second: a clock whose sleeps end at once spares the wait.
+    const instant = { now: () => 0, sleep: async (_ms: number, signal: AbortSignal) => !signal.aborted };
+    const [limited] = await runWith(1, { clock: instant, send: roomGoneAfter(new TrtcError("api", "RequestLimitExceeded", "slow down", "rid1")) });
     expect(limited).toMatchObject({ status: "failed", error: { code: "FailedOperation.RoomNotExist" } });
+  });
+
+  it("a rate-limited request is sent again only once the run's clock reaches the next second", async () => {
+    const clock = new ManualClock();
+    clock.pass(5_250);
+    const sentAt: number[] = [];
+    const results: Result[] = [];
+    const run = execute(plan(1), {
+      concurrency: 1,
+      rate: 0,
+      maxAttempts: 3,
+      ignoreMissing: false,
+      signal: new AbortController().signal,
+      clock,
+      random: () => 0,
+      onResult: (r) => void results.push(r),
+      send: async () => {
+        sentAt.push(clock.now());
+        if (sentAt.length === 1) throw new TrtcError("api", "RequestLimitExceeded", "slow down", "rid1");
+        return { RequestId: "rid2" };
+      },
+    });
+    await vi.waitFor(() => expect(clock.wakes()).toEqual([6_000]));
+    clock.advanceTo(5_999);
+    await new Promise((r) => setImmediate(r));
+    expect(sentAt).toEqual([5_250]);
+    clock.advanceTo(6_000);
+    await run;
+    expect(sentAt).toEqual([5_250, 6_000]);
+    expect(results).toMatchObject([{ status: "done", attempts: 2, requestId: "rid2" }]);
   });
 });

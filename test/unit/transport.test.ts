@@ -90,14 +90,14 @@ describe("error classes", () => {
 describe("backoff", () => {
   const policy = { baseMs: 200, capMs: 20_000 };
   it("full jitter: anywhere from 0 up to base * 2^(attempt-1), capped", () => {
-    expect(backoffDelay(1, false, policy, () => 0)).toBe(0);
-    expect(backoffDelay(1, false, policy, () => 0.999)).toBe(199);
-    expect(backoffDelay(3, false, policy, () => 0.999)).toBe(799);
-    expect(backoffDelay(20, false, policy, () => 0.999)).toBe(19_980);
+    expect(backoffDelay(1, false, policy, 0, () => 0)).toBe(0);
+    expect(backoffDelay(1, false, policy, 0, () => 0.999)).toBe(199);
+    expect(backoffDelay(3, false, policy, 0, () => 0.999)).toBe(799);
+    expect(backoffDelay(20, false, policy, 0, () => 0.999)).toBe(19_980);
   });
   it("after a rate-limit rejection it waits at least until the next second", () => {
-    expect(backoffDelay(1, true, policy, () => 0, 5_250)).toBe(750);
-    expect(backoffDelay(1, true, policy, () => 0, 5_999)).toBe(1);
+    expect(backoffDelay(1, true, policy, 5_250, () => 0)).toBe(750);
+    expect(backoffDelay(1, true, policy, 5_999, () => 0)).toBe(1);
   });
 });
 

@@ -1,7 +1,7 @@
-import type { CallbackClock } from "../../src/emulator/callbacks.js";
+import type { EmulatorClock } from "../../src/emulator/clock.js";
 
-/** A clock that stands still until the test moves it: sleeps wake only in advanceTo, in time order. */
-export class ManualClock implements CallbackClock {
+/** A clock that stands still until the test moves it: sleeps wake only in advanceTo, in time order. The emulator's and the scheduler's clocks have one shape. */
+export class ManualClock implements EmulatorClock {
   private t = 0;
   private readonly sleeping = new Set<{ at: number; wake: (ok: boolean) => void }>();
 

@@ -1,6 +1,6 @@
 import type { AppendOutcome, IncomingEvent } from "../events/types.js";
 import type { Coverage, Room } from "../store/types.js";
-import { escapeControls, safeJson } from "./escape.js";
+import { escapeControls, jsonString, safeJson } from "./escape.js";
 import { roomLabel } from "./render.js";
 import type { OutputFormat } from "./reporter.js";
 import { shortTime, tableLine } from "./table.js";
@@ -72,6 +72,20 @@ export function coverageLine(coverage: Coverage | null, sdkAppId: number): strin
   return `callbacks received since ${coverage.since} (latest ${coverage.lastEventAt}): rooms and members from before are unknown`;
 }
 
+/** An ISO 8601 time (the store writes them) needs no escaping. */
+const time = (iso: string | null) => (iso === null ? "null" : `"${iso}"`);
+
+/**
+ * safeJson(room), field by field: JSON.stringify of a whole Room is most of a long listing's time. Same
+ * bytes (test/unit/room-json.test.ts holds them together); a field added to Room must be added here.
+ */
+export function roomJson(r: Room): string {
+  let members = "";
+  for (const m of r.members) members += `${members ? "," : ""}{"userId":${jsonString(m.userId)},"role":${jsonString(m.role)},"since":${time(m.since)}}`;
+  const id = typeof r.roomId === "number" ? String(r.roomId) : jsonString(r.roomId);
+  return `{"sdkAppId":${r.sdkAppId},"roomId":${id},"roomIdType":"${r.roomIdType}","live":${r.live},"createdAt":${time(r.createdAt)},"lastEventAt":${time(r.lastEventAt)},"closedAt":${time(r.closedAt)},"members":[${members}]}`;
+}
+
 /** Writes a page, then waits whenever stdout backs up: the listing never sits in memory, and is not cut off at exit. */
 async function writePage(term: Terminal, text: string): Promise<void> {
   term.out(text);
@@ -107,14 +121,17 @@ export async function printRooms(term: Terminal, listing: RoomListing, format: O
   if (format === "json") {
     term.out(`{\n  "ok": true,\n  "coverage": ${safeJson(coverage)},\n  "rooms": [`);
     for await (const page of listing.pages) {
-      await writePage(term, page.map((r, i) => `${count + i ? "," : ""}\n    ${safeJson(r)}`).join(""));
-      count += page.length;
+      let text = "";
+      for (const r of page) text += `${count++ ? "," : ""}\n    ${roomJson(r)}`;
+      await writePage(term, text);
     }
     term.out(`${count ? "\n  " : ""}],\n  "summary": ${safeJson({ count })}\n}\n`);
   } else if (format === "ndjson") {
     for await (const page of listing.pages) {
+      let text = "";
+      for (const r of page) text += `${roomJson(r)}\n`;
       count += page.length;
-      await writePage(term, page.map((r) => `${safeJson(r)}\n`).join(""));
+      await writePage(term, text);
     }
     term.out(`${safeJson({ summary: { count }, coverage })}\n`);
   } else {

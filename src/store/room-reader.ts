@@ -1,6 +1,6 @@
 import type { Role } from "../events/types.js";
 import type { RoomIdType } from "../plan/types.js";
-import { type Db, num, numOrNull } from "./db.js";
+import { type Db, num, numOrNull, turn } from "./db.js";
 import { compileGlob } from "./glob.js";
 import type { Room, RoomFilters, RoomKey, RoomMember } from "./types.js";
 
@@ -17,7 +17,7 @@ const TWO = digits(2, 60);
 const THREE = digits(3, 1000);
 
 /** toISOString, with the date part computed once per day and the rest from tables: a listing formats 300,000 of these. */
-function iso(ms: number): string {
+export function iso(ms: number): string {
   const day = Math.floor(ms / DAY_MS);
   let date = days.get(day);
   if (date === undefined) {
@@ -121,13 +121,6 @@ function roomsOf(sdkAppId: number, rows: JoinedRow[]): Room[] {
   if (!sorted) rooms.sort((a, b) => byCodePoint(String(a.roomId), String(b.roomId)));
   return rooms;
 }
-
-/**
- * Lets the event loop turn. libsql answers synchronously, so a listing to a file or /dev/null never left
- * its first task, and the native memory of each page's statement, freed only by finalizers that run
- * between tasks, piled up: 1,000,000 rooms peaked at 220 MB.
- */
-const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Fetches a page of rooms of one type, with their members unless `--empty` (which needs none). */
 async function page(db: Db, sdkAppId: number, p: Pager, type: RoomIdType, keyset: string, keyArgs: unknown[], order: string, withMembers: boolean) {

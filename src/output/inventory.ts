@@ -1,6 +1,7 @@
 import type { AppendOutcome, IncomingEvent } from "../events/types.js";
 import type { Coverage, Room } from "../store/types.js";
 import { escapeControls, jsonString, safeJson } from "./escape.js";
+import { writeLines } from "./lines.js";
 import { roomLabel } from "./render.js";
 import type { OutputFormat } from "./reporter.js";
 import { shortTime, tableLine } from "./table.js";
@@ -84,27 +85,6 @@ export function roomJson(r: Room): string {
   for (const m of r.members) members += `${members ? "," : ""}{"userId":${jsonString(m.userId)},"role":${jsonString(m.role)},"since":${time(m.since)}}`;
   const id = typeof r.roomId === "number" ? String(r.roomId) : jsonString(r.roomId);
   return `{"sdkAppId":${r.sdkAppId},"roomId":${id},"roomIdType":"${r.roomIdType}","live":${r.live},"createdAt":${time(r.createdAt)},"lastEventAt":${time(r.lastEventAt)},"closedAt":${time(r.closedAt)},"members":[${members}]}`;
-}
-
-/**
- * Characters per write. A string over 128 KB lives in V8's large-object space and, if a scavenge
- * finds it alive, stays until a full collection: a page written as one string grew the heap by one
- * page per scavenge, 1,000,000 rooms to 220 MB.
- */
-const CHUNK = 32_768;
-
-/**
- * Writes a page's lines in chunks, then waits whenever stdout backs up: the listing never sits in
- * memory, and is not cut off at exit.
- */
-export async function writeLines<T>(term: Terminal, items: T[], line: (item: T) => string): Promise<void> {
-  let text = "";
-  for (const item of items) {
-    text += line(item);
-    if (text.length >= CHUNK) term.out(text), (text = "");
-  }
-  if (text) term.out(text);
-  await term.outDrained();
 }
 
 export interface RoomListing {

@@ -107,7 +107,7 @@ const roomCells = (r: Room) => [
 
 /**
  * `rooms list`, streamed page by page: a JSON document (a Room a line inside it), one Room a line and a
- * summary line with the coverage, or a table whose column widths come from its first page (2,000
+ * summary line with the coverage, or a table whose column widths come from its first page (1,000
  * rooms); a wider id later shifts only its own line.
  */
 export async function printRooms(term: Terminal, listing: RoomListing, format: OutputFormat): Promise<void> {

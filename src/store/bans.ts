@@ -73,8 +73,8 @@ export async function* banPages(db: Db, sdkAppId: number, all: boolean, nowMs: n
   for (;;) {
     const keyset = after ? " AND (created_ms, user_id, room_type, room_id) > (?, ?, ?, ?)" : "";
     const args = [sdkAppId, ...(all ? [] : [nowMs]), ...(after ?? [])];
-    // Arrays, not the driver's row objects: half the cost of a long listing (see Db.selectArrays).
     await turn();
+    // Arrays, not the driver's row objects (see Db.selectArrays), then named as the other readers expect.
     const cells = await db.selectArrays(COLUMN_LIST, `FROM bans WHERE sdk_app_id = ?${active}${keyset} ${ORDER} LIMIT ${PAGE}`, args);
     const rows = cells.map(
       ([sdk_app_id, room_type, room_id, user_id, reason, created_ms, until_ms]): Row => ({

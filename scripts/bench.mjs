@@ -282,15 +282,39 @@ if (wanted("late-fold") || wanted("retention")) {
   }
 }
 
-// 8. Streamed lists: `rooms list` (its own process) of 100,000 and 1,000,000 live rooms, one member
-// each, half numeric and half string: wall time and peak RSS, which must not grow with the rooms. At
-// 100,000, against the sqlite3 shell dumping the same rows (rooms joined with members) as JSON,
-// interleaved; skipped with a note when the sqlite3 shell is not installed (Debian: apt-get install sqlite3).
+// 8. Streamed lists: `rooms list` (its own process) of 100,000, 300,000 and 1,000,000 live rooms, one
+// member each, half numeric and half string: peak RSS, which must not grow with the rooms, and wall time.
+// At 100,000, against the sqlite3 shell dumping the same rows (rooms joined with members) as JSON,
+// interleaved; `bans list` of 100,000 bans likewise against sqlite3 -json of the bans table. Skipped
+// with a note when the sqlite3 shell is not installed (Debian: apt-get install sqlite3).
 if (wanted("lists")) {
   const { openStore } = await import(join(root, "dist/index.js"));
   const hasSqlite3 = spawnSync("sqlite3", ["-version"]).status === 0;
-  const sizes = quick ? [20_000, 100_000] : [100_000, 1_000_000];
+  const sizes = quick ? [20_000, 100_000] : [100_000, 300_000, 1_000_000];
   const t0 = Date.UTC(2026, 10, 20);
+  const py =
+    "import resource,subprocess,sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)";
+  const peakMb = (cmd, env) =>
+    (
+      Number(
+        execFileSync("python3", ["-c", py, cmd[0], ...cmd[1]], { env })
+          .toString()
+          .trim(),
+      ) / 1024
+    ).toFixed(1);
+  /** Ours against sqlite3 -json, five runs each, interleaved: medians and their ratio. */
+  const versus = (what, ours, sqlArgs, env) => {
+    if (!hasSqlite3) return record(`${what}, whole process: ms`, medianMs(ours[0], ours[1], env, 1).toFixed(0));
+    const [mine, shell] = [[], []];
+    for (let i = 0; i < 5; i++) {
+      mine.push(medianMs(ours[0], ours[1], env, 1));
+      shell.push(medianMs("sqlite3", ["-json", ...sqlArgs], env, 1));
+    }
+    record(`${what}, whole process: median ms of 5`, median(mine).toFixed(0));
+    record(`sqlite3 -json of the same rows: median ms of 5`, median(shell).toFixed(0));
+    record(`${what} / sqlite3 -json`, (median(mine) / median(shell)).toFixed(2), "≤ 1.5");
+  };
+  if (!hasSqlite3) log("sqlite3 not installed: the comparisons with sqlite3 -json are skipped");
   for (const n of sizes) {
     const path = join(work, `list-${n}.db`);
     const store = await openStore(`file:${path}`);
@@ -312,34 +336,30 @@ if (wanted("lists")) {
         }),
       );
     }
+    if (n === sizes[0]) {
+      // Bans of the same users, one a room, all active.
+      const bans = Array.from({ length: n }, (_, r) => ({
+        sdkAppId: APP,
+        room: r % 2 === 1 ? { roomIdType: "numeric", roomId: r + 1 } : { roomIdType: "string", roomId: `ci-${r}` },
+        userId: `u${r}`,
+        reason: "bench",
+        untilMs: Date.UTC(2100, 0, 1),
+      }));
+      for (let i = 0; i < n; i += 5000) await store.addBans(bans.slice(i, i + 5000), t0 + i);
+    }
     await store.close();
     const env = { PATH: process.env.PATH, HOME: work, TRTC_SDK_APP_ID: String(APP), TRTC_INVENTORY: `file:${path}`, NO_COLOR: "1" };
     const list = [process.execPath, [bin, "rooms", "list", "--output", "ndjson"]];
-    const py =
-      "import resource,subprocess,sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)";
-    const rssMb = (
-      Number(
-        execFileSync("python3", ["-c", py, list[0], ...list[1]], { env })
-          .toString()
-          .trim(),
-      ) / 1024
-    ).toFixed(1);
-    record(`rooms list of ${n} live rooms, ndjson, peak RSS: MB`, rssMb, "≤ 150");
-    if (n === sizes[0] && hasSqlite3) {
+    record(`rooms list of ${n} live rooms, ndjson, peak RSS: MB`, peakMb(list, env), "≤ 150");
+    if (n === sizes[0]) {
       const sql = `SELECT r.room_type, r.room_id, r.live, r.created_ms, r.last_ms, r.closed_ms, m.user_id, m.role, m.since_ms FROM rooms r
         LEFT JOIN members m ON m.sdk_app_id = r.sdk_app_id AND m.room_type = r.room_type AND m.room_id = r.room_id WHERE r.sdk_app_id = ${APP} AND r.live = 1`;
-      const [ours, shell] = [[], []];
-      for (let i = 0; i < 5; i++) {
-        ours.push(medianMs(list[0], list[1], env, 1));
-        shell.push(medianMs("sqlite3", ["-json", path, sql], env, 1));
-      }
-      record(`rooms list of ${n} live rooms, ndjson, whole process: median ms of 5`, median(ours).toFixed(0));
-      record(`sqlite3 -json of the same ${n} rooms and members: median ms of 5`, median(shell).toFixed(0));
-      record("rooms list / sqlite3 -json", (median(ours) / median(shell)).toFixed(2), "≤ 1.5");
-    } else {
-      if (n === sizes[0]) log("sqlite3 not installed: the comparison with sqlite3 -json is skipped");
-      record(`rooms list of ${n} live rooms, ndjson, whole process: ms`, medianMs(list[0], list[1], env, 1).toFixed(0));
-    }
+      versus(`rooms list of ${n} live rooms, ndjson`, list, [path, sql], env);
+      const bans = [process.execPath, [bin, "bans", "list", "--output", "ndjson"]];
+      const banSql = `SELECT sdk_app_id, room_type, room_id, user_id, reason, created_ms, until_ms FROM bans WHERE sdk_app_id = ${APP} AND until_ms > ${Date.now()}`;
+      versus(`bans list of ${n} active bans, ndjson`, bans, [path, banSql], env);
+      record(`bans list of ${n} active bans, ndjson, peak RSS: MB`, peakMb(bans, env), "≤ 150");
+    } else record(`rooms list of ${n} live rooms, ndjson, whole process: ms`, medianMs(list[0], list[1], env, 1).toFixed(0));
     rmSync(path, { force: true });
   }
 }

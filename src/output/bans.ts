@@ -1,7 +1,8 @@
 import type { EnforcedResult, PlannedRequest } from "../plan/types.js";
 import type { Ban } from "../store/types.js";
 import { PREVIEW_SIZE, previewLines } from "./dialogs.js";
-import { escapeControls, safeJson } from "./escape.js";
+import { escapeControls, jsonString, safeJson } from "./escape.js";
+import { writeLines } from "./lines.js";
 import { renderResult, roomLabel } from "./render.js";
 import type { OutputFormat } from "./reporter.js";
 import { shortTime, tableLine } from "./table.js";
@@ -13,6 +14,14 @@ const where = (b: { roomId: number | string | null; roomIdType: Ban["roomIdType"
 
 const BAN_HEAD = ["USER", "ROOM", "TYPE", "UNTIL (UTC)", "REASON"];
 const banCells = (b: Ban) => [escapeControls(b.userId), where(b), b.roomIdType ?? "-", shortTime(b.until), escapeControls(b.reason ?? "")];
+const orNull = (text: string | null) => (text === null ? "null" : jsonString(text));
+
+/** safeJson(ban), field by field, as roomJson does for rooms (test/unit/room-json.test.ts holds the bytes together). */
+export function banJson(b: Ban): string {
+  const id = b.roomId === null ? "null" : typeof b.roomId === "number" ? String(b.roomId) : jsonString(b.roomId);
+  return `{"sdkAppId":${b.sdkAppId},"roomId":${id},"roomIdType":${orNull(b.roomIdType)},"userId":${jsonString(b.userId)},"reason":${orNull(b.reason)},"createdAt":"${b.createdAt}","until":"${b.until}"}`;
+}
+
 /** A value nested `depth` levels into an indented document, as JSON.stringify(…, 2) would place it. */
 const nested = (value: unknown, depth: number) => safeJson(value, 2).replace(/\n/g, `\n${"  ".repeat(depth)}`);
 
@@ -30,18 +39,19 @@ export async function printBans(
   let line: ((cells: string[]) => string) | undefined;
   if (format === "json") term.out('{\n  "ok": true,\n  "bans": [');
   for await (const page of pages) {
-    if (format === "json") term.out(page.map((b, i) => `${count + i ? "," : ""}\n    ${nested(b, 2)}`).join(""));
-    else if (format === "ndjson") term.out(page.map((b) => `${safeJson(b)}\n`).join(""));
-    else {
+    if (format === "json") await writeLines(term, page, (b) => `${count++ ? "," : ""}\n    ${nested(b, 2)}`);
+    else if (format === "ndjson") {
+      count += page.length;
+      await writeLines(term, page, (b) => `${banJson(b)}\n`);
+    } else {
       const rows = page.map(banCells);
       if (!line) {
         line = tableLine(BAN_HEAD, rows);
         term.out(term.outColor.bold(line(BAN_HEAD)));
       }
-      term.out(rows.map(line).join(""));
+      count += rows.length;
+      await writeLines(term, rows, line);
     }
-    count += page.length;
-    await term.outDrained();
   }
   const summary = { count };
   if (format === "json") term.out(`${count ? "\n  " : ""}],\n  "summary": ${nested(summary, 1)}\n}\n`);

@@ -1,6 +1,7 @@
 import type { AppendOutcome, IncomingEvent } from "../events/types.js";
 import type { Coverage, Room } from "../store/types.js";
-import { escapeControls, safeJson } from "./escape.js";
+import { escapeControls, jsonString, safeJson } from "./escape.js";
+import { writeLines } from "./lines.js";
 import { roomLabel } from "./render.js";
 import type { OutputFormat } from "./reporter.js";
 import { shortTime, tableLine } from "./table.js";
@@ -72,10 +73,18 @@ export function coverageLine(coverage: Coverage | null, sdkAppId: number): strin
   return `callbacks received since ${coverage.since} (latest ${coverage.lastEventAt}): rooms and members from before are unknown`;
 }
 
-/** Writes a page, then waits whenever stdout backs up: the listing never sits in memory, and is not cut off at exit. */
-async function writePage(term: Terminal, text: string): Promise<void> {
-  term.out(text);
-  await term.outDrained();
+/** An ISO 8601 time (the store writes them) needs no escaping. */
+const time = (iso: string | null) => (iso === null ? "null" : `"${iso}"`);
+
+/**
+ * safeJson(room), field by field: JSON.stringify of a whole Room is most of a long listing's time. Same
+ * bytes (test/unit/room-json.test.ts holds them together); a field added to Room must be added here.
+ */
+export function roomJson(r: Room): string {
+  let members = "";
+  for (const m of r.members) members += `${members ? "," : ""}{"userId":${jsonString(m.userId)},"role":${jsonString(m.role)},"since":${time(m.since)}}`;
+  const id = typeof r.roomId === "number" ? String(r.roomId) : jsonString(r.roomId);
+  return `{"sdkAppId":${r.sdkAppId},"roomId":${id},"roomIdType":"${r.roomIdType}","live":${r.live},"createdAt":${time(r.createdAt)},"lastEventAt":${time(r.lastEventAt)},"closedAt":${time(r.closedAt)},"members":[${members}]}`;
 }
 
 export interface RoomListing {
@@ -98,7 +107,7 @@ const roomCells = (r: Room) => [
 
 /**
  * `rooms list`, streamed page by page: a JSON document (a Room a line inside it), one Room a line and a
- * summary line with the coverage, or a table whose column widths come from its first page (2,000
+ * summary line with the coverage, or a table whose column widths come from its first page (1,000
  * rooms); a wider id later shifts only its own line.
  */
 export async function printRooms(term: Terminal, listing: RoomListing, format: OutputFormat): Promise<void> {
@@ -107,14 +116,13 @@ export async function printRooms(term: Terminal, listing: RoomListing, format: O
   if (format === "json") {
     term.out(`{\n  "ok": true,\n  "coverage": ${safeJson(coverage)},\n  "rooms": [`);
     for await (const page of listing.pages) {
-      await writePage(term, page.map((r, i) => `${count + i ? "," : ""}\n    ${safeJson(r)}`).join(""));
-      count += page.length;
+      await writeLines(term, page, (r) => `${count++ ? "," : ""}\n    ${roomJson(r)}`);
     }
     term.out(`${count ? "\n  " : ""}],\n  "summary": ${safeJson({ count })}\n}\n`);
   } else if (format === "ndjson") {
     for await (const page of listing.pages) {
       count += page.length;
-      await writePage(term, page.map((r) => `${safeJson(r)}\n`).join(""));
+      await writeLines(term, page, (r) => `${roomJson(r)}\n`);
     }
     term.out(`${safeJson({ summary: { count }, coverage })}\n`);
   } else {
@@ -126,7 +134,7 @@ export async function printRooms(term: Terminal, listing: RoomListing, format: O
         term.out(term.outColor.bold(line(ROOM_HEAD)));
       }
       count += rows.length;
-      await writePage(term, rows.map(line).join(""));
+      await writeLines(term, rows, line);
     }
     term.out(`${count} ${listing.live ? "live " : ""}room${count === 1 ? "" : "s"}\n`);
     term.out(`${term.outColor.dim(coverageLine(listing.coverage, listing.sdkAppId))}\n`);

@@ -1,10 +1,12 @@
 import type { RoomIdType, RoomKey } from "../plan/types.js";
-import { type Db, num, type Query, type Row } from "./db.js";
+import { type Db, num, type Query, type Row, turn } from "./db.js";
+import { iso } from "./room-reader.js";
 import type { Ban, BanQuery, NewBan } from "./types.js";
 
 /** An all-rooms ban is stored with room type and id ''. */
 const ALL = "";
 const COLUMNS = "sdk_app_id, room_type, room_id, user_id, reason, created_ms, until_ms";
+const COLUMN_LIST = COLUMNS.split(", ");
 const ORDER = "ORDER BY created_ms, user_id, room_type, room_id";
 
 function toBan(row: Row): Ban {
@@ -17,8 +19,8 @@ function toBan(row: Row): Ban {
     roomIdType,
     userId: String(row.user_id),
     reason: row.reason === null || row.reason === undefined ? null : String(row.reason),
-    createdAt: new Date(num(row.created_ms)).toISOString(),
-    until: new Date(num(row.until_ms)).toISOString(),
+    createdAt: iso(num(row.created_ms)),
+    until: iso(num(row.until_ms)),
   };
 }
 
@@ -71,7 +73,20 @@ export async function* banPages(db: Db, sdkAppId: number, all: boolean, nowMs: n
   for (;;) {
     const keyset = after ? " AND (created_ms, user_id, room_type, room_id) > (?, ?, ?, ?)" : "";
     const args = [sdkAppId, ...(all ? [] : [nowMs]), ...(after ?? [])];
-    const rows = await db.query(`SELECT ${COLUMNS} FROM bans WHERE sdk_app_id = ?${active}${keyset} ${ORDER} LIMIT ${PAGE}`, args);
+    await turn();
+    // Arrays, not the driver's row objects (see Db.selectArrays), then named as the other readers expect.
+    const cells = await db.selectArrays(COLUMN_LIST, `FROM bans WHERE sdk_app_id = ?${active}${keyset} ${ORDER} LIMIT ${PAGE}`, args);
+    const rows = cells.map(
+      ([sdk_app_id, room_type, room_id, user_id, reason, created_ms, until_ms]): Row => ({
+        sdk_app_id,
+        room_type,
+        room_id,
+        user_id,
+        reason,
+        created_ms,
+        until_ms,
+      }),
+    );
     if (rows.length > 0) yield rows.map(toBan);
     if (rows.length < PAGE) return;
     const last = rows.at(-1)!;

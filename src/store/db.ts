@@ -24,3 +24,10 @@ export interface Db {
 
 export const num = (v: unknown): number => Number(v);
 export const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+/**
+ * Lets the event loop turn, once a page of a long listing. libsql answers synchronously, so a listing
+ * to a file or /dev/null never left its first task, and the native memory of each page's statement,
+ * freed only by finalizers that run between tasks, piled up: 1,000,000 rooms peaked at 185-225 MB, against 145-175.
+ */
+export const turn = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -65,7 +65,8 @@ export async function openLibsql(url: string): Promise<Db> {
   // The inventory names users and rooms: private to its owner.
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const created = !existsSync(path);
-  const { createClient } = await import("@libsql/client");
+  // The file-only client: the package root also loads the remote (http, ws) clients, ~60 modules and tens of ms at start-up.
+  const { createClient } = await import("@libsql/client/sqlite3");
   const connect = async (): Promise<Opened> => {
     // synchronous stays at this build's default, FULL: a commit is on disk before any 200 is sent.
     const client = createClient({ url: `file:${path}`, timeout: 5000, intMode: "number" });

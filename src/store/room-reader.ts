@@ -1,21 +1,23 @@
 import type { Role } from "../events/types.js";
 import type { RoomIdType, RoomKey } from "../plan/types.js";
-import { type Db, num, numOrNull } from "./db.js";
+import { type Db, num, numOrNull, turn } from "./db.js";
 import { compileGlob } from "./glob.js";
 import type { Room, RoomFilters, RoomMember } from "./types.js";
 
 const ROOM_COLUMNS = ["room_type", "room_id", "live", "created_ms", "last_ms", "closed_ms"];
 const MEMBER_COLUMNS = ["room_type", "room_id", "user_id", "role", "since_ms"];
-/** With the members column last when a listing reads members. */
-type RoomRow = [string, string, unknown, unknown, unknown, unknown, unknown?];
+/** Read as a prefix of longer rows too (a room joined with a member). */
+type RoomRow = [string, string, unknown, unknown, unknown, unknown, ...unknown[]];
 type MemberRow = [string, string, string, Role, unknown];
 
 const DAY_MS = 86_400_000;
 const days = new Map<number, string>();
-const pad = (n: number, width: number) => String(n).padStart(width, "0");
+const digits = (width: number, count: number) => Array.from({ length: count }, (_, n) => String(n).padStart(width, "0"));
+const TWO = digits(2, 60);
+const THREE = digits(3, 1000);
 
-/** toISOString, with the date part computed once per day: a listing formats 300,000 of these. */
-function iso(ms: number): string {
+/** toISOString, with the date part computed once per day and the rest from tables: a listing formats 300,000 of these. */
+export function iso(ms: number): string {
   const day = Math.floor(ms / DAY_MS);
   let date = days.get(day);
   if (date === undefined) {
@@ -23,7 +25,8 @@ function iso(ms: number): string {
     days.set(day, (date = full.slice(0, full.indexOf("T") + 1)));
   }
   const t = ms - day * DAY_MS;
-  return `${date}${pad(Math.floor(t / 3_600_000), 2)}:${pad(Math.floor(t / 60_000) % 60, 2)}:${pad(Math.floor(t / 1000) % 60, 2)}.${pad(t % 1000, 3)}Z`;
+  const s = Math.floor(t / 1000);
+  return `${date}${TWO[Math.floor(s / 3600)]}:${TWO[Math.floor(s / 60) % 60]}:${TWO[s % 60]}.${THREE[t % 1000]}Z`;
 }
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 
@@ -41,6 +44,28 @@ function toRoom(sdkAppId: number, [type, id, live, created, last, closed]: RoomR
   };
 }
 
+/**
+ * Code point order: SQLite's BINARY and PostgreSQL's "C" (UTF-8 byte order). JavaScript's `<` compares
+ * UTF-16 units, which differs only between a surrogate and U+E000..U+FFFF.
+ */
+export function byCodePoint(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0xd800 && y >= 0xd800) {
+      x += x < 0xe000 ? 0x2000 : -0x800;
+      y += y < 0xe000 ? 0x2000 : -0x800;
+    }
+    return x - y;
+  }
+  return a.length - b.length;
+}
+
+/** Oldest first; ties by user id as the stores order text. Members are stored as ms, so `since` strings compare like them. */
+const memberOrder = (a: RoomMember, b: RoomMember) => (a.since < b.since ? -1 : a.since > b.since ? 1 : byCodePoint(a.userId, b.userId));
+
 function groupMembers(rows: MemberRow[]): Map<string, RoomMember[]> {
   const byRoom = new Map<string, RoomMember[]>();
   for (const [type, id, userId, role, since] of rows) {
@@ -49,12 +74,17 @@ function groupMembers(rows: MemberRow[]): Map<string, RoomMember[]> {
     if (!list) byRoom.set(key, (list = []));
     list.push({ userId, role, since: iso(num(since)) });
   }
-  for (const list of byRoom.values()) list.sort((a, b) => (a.since < b.since ? -1 : a.since > b.since ? 1 : a.userId < b.userId ? -1 : 1));
+  for (const list of byRoom.values()) list.sort(memberOrder);
   return byRoom;
 }
 
-/** Rooms per page: memory stays flat in the number of rooms, and each page costs one indexed range read. */
-const PAGE = 2000;
+/**
+ * Rooms per page: memory stays flat in the number of rooms, and each page costs one indexed range read.
+ * A page's text from SQLite stays under 128 KB for ordinary ids: a larger string goes to V8's
+ * large-object space, is promoted whole by any scavenge during the page, and piles up until a full
+ * collection (at 2,000 a page, 100,000 rooms peaked at 140 MB and took a third longer; 112 MB at 1,000).
+ */
+const PAGE = 1000;
 
 /** What every page of a listing filters on: SQL conditions and their arguments, and the glob. */
 interface Pager {
@@ -63,29 +93,49 @@ interface Pager {
   match: ((text: string) => boolean) | undefined;
 }
 
-/**
- * Each room's members as one JSON array of [userId, role, since_ms], oldest first, read with the room
- * (one indexed lookup per room, no second query): JSON text from SQLite, already parsed by pg.
- */
-function membersColumn(dialect: Db["dialect"]): string {
-  const same = "m.sdk_app_id = rooms.sdk_app_id AND m.room_type = rooms.room_type AND m.room_id = rooms.room_id";
-  return dialect === "postgres"
-    ? `(SELECT json_agg(json_build_array(m.user_id, m.role, m.since_ms) ORDER BY m.since_ms, m.user_id COLLATE "C") FROM members m WHERE ${same})`
-    : `(SELECT json_group_array(json_array(m.user_id, m.role, m.since_ms) ORDER BY m.since_ms, m.user_id) FROM members m WHERE ${same})`;
-}
+const JOINED_COLUMNS = [...ROOM_COLUMNS.map((c) => `r.${c}`), "m.user_id", "m.role", "m.since_ms"];
+/** A page's rooms each joined with their members (one indexed lookup per room), a row per member, or one with nulls. */
+type JoinedRow = [string, string, unknown, unknown, unknown, unknown, string | null, Role | null, unknown];
 
-function parseMembers(cell: unknown): RoomMember[] {
-  const list = (typeof cell === "string" ? JSON.parse(cell) : (cell ?? [])) as [string, Role, unknown][];
-  return list.map(([userId, role, since]) => ({ userId, role, since: iso(num(since)) }));
+/**
+ * The page's rooms with their members, from rows in any order (the join promises none): rooms in the
+ * page's order, members oldest first.
+ */
+function roomsOf(sdkAppId: number, rows: JoinedRow[]): Room[] {
+  const byId = new Map<string, Room>();
+  let sorted = true;
+  let last = "";
+  for (const row of rows) {
+    const id = row[1];
+    let room = byId.get(id);
+    if (!room) {
+      byId.set(id, (room = toRoom(sdkAppId, row, [])));
+      // Numeric ids in a page all have the same length, so text order is numeric order.
+      if (byId.size > 1 && byCodePoint(last, id) > 0) sorted = false;
+      last = id;
+    }
+    if (row[6] !== null) room.members.push({ userId: row[6], role: row[7]!, since: iso(num(row[8])) });
+  }
+  const rooms = [...byId.values()];
+  for (const room of rooms) if (room.members.length > 1) room.members.sort(memberOrder);
+  if (!sorted) rooms.sort((a, b) => byCodePoint(String(a.roomId), String(b.roomId)));
+  return rooms;
 }
 
 /** Fetches a page of rooms of one type, with their members unless `--empty` (which needs none). */
 async function page(db: Db, sdkAppId: number, p: Pager, type: RoomIdType, keyset: string, keyArgs: unknown[], order: string, withMembers: boolean) {
-  const columns = withMembers ? [...ROOM_COLUMNS, membersColumn(db.dialect)] : ROOM_COLUMNS;
+  await turn();
   const rest = `FROM rooms WHERE ${[...p.where, "room_type = ?", keyset].join(" AND ")} ORDER BY ${order} LIMIT ${PAGE}`;
-  const rows = (await db.selectArrays(columns, rest, [...p.args, type, ...keyArgs])) as RoomRow[];
-  const kept = p.match ? rows.filter((r) => p.match!(r[1])) : rows;
-  return { last: rows.at(-1)?.[1], full: rows.length === PAGE, rooms: kept.map((r) => toRoom(sdkAppId, r, withMembers ? parseMembers(r[6]) : [])) };
+  const args = [...p.args, type, ...keyArgs];
+  let rooms: Room[];
+  if (withMembers) {
+    const from = `FROM (SELECT sdk_app_id, ${ROOM_COLUMNS.join(", ")} ${rest}) r LEFT JOIN members m
+      ON m.sdk_app_id = r.sdk_app_id AND m.room_type = r.room_type AND m.room_id = r.room_id`;
+    rooms = roomsOf(sdkAppId, (await db.selectArrays(JOINED_COLUMNS, from, args)) as JoinedRow[]);
+  } else rooms = ((await db.selectArrays(ROOM_COLUMNS, rest, args)) as RoomRow[]).map((r) => toRoom(sdkAppId, r, []));
+  const last = rooms.at(-1);
+  const kept = p.match ? rooms.filter((r) => p.match!(String(r.roomId))) : rooms;
+  return { last: last === undefined ? undefined : String(last.roomId), full: rooms.length === PAGE, rooms: kept };
 }
 
 /**

@@ -1,0 +1,21 @@
+import type { Terminal } from "./terminal.js";
+
+/**
+ * Characters per write. A string over 128 KB lives in V8's large-object space and, if a scavenge finds
+ * it alive, stays until a full collection: written a page at a time, a long listing's heap grew with it.
+ */
+const CHUNK = 32_768;
+
+/**
+ * Writes a page's lines in chunks, then waits whenever stdout backs up: the listing never sits in
+ * memory, and is not cut off at exit.
+ */
+export async function writeLines<T>(term: Terminal, items: T[], line: (item: T) => string): Promise<void> {
+  let text = "";
+  for (const item of items) {
+    text += line(item);
+    if (text.length >= CHUNK) term.out(text), (text = "");
+  }
+  if (text) term.out(text);
+  await term.outDrained();
+}

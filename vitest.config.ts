@@ -3,18 +3,31 @@ import { defineConfig } from "vitest/config";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
 
 /**
- * Files that spend seconds waiting (on npm, the API's 20/s pacing, callback delays and retries, timeouts),
- * longest first. Once vitest has timed a run it starts the longest files first; on a fresh clone it has no
+ * The files that take longest (waiting on npm, child processes, the API's 20/s pacing, PostgreSQL),
+ * longest first, as a quiet run timed them. Once vitest has timed a run it starts the longest files first; on a fresh clone it has no
  * times and these would start last, their waits then the run's tail instead of overlapping the rest.
  */
 const LONG_WAITS = [
   "test/package/pack.test.ts",
-  "test/inventory/wait-processes.test.ts",
-  "test/e2e/pacing.test.ts",
-  "test/e2e/bulk-rate.test.ts",
+  "test/inventory/store.test.ts",
   "test/inventory/serve-service-process.test.ts",
-  "test/bans/enforce-lifecycle.test.ts",
+  "test/bans/enforce.test.ts",
+  "test/inventory/forward.test.ts",
+  "test/inventory/wait-processes.test.ts",
+  "test/inventory/serve-process.test.ts",
+  "test/inventory/callback-faults-serve.test.ts",
+  "test/e2e/bulk-rate.test.ts",
+  "test/bans/store.test.ts",
+  "test/inventory/edges.test.ts",
+  "test/inventory/loop-processes.test.ts",
+  "test/e2e/interrupt-inputs.test.ts",
+  "test/e2e/bulk.test.ts",
+  "test/e2e/pacing.test.ts",
   "test/emulator/callbacks.test.ts",
+  "test/bans/enforce-lifecycle.test.ts",
+  "test/inventory/all-members.test.ts",
+  "test/e2e/shared-budget.test.ts",
+  "test/e2e/emulator-command.test.ts",
 ];
 
 class LongWaitsFirst extends BaseSequencer {

@@ -8,7 +8,6 @@ import { BaseSequencer, type TestSpecification } from "vitest/node";
  * times and these would start last, their waits then the run's tail instead of overlapping the rest.
  */
 const LONG_WAITS = [
-  "test/package/pack.test.ts",
   "test/inventory/store.test.ts",
   "test/inventory/serve-service-process.test.ts",
   "test/bans/enforce.test.ts",
@@ -44,7 +43,8 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     // Speed goals are measured alone, after the rest (vitest.perf.config.ts): six files at once on two cores cannot hold them.
-    exclude: ["test/perf/**", "**/node_modules/**"],
+    // The package (pack, install, a consumer's compile: npm's work, a third of the suite's CPU) is `npm run test:package`.
+    exclude: ["test/perf/**", "test/package/**", "**/node_modules/**"],
     globalSetup: ["test/helpers/build.ts"],
     testTimeout: 60_000,
     sequence: { sequencer: LongWaitsFirst },

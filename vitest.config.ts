@@ -21,7 +21,6 @@ const LONG_WAITS = [
   "test/inventory/loop-processes.test.ts",
   "test/e2e/interrupt-inputs.test.ts",
   "test/e2e/bulk.test.ts",
-  "test/e2e/pacing.test.ts",
   "test/emulator/callbacks.test.ts",
   "test/bans/enforce-lifecycle.test.ts",
   "test/inventory/all-members.test.ts",

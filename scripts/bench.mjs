@@ -19,7 +19,7 @@ const APP = 1400000001;
 const CREDS = { TENCENTCLOUD_SECRET_ID: "AKIDtrtcEmulatorTestId0000000000", TENCENTCLOUD_SECRET_KEY: "trtcEmulatorTestSecretKey0000000" };
 const quick = process.argv.includes("--quick");
 const log = (line) => process.stderr.write(`${line}\n`);
-const SECTIONS = ["startup", "emulator", "pacing", "throughput", "shell-loop", "memory", "ban-latency", "lists", "late-fold", "retention"];
+const SECTIONS = ["startup", "emulator", "pacing", "throughput", "shell-loop", "memory", "ban-latency", "lists", "late-fold", "retention", "budgets", "suite"];
 const only = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
 for (const name of only) {
   if (!SECTIONS.includes(name)) {
@@ -28,11 +28,14 @@ for (const name of only) {
   }
 }
 const wanted = (name) => only.length === 0 || only.includes(name);
+let seedCount = 0;
 
-async function startEmulator(args, seedRooms = 0) {
-  const seedPath = join(work, `seed-${seedRooms}.json`);
-  const rooms = Object.fromEntries(Array.from({ length: seedRooms }, (_, i) => [String(i + 1), [`u${i + 1}`]]));
-  writeFileSync(seedPath, JSON.stringify({ apps: [{ sdkAppId: APP, rooms: { ...rooms, 999999: ["keeper"] } }] }));
+/** An emulator seeded with rooms 1..seed, or with the given numeric and string rooms, one member each. */
+async function startEmulator(args, seed = 0) {
+  const { rooms: ids = Array.from({ length: seed }, (_, i) => i + 1), strRooms: strIds = [] } = typeof seed === "number" ? {} : seed;
+  const seedPath = join(work, `seed-${seedCount++}.json`);
+  const members = (list) => Object.fromEntries(list.map((r) => [String(r), [`u${r}`]]));
+  writeFileSync(seedPath, JSON.stringify({ apps: [{ sdkAppId: APP, rooms: { ...members(ids), 999999: ["keeper"] }, strRooms: members(strIds) }] }));
   const child = spawn(process.execPath, [bin, "emulator", "--port", "0", "--seed", seedPath, ...args], { stdio: ["ignore", "pipe", "inherit"] });
   const url = await new Promise((resolve, reject) => {
     child.once("exit", (code) => reject(new Error(`emulator exited ${code}`)));
@@ -362,6 +365,19 @@ if (wanted("lists")) {
     } else record(`rooms list of ${n} live rooms, ndjson, whole process: ms`, medianMs(list[0], list[1], env, 1).toFixed(0));
     rmSync(path, { force: true });
   }
+}
+
+// 11. Rate budgets per (SdkAppId, action): parallel processes sharing an inventory, a mixed run.
+if (wanted("budgets")) {
+  const budgets = await import("./bench/budgets.mjs");
+  await budgets.benchSharedBudget({ bin, work, startEmulator, record });
+  await budgets.benchMixedRun({ bin, work, startEmulator, record });
+}
+
+// 12. `npm test` on a fresh clone of HEAD (its npm ci not timed): wall and CPU seconds.
+if (wanted("suite")) {
+  const { benchSuite } = await import("./bench/suite.mjs");
+  benchSuite({ root, work, log, record });
 }
 
 if (only.length > 0) {

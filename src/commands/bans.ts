@@ -1,5 +1,6 @@
 import { Command, Option } from "commander";
 import type { BanOptions } from "./ban-args.js";
+import { inventoryFlag } from "./context.js";
 import { roomTypeOptions, safetyOptions, waitOption } from "./options.js";
 import { defineCommand } from "./registry.js";
 
@@ -69,7 +70,7 @@ export function banCommands(): Command[] {
     .argument("[userId...]", "user ids")
     .addOption(allRoomsOption("every ban of these users, all-rooms and per-room"))
     .addHelpText("after", UNBAN_HELP);
-  defineCommand(unban, { input: banInput, run: async (ctx, i) => (await bansActions()).unban(ctx, i.cmd, i.room, i.users, i.opts) });
+  defineCommand(unban, { input: banInput, run: async (ctx, i) => (await bansActions()).unban(ctx, inventoryFlag(i.cmd), i.room, i.users, i.opts) });
 
   for (const option of roomTypeOptions()) unban.addOption(option);
   const bans = new Command("bans").description("list or export the bans kept in the inventory").addHelpText("after", BANS_HELP);
@@ -79,13 +80,13 @@ export function banCommands(): Command[] {
     .addHelpText("after", "\nExamples:\n  $ trtc-admin bans list\n  $ trtc-admin bans list --all --output ndjson");
   bans.addCommand(
     defineCommand(list, {
-      input: (cmd) => ({ cmd, all: Boolean(cmd.opts<{ all?: boolean }>().all) }),
-      run: async (ctx, i) => (await bansActions()).list(ctx, i.cmd, i.all),
+      input: (cmd) => ({ inventory: inventoryFlag(cmd), all: Boolean(cmd.opts<{ all?: boolean }>().all) }),
+      run: async (ctx, i) => (await bansActions()).list(ctx, i.inventory, i.all),
     }),
   );
   const exportCmd = new Command("export")
     .description('active bans as {"bans": [...]}, the deny-list for your UserSig issuer')
     .addHelpText("after", `\nAlways one JSON document, whatever --output says.\n\n${CAVEAT}\n\nExample:\n  $ trtc-admin bans export > denylist.json`);
-  bans.addCommand(defineCommand(exportCmd, { input: (cmd) => cmd, run: async (ctx, cmd) => (await bansActions()).exportBans(ctx, cmd) }));
+  bans.addCommand(defineCommand(exportCmd, { input: inventoryFlag, run: async (ctx, inventory) => (await bansActions()).exportBans(ctx, inventory) }));
   return [ban, unban, bans];
 }

@@ -34,7 +34,10 @@ export function roomsCommand(): Command {
     .option("--live", "live rooms only (the default)")
     .option("--all", "closed rooms too")
     .addHelpText("after", LIST_HELP);
-  defineCommand(listCmd, { input: (cmd) => cmd, run: async (ctx, cmd) => (await actions()).list(ctx, cmd, cmd.opts<ListOptions>()) });
+  defineCommand(listCmd, {
+    input: (cmd) => ({ inventory: inventoryFlag(cmd), opts: cmd.opts<ListOptions>() }),
+    run: async (ctx, i) => (await actions()).list(ctx, i.inventory, i.opts),
+  });
   const showCmd = new Command("show")
     .description("one room and its members")
     .argument("<room>", "room id: a canonical decimal is a numeric room, anything else a string room")
@@ -42,8 +45,10 @@ export function roomsCommand(): Command {
       "after",
       "\nExit 1 when the inventory has never seen the room.\n\nExamples:\n  $ trtc-admin rooms show 1234\n  $ trtc-admin rooms show --str-room 1234 --json",
     );
-  // rooms-actions.ts still reads --inventory from the command itself.
-  defineCommand(showCmd, { input: (cmd) => ({ ...roomInput(cmd), cmd }), run: async (ctx, i) => (await actions()).show(ctx, i.cmd, i.room, i.forced) });
+  defineCommand(showCmd, {
+    input: (cmd) => ({ ...roomInput(cmd), inventory: inventoryFlag(cmd) }),
+    run: async (ctx, i) => (await actions()).show(ctx, i.inventory, i.room, i.forced),
+  });
   for (const option of roomTypeOptions()) showCmd.addOption(option);
   const historyCmd = new Command("history")
     .description("a room's stored events, oldest first: who entered, left, was kicked, when")

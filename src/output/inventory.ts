@@ -1,5 +1,5 @@
 import type { AppendOutcome, IncomingEvent } from "../events/types.js";
-import type { Coverage, Room } from "../store/types.js";
+import type { Coverage, Room, RoomListing } from "../store/types.js";
 import { escapeControls, jsonString, safeJson } from "./escape.js";
 import { writeLines } from "./lines.js";
 import { roomLabel } from "./render.js";
@@ -85,14 +85,6 @@ export function roomJson(r: Room): string {
   for (const m of r.members) members += `${members ? "," : ""}{"userId":${jsonString(m.userId)},"role":${jsonString(m.role)},"since":${time(m.since)}}`;
   const id = typeof r.roomId === "number" ? String(r.roomId) : jsonString(r.roomId);
   return `{"sdkAppId":${r.sdkAppId},"roomId":${id},"roomIdType":"${r.roomIdType}","live":${r.live},"createdAt":${time(r.createdAt)},"lastEventAt":${time(r.lastEventAt)},"closedAt":${time(r.closedAt)},"members":[${members}]}`;
-}
-
-export interface RoomListing {
-  pages: AsyncIterable<Room[]>;
-  coverage: Coverage | null;
-  sdkAppId: number;
-  /** Live rooms only (the default). */
-  live: boolean;
 }
 
 const ROOM_HEAD = ["ROOM", "TYPE", "STATE", "CREATED (UTC)", "LAST EVENT (UTC)", "MEMBERS"];

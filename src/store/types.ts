@@ -28,6 +28,15 @@ export interface Coverage {
   lastEventAt: string;
 }
 
+/** `rooms list`: the rooms page by page as the store reads them, and what the inventory can know. */
+export interface RoomListing {
+  pages: AsyncIterable<Room[]>;
+  coverage: Coverage | null;
+  sdkAppId: number;
+  /** Live rooms only (the default). */
+  live: boolean;
+}
+
 /** A room trtc-admin dismissed, and a time no later than the dismissal. */
 export interface RoomClose {
   room: RoomKey;

@@ -18,10 +18,15 @@ const sameFile = (a: Stats | undefined, b: { dev: number; ino: number } | undefi
 /** Errors after which a read is not proof that the store can commit (a full disk still reads). */
 const WRITE_FAULT = /SQLITE_(FULL|IOERR|CANTOPEN|READONLY)/;
 
-function dbOver(client: () => Promise<Client>, afterCommit: () => void): Omit<Db, "close"> {
+/**
+ * One write transaction at a time per file in this process: a second BEGIN IMMEDIATE would block the
+ * event loop on the file lock, so the first could never commit. Keyed by path, not by store: one run
+ * may open a file twice (its shared rate budget, the closes it records), both first creating its schema.
+ */
+const writers = new Map<string, Promise<unknown>>();
+
+function dbOver(path: string, client: () => Promise<Client>, afterCommit: () => void): Omit<Db, "close"> {
   const query: Query = async (sql, args = []) => (await (await client()).execute({ sql, args: args as never })).rows as unknown as Row[];
-  // One write transaction at a time per process: a second BEGIN IMMEDIATE would block the event loop on the file lock.
-  let writer: Promise<unknown> = Promise.resolve();
   return {
     dialect: "sqlite",
     query,
@@ -34,7 +39,7 @@ function dbOver(client: () => Promise<Client>, afterCommit: () => void): Omit<Db
       return JSON.parse(String(row?.rows ?? "[]")) as unknown[][];
     },
     tx<T>(fn: (q: Query) => Promise<T>): Promise<T> {
-      const run = writer.then(async () => {
+      const run = (writers.get(path) ?? Promise.resolve()).then(async () => {
         const tx = await (await client()).transaction("write");
         try {
           const result = await fn(async (sql, args = []) => (await tx.execute({ sql, args: args as never })).rows as unknown as Row[]);
@@ -45,7 +50,10 @@ function dbOver(client: () => Promise<Client>, afterCommit: () => void): Omit<Db
           tx.close();
         }
       });
-      writer = run.catch(() => undefined);
+      writers.set(
+        path,
+        run.catch(() => undefined),
+      );
       return run;
     },
     lockKeys: async () => undefined,
@@ -103,6 +111,7 @@ export async function openLibsql(url: string): Promise<Db> {
     try {
       await migrate({
         ...dbOver(
+          path,
           async () => fresh.client,
           () => undefined,
         ),
@@ -124,7 +133,7 @@ export async function openLibsql(url: string): Promise<Db> {
     reopening ??= reopen().finally(() => (reopening = undefined));
     return (await reopening).client;
   };
-  const db = dbOver(current, () => {
+  const db = dbOver(path, current, () => {
     // The file was deleted or replaced during the transaction: the commit went into the old one.
     if (!isOpenFile()) throw new Error(`the inventory file ${path} was deleted or replaced during a write`);
     noteSidecars();

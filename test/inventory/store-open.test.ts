@@ -47,6 +47,14 @@ describe("embedded store", () => {
     expect(statSync(join(dir, "inventory.db")).mode & 0o777).toBe(0o600);
   });
 
+  it("a new file opened by several at once (parallel jobs sharing an inventory) opens for each of them", async () => {
+    for (let round = 0; round < 10; round++) {
+      const url = `file:${join(tempDir(), "shared.db")}`;
+      const opened = await Promise.all([0, 1, 2].map(() => openStore(url)));
+      await Promise.all(opened.map((store) => store.close()));
+    }
+  });
+
   it("lets another process's reader read while a writer holds its transaction (WAL)", async () => {
     await withStore(embedded, async (store, url) => {
       await store.append([event(103, 1, 1000, "a")]);

@@ -1,21 +1,11 @@
-import type { LoadedConfig } from "../config/load.js";
-import type { Settings } from "../config/resolve.js";
 import { parseRoom } from "../plan/ids.js";
 import { planKick } from "../plan/plan.js";
 import type { PlannedRequest } from "../plan/types.js";
-import type { Prepared, RoomOperation } from "./prepare.js";
-import { preparedFromInventory } from "./run-inventory.js";
+import { type InventoryPreparer, preparedFromInventory } from "./run-inventory.js";
 import { sendableUsers } from "./sendable.js";
-import type { Session } from "./session.js";
 
 /** kick --all-members: every member the inventory shows in the room, oldest first, 10 a request. */
-export function prepareAllMembers(
-  session: Session,
-  op: RoomOperation,
-  loaded: LoadedConfig | undefined,
-  settings: Settings,
-  warn: (message: string) => void,
-): Promise<Prepared> {
+export const prepareAllMembers: InventoryPreparer = (session, op, loaded, settings, warn) => {
   const room = parseRoom(op.room!, op.roomIdMode ?? settings.roomIdMode);
   return preparedFromInventory(session, loaded, op, settings, async (store, sdkAppId) => {
     const found = await store.getRoom(sdkAppId, room);
@@ -27,4 +17,4 @@ export function prepareAllMembers(
     for await (const request of planKick(sdkAppId, room, members)) requests.push(request);
     return requests;
   });
-}
+};

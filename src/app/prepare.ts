@@ -7,7 +7,7 @@ import { Repeats } from "../plan/repeats.js";
 import type { IsMute, OperationKind, PlannedRequest, RoomIdMode } from "../plan/types.js";
 import type { LiveFilters } from "../store/live.js";
 import type { InventoryStore } from "../store/types.js";
-import { inventoryOpener } from "./run-inventory.js";
+import { type InventoryOpener, inventoryOpener } from "./run-inventory.js";
 import { loadConfigOf, type Session, throwIfInterrupted } from "./session.js";
 
 /** How many requests a prepared run keeps to show before asking (output/dialogs.ts shows them). */
@@ -128,29 +128,40 @@ export async function prepare(session: Session, op: RoomOperation, warn: (messag
       return planDismiss(sdkAppId, source.items(), mode, repeats);
     };
     // Every id is checked before anything is sent, and before a missing SdkAppId is reported.
-    let total = 0;
-    const preview: PlannedRequest[] = [];
-    for await (const request of plan(settings.sdkAppId ?? 0)) {
-      if (total++ < PREVIEW_SIZE) preview.push(request);
-      if (total % 1024 === 0) throwIfInterrupted(io.signal);
-    }
+    const { total, preview } = await walkPlanned(plan(settings.sdkAppId ?? 0), io.signal);
     if (total === 0) throw new UsageError(nothingGiven(op), "the input held only blank or # lines");
     const sdkAppId = requireSdkAppId(settings);
-    const inventory = inventoryOpener(session, loaded, op);
-    return {
-      settings,
-      sdkAppId,
-      total,
-      preview: preview.map((p) => ({ ...p, sdkAppId })),
-      requests: () => plan(sdkAppId),
-      ...inventory.stores,
-      async close() {
-        await source.close();
-        await inventory.close();
-      },
-    };
+    const run = { settings, sdkAppId, total, preview: preview.map((p) => ({ ...p, sdkAppId })), requests: () => plan(sdkAppId) };
+    return preparedOver(source, inventoryOpener(session, loaded, op), run);
   } catch (err) {
     await source.close();
     throw err;
   }
+}
+
+/** Plans every request once, so that a bad one fails the run before anything is sent; keeps the first few to preview. */
+export async function walkPlanned(requests: AsyncIterable<PlannedRequest>, signal: AbortSignal): Promise<{ total: number; preview: PlannedRequest[] }> {
+  let total = 0;
+  const preview: PlannedRequest[] = [];
+  for await (const request of requests) {
+    if (total++ < PREVIEW_SIZE) preview.push(request);
+    if (total % 1024 === 0) throwIfInterrupted(signal);
+  }
+  return { total, preview };
+}
+
+/** A run that reads its input again as it sends: closing it closes the input and the inventory. */
+export function preparedOver(
+  source: { close(): Promise<void> },
+  inventory: InventoryOpener,
+  run: Pick<Prepared, "settings" | "sdkAppId" | "total" | "preview" | "requests">,
+): Prepared {
+  return {
+    ...run,
+    ...inventory.stores,
+    async close() {
+      await source.close();
+      await inventory.close();
+    },
+  };
 }

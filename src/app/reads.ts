@@ -1,6 +1,6 @@
 /** The inventory's reads (rooms list/show, bans list/export) and unban: the store of the session's SdkAppId, open while `use` runs. */
 import { DomainError } from "../errors.js";
-import { parseRoom } from "../plan/ids.js";
+import { parseRoom, roomName } from "../plan/ids.js";
 import { checkRoomText } from "../plan/plan.js";
 import type { RoomIdMode, RoomKey } from "../plan/types.js";
 import type { Ban, Coverage, InventoryStore, Room, RoomFilters, RoomListing } from "../store/types.js";
@@ -43,9 +43,8 @@ export function findRoom(
     const key = parseRoom(value, forced ?? settings.roomIdMode);
     const room = await store.getRoom(sdkAppId, key);
     if (!room) {
-      const label = `${key.roomIdType} room ${key.roomIdType === "string" ? JSON.stringify(key.roomId) : key.roomId}`;
       throw new DomainError(
-        `the inventory has never seen ${label} of SdkAppId ${sdkAppId}`,
+        `the inventory has never seen ${roomName(key)} of SdkAppId ${sdkAppId}`,
         "RoomNotFound",
         "is `events serve` receiving this app's callbacks? String and numeric rooms differ: try --str-room or --numeric-room",
       );

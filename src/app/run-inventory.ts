@@ -9,6 +9,15 @@ import type { Session } from "./session.js";
 
 export type InventoryOpener = ReturnType<typeof inventoryOpener>;
 
+/** dismiss --live and kick --all-members: a run planned from what the inventory holds (`warn` names what the API would refuse). */
+export type InventoryPreparer = (
+  session: Session,
+  op: RoomOperation,
+  loaded: LoadedConfig | undefined,
+  settings: Settings,
+  warn: (message: string) => void,
+) => Promise<Prepared>;
+
 /** Opens, at most once, the inventory a run writes closes to, reads effects from and shares rate slots through. */
 export function inventoryOpener(session: Session, loaded: LoadedConfig | undefined, op: Pick<RoomOperation, "kind" | "inventory">) {
   let store: Promise<InventoryStore | undefined> | undefined;

@@ -1,5 +1,5 @@
 import { UsageError } from "../errors.js";
-import { parseRoom, validateUserId } from "../plan/ids.js";
+import { parseRoom, roomName, validateUserId } from "../plan/ids.js";
 import type { RoomKey } from "../plan/types.js";
 
 /** A warning names at most this many skipped ids, then counts the rest. */
@@ -34,9 +34,6 @@ function keepSendable<T, V>(
   }
   return ok;
 }
-
-/** A room as a warning names it; the terminal escapes what it prints. */
-const roomName = (key: RoomKey) => `${key.roomIdType} room ${key.roomIdType === "string" ? JSON.stringify(key.roomId) : String(key.roomId)}`;
 
 /**
  * The inventory's rooms whose ids the API would accept, typed as the inventory saw them. The

@@ -5,6 +5,9 @@ export const MAX_NUMERIC_ROOM = 4294967294;
 export const MAX_STR_ROOM_BYTES = 64;
 export const MAX_USER_ID_BYTES = 32;
 
+/** A room as messages name it ("numeric room 123", 'string room "123"'); the terminal escapes what it prints. */
+export const roomName = (key: RoomKey) => `${key.roomIdType} room ${key.roomIdType === "string" ? JSON.stringify(key.roomId) : String(key.roomId)}`;
+
 const STR_ROOM_PUNCTUATION = " !#$%&()+-:;<=.>?@[]^_{}|~,";
 const CANONICAL_DECIMAL = /^[1-9][0-9]*$|^0$/;
 const ALNUM = /[A-Za-z0-9]/;

@@ -3,6 +3,7 @@ import type { RoomHistoryEvent } from "../store/history.js";
 import type { Coverage } from "../store/types.js";
 import { escapeControls, safeJson } from "./escape.js";
 import { coverageLine, coverageRecord, LEFT_BECAUSE, WHAT } from "./inventory.js";
+import { chunkedLines } from "./lines.js";
 import { roomLabel } from "./render.js";
 import type { OutputFormat } from "./reporter.js";
 import type { Terminal } from "./terminal.js";
@@ -30,12 +31,13 @@ export async function printHistory(
   let count = 0;
   if (format === "json") term.out('{\n  "ok": true,\n  "events": [');
   else if (format === "pretty") term.out(`${term.outColor.bold(`room ${roomLabel(room)} (${room.roomIdType})`)}\n`);
+  const lines = chunkedLines(term);
   for await (const e of events) {
-    if (format === "json") term.out(`${count ? "," : ""}\n    ${safeJson(e)}`);
-    else if (format === "ndjson") term.out(`${safeJson(e)}\n`);
-    else term.out(line(e));
-    if (++count % 500 === 0) await term.outDrained();
+    const wait = lines.add(format === "json" ? `${count ? "," : ""}\n    ${safeJson(e)}` : format === "ndjson" ? `${safeJson(e)}\n` : line(e));
+    count++;
+    if (wait) await wait;
   }
+  lines.flush();
   const summary = { count };
   const covered = coverageRecord(coverage);
   if (format === "json") term.out(`${count ? "\n  " : ""}],\n  "coverage": ${safeJson(covered)},\n  "summary": ${safeJson(summary)}\n}\n`);

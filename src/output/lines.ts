@@ -19,3 +19,22 @@ export async function writeLines<T>(term: Terminal, items: T[], line: (item: T) 
   if (text) term.out(text);
   await term.outDrained();
 }
+
+/** Lines that arrive one at a time (a stream of events), gathered into writes of CHUNK characters. */
+export function chunkedLines(term: Terminal) {
+  let text = "";
+  return {
+    /** Adds a line; when that fills a write, the promise resolves once stdout has taken it. */
+    add(line: string): Promise<void> | undefined {
+      text += line;
+      if (text.length < CHUNK) return undefined;
+      term.out(text);
+      text = "";
+      return term.outDrained();
+    },
+    flush(): void {
+      if (text) term.out(text);
+      text = "";
+    },
+  };
+}

@@ -25,37 +25,64 @@ function reasonFromBody(body: unknown): number | undefined {
   }
 }
 
+/** The fold's order of a room's events at the same millisecond (events/fold.ts): 101, 103, 105, 104, 102. */
+const RANKS: [type: RoomEventType, rank: number][] = [
+  [101, 0],
+  [103, 1],
+  [105, 2],
+  [104, 3],
+  [102, 4],
+];
+
+/**
+ * The next page after `after` (event_ms, rank, id) of one event type: a range of the events_room_time
+ * index, which holds each type's events in time order (ties by id), so no page sorts the history.
+ * `legacy` marks a 104 stored before the reason column, whose reason is in its body.
+ */
+const typePage = (type: RoomEventType, rank: number, alias: string) =>
+  `SELECT * FROM (SELECT id, event_type, event_ms, user_id, role, reason, source, ${rank} AS r,
+    CASE WHEN event_type = 104 AND reason IS NULL THEN 1 ELSE 0 END AS legacy
+    FROM events WHERE sdk_app_id = ? AND room_type = ? AND room_id = ? AND event_type = ${type} AND group_id = 1 AND event_ms >= ?
+    AND (event_ms > ? OR (${rank} > ? OR (${rank} = ? AND id > ?))) ORDER BY event_ms, id LIMIT ${PAGE}) ${alias}`;
+const COLUMNS = ["id", "event_type", "event_ms", "user_id", "role", "reason", "source", "r", "legacy"];
+type HistoryRow = [unknown, unknown, unknown, string | null, string | null, unknown, string, unknown, unknown];
+const PAGE_FROM = `FROM (${RANKS.map(([type, rank], i) => typePage(type, rank, `t${i}`)).join(" UNION ALL ")}) page
+  ORDER BY event_ms, r, id LIMIT ${PAGE}`;
+
+/** The reasons of a page's legacy 104s, by event id, from their bodies (one query, and none for a store written since). */
+async function legacyReasons(db: Db, rows: HistoryRow[]): Promise<Map<number, number | undefined>> {
+  const ids = rows.filter((row) => num(row[8]) === 1).map((row) => num(row[0]));
+  if (ids.length === 0) return new Map();
+  const bodies = await db.query(`SELECT id, body FROM events WHERE id IN (${ids.map(() => "?").join(", ")})`, ids);
+  return new Map(bodies.map((b) => [num(b.id), reasonFromBody(b.body)]));
+}
+
+function historyEvent([id, type, ms, userId, role, reason, source]: HistoryRow, legacy: Map<number, number | undefined>): RoomHistoryEvent {
+  const eventType = num(type) as RoomEventType;
+  const event: RoomHistoryEvent = { eventType, at: new Date(num(ms)).toISOString(), source: source === "trtc" ? "callback" : "dismissal" };
+  if (userId) event.userId = userId;
+  const known = ROLE_CODE[String(role)];
+  if (known) event.role = known;
+  const why = numOrNull(reason) ?? legacy.get(num(id));
+  if (why !== null && why !== undefined) event.reason = why;
+  return event;
+}
+
 /**
  * The room's stored events at or after `sinceMs`, oldest first (ties in the fold's order), read in
- * keyset pages so a long history never sits in memory at once.
+ * keyset pages so a long history never sits in memory at once; each page costs the same at any depth.
  */
 export async function* roomHistory(db: Db, sdkAppId: number, room: RoomKey, sinceMs: number): AsyncIterable<RoomHistoryEvent> {
-  const rank = "CASE event_type WHEN 101 THEN 0 WHEN 103 THEN 1 WHEN 105 THEN 2 WHEN 104 THEN 3 ELSE 4 END";
   let after: [number, number, number] = [sinceMs - 1, 9, 0];
   for (;;) {
-    const rows = await db.query(
-      `SELECT id, event_type, event_ms, user_id, role, reason, source, ${rank} AS r, CASE WHEN event_type = 104 AND reason IS NULL THEN body END AS body
-       FROM events WHERE sdk_app_id = ? AND room_type = ? AND room_id = ? AND group_id = 1 AND event_ms >= ?
-       AND (event_ms > ? OR (event_ms = ? AND (${rank} > ? OR (${rank} = ? AND id > ?))))
-       ORDER BY event_ms, r, id LIMIT ${PAGE}`,
-      [sdkAppId, room.roomIdType, String(room.roomId), sinceMs, after[0], after[0], after[1], after[1], after[2]],
-    );
-    for (const row of rows) {
-      const type = num(row.event_type) as RoomEventType;
-      const event: RoomHistoryEvent = {
-        eventType: type,
-        at: new Date(num(row.event_ms)).toISOString(),
-        source: row.source === "trtc" ? "callback" : "dismissal",
-      };
-      if (row.user_id) event.userId = String(row.user_id);
-      const role = ROLE_CODE[String(row.role)];
-      if (role) event.role = role;
-      const reason = numOrNull(row.reason) ?? (type === 104 ? reasonFromBody(row.body) : undefined);
-      if (reason !== null && reason !== undefined) event.reason = reason;
-      yield event;
-    }
+    // From the later of `sinceMs` and the last event shown; the rest of the keyset only breaks ties at that millisecond.
+    const from = Math.max(sinceMs, after[0]);
+    const args = RANKS.flatMap(() => [sdkAppId, room.roomIdType, String(room.roomId), from, after[0], after[1], after[1], after[2]]);
+    const rows = (await db.selectArrays(COLUMNS, PAGE_FROM, args)) as HistoryRow[];
+    const legacy = await legacyReasons(db, rows);
+    for (const row of rows) yield historyEvent(row, legacy);
     if (rows.length < PAGE) return;
     const last = rows.at(-1)!;
-    after = [num(last.event_ms), num(last.r), num(last.id)];
+    after = [num(last[2]), num(last[7]), num(last[0])];
   }
 }

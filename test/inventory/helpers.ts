@@ -155,6 +155,28 @@ export const STORES: StoreFactory[] = [
   },
 ];
 
+/** Runs one statement on an inventory's database itself: a store as an older version left it. */
+export async function rawSql(url: string, sql: string): Promise<void> {
+  if (url.startsWith("file:")) {
+    const { createClient } = await import("@libsql/client");
+    const client = createClient({ url });
+    try {
+      await client.execute(sql);
+    } finally {
+      client.close();
+    }
+    return;
+  }
+  const { default: pg } = await import("pg");
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
 /** Says once per file why the PostgreSQL half of a suite did not run. */
 export function notePostgresSkipped(): void {
   if (!PG_URL) console.log("note: PostgreSQL store tests skipped: set TRTC_TEST_POSTGRES_URL (e.g. postgres://trtc:trtc@127.0.0.1/trtc_test) to run them");

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { main } from "../../src/commands/program.js";
+import { parseCallback } from "../../src/events/parse.js";
 import type { IncomingEvent } from "../../src/events/types.js";
 import { openStore } from "../../src/store/open.js";
-import { APP, fakeIo, notePostgresSkipped, STORES, type StoreFactory } from "./helpers.js";
+import { APP, callbackBody, fakeIo, notePostgresSkipped, rawSql, STORES, type StoreFactory } from "./helpers.js";
 import { event } from "./store-events.js";
 
 const T = Date.parse("2026-12-07T10:00:00.000Z");
@@ -82,6 +83,29 @@ describe.each(STORES)("rooms history ($name store)", (factory) => {
     expect(JSON.parse(run.stdout()).events).toEqual([]);
     expect(await main(["rooms", "history", "1234", "--since", "soon"], fakeIo(env).io)).toBe(2);
     expect(await main(["rooms", "history", "r".repeat(65)], fakeIo(env).io)).toBe(2);
+    await cleanup();
+  });
+
+  it.skipIf(factory.skip)("a 104 stored before the reason column shows the Reason of its body, in pages of any depth", async () => {
+    const { url, cleanup } = await factory.fresh();
+    const store = await openStore(url);
+    // 1,200 leaves, so that legacy rows fall on both pages; Reason 3 (kicked) in every other body.
+    const leaves = Array.from({ length: 1200 }, (_, i) => {
+      const raw = callbackBody({ type: 104, room: 7, user: `u${i}`, ms: T + i, reason: i % 2 ? 3 : 2 });
+      return { sdkAppId: APP, event: parseCallback(raw), raw, source: "trtc" as const };
+    });
+    await store.append(leaves);
+    await store.close();
+    await rawSql(url, "UPDATE events SET reason = NULL");
+    const run = fakeIo({ TRTC_SDK_APP_ID: String(APP), TRTC_INVENTORY: url });
+    expect(await main(["rooms", "history", "7", "-o", "ndjson"], run.io)).toBe(0);
+    const shown = run
+      .stdout()
+      .trimEnd()
+      .split("\n")
+      .slice(0, -1)
+      .map((l) => JSON.parse(l));
+    expect(shown.map((e) => `${e.userId} ${e.reason}`)).toEqual(leaves.map((_, i) => `u${i} ${i % 2 ? 3 : 2}`));
     await cleanup();
   });
 

@@ -7,16 +7,16 @@ import type { Terminal } from "./terminal.js";
 const CHUNK = 32_768;
 
 /**
- * Writes a page's lines in chunks, then waits whenever stdout backs up: the listing never sits in
+ * Writes a page's lines in chunks, waiting whenever stdout backs up: the listing never sits in
  * memory, and is not cut off at exit.
  */
 export async function writeLines<T>(term: Terminal, items: T[], line: (item: T) => string): Promise<void> {
-  let text = "";
+  const lines = chunkedLines(term);
   for (const item of items) {
-    text += line(item);
-    if (text.length >= CHUNK) term.out(text), (text = "");
+    const wait = lines.add(line(item));
+    if (wait) await wait;
   }
-  if (text) term.out(text);
+  lines.flush();
   await term.outDrained();
 }
 

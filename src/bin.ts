@@ -26,7 +26,10 @@ async function run(): Promise<number> {
   return main(argv, {
     stdout: process.stdout,
     stderr: process.stderr,
-    stdin: process.stdin,
+    // Opened on first use: creating process.stdin (a stream over a file, pipe or TTY) costs every run a few milliseconds.
+    get stdin() {
+      return process.stdin;
+    },
     env: process.env,
     cwd: process.cwd(),
     signal: interrupt.signal,

@@ -59,7 +59,7 @@ async function checkCanSend(settings: Settings, env: NodeJS.ProcessEnv): Promise
 export async function runBan(session: Session, input: BanInput, ports: BanPorts): Promise<RunOutcome> {
   const { io } = session;
   const { users, forMs, dryRun } = input;
-  requireYes(ports.interactive, input);
+  requireYes(ports, input);
   const setup = await inventorySetup(session, input.inventory);
   const { settings, sdkAppId } = setup;
   const key = input.room === undefined ? null : parseRoom(input.room, input.mode ?? settings.roomIdMode);

@@ -42,7 +42,7 @@ export interface OperationPorts extends RunPorts, Asking {
 /** kick, dismiss and mute: prepare (validate everything), confirm, then send under the scheduler and report; returns how the run ended. */
 export async function runOperation(session: Session, op: RoomOperation, ports: OperationPorts): Promise<RunOutcome> {
   const { io } = session;
-  checkUsage(ports.interactive, op);
+  checkUsage(ports, op);
   // The sending engine (client, signer, scheduler) loads while config and input are read.
   if (!op.dryRun) import("../run/send.js").catch(() => undefined);
   const prepared = await prepare(session, op, ports.warn);
@@ -58,7 +58,7 @@ export async function runOperation(session: Session, op: RoomOperation, ports: O
       return sentNothing((await ports.results(0, { sending: false, verifying: false })).finish());
     }
     // --live and --all-members: checked only now that there is something to confirm.
-    if (op.live || op.allMembers) requireYes(ports.interactive, op);
+    if (op.live || op.allMembers) requireYes(ports, op);
     // Checked before anything is asked or sent: --wait without an inventory is a configuration error.
     const verifier = await verifierFor(session, prepared.effects, op.waitMs, ports.warn);
 

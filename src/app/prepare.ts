@@ -59,13 +59,13 @@ export interface Prepared {
 const nothingGiven = (op: RoomOperation) => (op.kind === "dismiss" ? "no rooms given" : "no user ids given");
 
 /** Nothing is changed unasked: without a terminal to ask on, --yes (or --dry-run) is required. */
-export function requireYes(interactive: boolean, op: { yes: boolean; dryRun: boolean }): void {
-  if (!op.yes && !op.dryRun && !interactive) throw new UsageError("--yes is required when not running interactively");
+export function requireYes(asker: { readonly interactive: boolean }, op: { yes: boolean; dryRun: boolean }): void {
+  if (!op.yes && !op.dryRun && !asker.interactive) throw new UsageError("--yes is required when not running interactively");
 }
 
 /** What the command line alone decides: usage errors come before any config is read. */
-export function checkUsage(interactive: boolean, op: RoomOperation): void {
-  if (op.retryFrom !== undefined) return checkRetryUsage(interactive, op, op.retryFrom);
+export function checkUsage(asker: { readonly interactive: boolean }, op: RoomOperation): void {
+  if (op.retryFrom !== undefined) return checkRetryUsage(asker, op, op.retryFrom);
   if (op.kind !== "dismiss" && op.room === undefined) throw new UsageError("no room given", "pass the room first, then the user ids");
   if (op.allMembers) {
     if (op.items.length > 0 || op.fromFile !== undefined)
@@ -90,11 +90,11 @@ export function checkUsage(interactive: boolean, op: RoomOperation): void {
   if (op.fromFile === "-" && !op.yes && !op.dryRun) {
     throw new UsageError("--yes is required with --from-file -", "standard input carries the ids, so it cannot also answer the confirmation");
   }
-  requireYes(interactive, op);
+  requireYes(asker, op);
   checkArguments(op.kind, op.room, op.items, op.roomIdMode);
 }
 
-function checkRetryUsage(interactive: boolean, op: RoomOperation, path: string): void {
+function checkRetryUsage(asker: { readonly interactive: boolean }, op: RoomOperation, path: string): void {
   if (op.room !== undefined || op.items.length > 0 || op.fromFile !== undefined || op.allMembers)
     throw new UsageError(
       "--retry-from takes no rooms, user ids, --from-file or --all-members: it re-sends requests of the results file",
@@ -105,7 +105,7 @@ function checkRetryUsage(interactive: boolean, op: RoomOperation, path: string):
     throw new UsageError("--audio-only and --video-only do not apply to --retry-from: each request keeps its result's isMute");
   if (path === "-" && !op.yes && !op.dryRun)
     throw new UsageError("--yes is required with --retry-from -", "standard input carries the results, so it cannot also answer the confirmation");
-  requireYes(interactive, op);
+  requireYes(asker, op);
 }
 
 /** Reads config and input, and validates every request before anything is sent; ids the inventory holds that the API would refuse are skipped with a warning. */
@@ -119,7 +119,7 @@ export async function prepare(session: Session, op: RoomOperation, warn: (messag
   if (op.retryFrom !== undefined) return (await import("./retry.js")).prepareRetry(session, op, settings, inventoryOpener(session, loaded, op));
   const mode = op.roomIdMode ?? settings.roomIdMode;
   const room = op.kind === "dismiss" ? undefined : parseRoom(op.room!, mode);
-  const source: InputSource = await openInput(op.items, op.fromFile, io.stdin, io.signal, io.env.TMPDIR || undefined, INPUT_LIMITS, io.atExit);
+  const source: InputSource = await openInput(op.items, op.fromFile, () => io.stdin, io.signal, io.env.TMPDIR || undefined, INPUT_LIMITS, io.atExit);
   try {
     const repeats = new Repeats();
     const plan = (sdkAppId: number) => {

@@ -9,7 +9,7 @@ export async function prepareRetry(session: Session, op: RoomOperation, settings
   const { io } = session;
   const path = op.retryFrom!;
   const label = path === "-" ? "stdin" : path;
-  const source = await openResults(path, io.stdin, io.signal, io.env.TMPDIR || undefined, io.atExit);
+  const source = await openResults(path, () => io.stdin, io.signal, io.env.TMPDIR || undefined, io.atExit);
   try {
     const target = { kind: op.kind, unmute: op.isMute === 0 };
     const own = settings.sdkAppId !== undefined && { sdkAppId: settings.sdkAppId };

@@ -24,7 +24,10 @@ export async function ban(ctx: Context, cmd: Command, roomArg: string | undefine
   };
   const outcome = await runBan(ctx, input, {
     ...runPorts(ctx),
-    interactive: interactive(ctx),
+    // Read only when --yes is missing: it looks at stdin, and opening stdin costs a run that needs none a few milliseconds.
+    get interactive() {
+      return interactive(ctx);
+    },
     ready: (facts) => printReady(ctx, facts),
     confirm: (facts) => confirmBan(term, facts, io.signal),
     stored: (bans) => {

@@ -24,7 +24,10 @@ export async function runRoomOperation(ctx: Context, op: RoomOperation): Promise
   const { run, term, io } = ctx;
   const outcome = await runOperation(ctx, op, {
     ...runPorts(ctx),
-    interactive: interactive(ctx),
+    // Read only when --yes is missing: it looks at stdin, and opening stdin costs a run that needs none a few milliseconds.
+    get interactive() {
+      return interactive(ctx);
+    },
     ready: (facts) => printReady(ctx, facts),
     confirm: (facts) => confirmOperation(term, { verb: verbFor(op, facts.total), ...facts }, io.signal),
     nothing: () => {

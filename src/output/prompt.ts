@@ -1,4 +1,3 @@
-import { createInterface } from "node:readline/promises";
 import type { Terminal } from "./terminal.js";
 
 export type Answer = "yes" | "no" | "interrupted";
@@ -7,6 +6,8 @@ export type Answer = "yes" | "no" | "interrupted";
 export async function confirm(term: Terminal, lines: string[], question: string, interrupt: AbortSignal): Promise<Answer> {
   if (interrupt.aborted) return "interrupted";
   for (const line of lines) term.err(`${line}\n`);
+  // Loaded here: a run with --yes never asks.
+  const { createInterface } = await import("node:readline/promises");
   const rl = createInterface({ input: term.stdin, output: term.stderr as NodeJS.WritableStream, terminal: true });
   const cancel = new AbortController();
   let interrupted = false;

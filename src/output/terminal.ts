@@ -76,8 +76,13 @@ export function createTerminal(
     stderrIsTTY: Boolean(io.stderr.isTTY),
     // A zero-width terminal (some CI ptys) makes ora's line count infinite and its redraw endless.
     stderrLive: Boolean(io.stderr.isTTY) && (io.stderr.columns ?? 0) > 0 && env.TERM !== "dumb" && !("CI" in env),
-    stdinIsTTY: Boolean(io.stdin.isTTY),
+    // Getters: the entry point opens stdin on first use, and most runs never read it.
+    get stdinIsTTY() {
+      return Boolean(io.stdin.isTTY);
+    },
     stderr: io.stderr,
-    stdin: io.stdin,
+    get stdin() {
+      return io.stdin;
+    },
   };
 }

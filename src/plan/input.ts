@@ -3,7 +3,6 @@ import { mkdtemp, rm, stat } from "node:fs/promises";
 import { Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { ConfigError, DomainError, InterruptedError, UsageError } from "../errors.js";
@@ -38,6 +37,8 @@ export const INPUT_LIMITS: Readonly<InputLimits> = Object.freeze({ maxBytes: 1 <
 async function* fileItems(path: string, label: string): AsyncIterable<InputItem> {
   // Small reads keep few lines queued ahead of the consumer, so they die young instead of being promoted.
   const stream = createReadStream(path, { encoding: "utf8", highWaterMark: 1024 });
+  // Loaded here: ids given as arguments never need readline.
+  const { createInterface } = await import("node:readline");
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
   let n = 0;
   try {
@@ -147,12 +148,19 @@ const noSpool = (tmp: string, err: NodeJS.ErrnoException) =>
  * Copies the input to a private temporary file, so both passes (validation, then sending)
  * read exactly what was there when the command started, even if the file changes later.
  */
-async function snapshot(fromFile: string, label: string, stdin: NodeJS.ReadableStream, signal: AbortSignal, limits: InputLimits, tmp: string): Promise<string> {
+async function snapshot(
+  fromFile: string,
+  label: string,
+  stdin: () => NodeJS.ReadableStream,
+  signal: AbortSignal,
+  limits: InputLimits,
+  tmp: string,
+): Promise<string> {
   const dir = await mkdtemp(join(tmp, "trtc-admin-")).catch((err: NodeJS.ErrnoException) => {
     throw noSpool(tmp, err);
   });
   try {
-    const source = fromFile === "-" ? stdin : await openSource(fromFile, signal);
+    const source = fromFile === "-" ? stdin() : await openSource(fromFile, signal);
     const path = join(dir, "input");
     await pipeline(source, guard(label, limits), createWriteStream(path, { mode: 0o600, flags: "wx" }), { signal });
     return dir;
@@ -169,7 +177,8 @@ async function snapshot(fromFile: string, label: string, stdin: NodeJS.ReadableS
 export async function openInput(
   args: string[],
   fromFile: string | undefined,
-  stdin: NodeJS.ReadableStream,
+  /** Called only for `-`: opening stdin costs a run that reads none a few milliseconds. */
+  stdin: () => NodeJS.ReadableStream,
   signal: AbortSignal,
   /** Where the snapshot goes: the command's own TMPDIR, else the system's. */
   tmp = tmpdir(),

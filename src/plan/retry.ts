@@ -27,7 +27,7 @@ const shown = (value: unknown) => {
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** Snapshots the results file under --from-file's limits (size, line length, interrupts). */
-export async function openResults(path: string, stdin: NodeJS.ReadableStream, signal: AbortSignal, tmp?: string, atExit?: AtExit): Promise<InputSource> {
+export async function openResults(path: string, stdin: () => NodeJS.ReadableStream, signal: AbortSignal, tmp?: string, atExit?: AtExit): Promise<InputSource> {
   try {
     return await openInput([], path, stdin, signal, tmp, INPUT_LIMITS, atExit);
   } catch (err) {

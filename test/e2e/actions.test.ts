@@ -23,6 +23,14 @@ describe("kick and dismiss against the emulator", () => {
     expect(r.stderr).toMatch(/profile default · SdkAppId 1400000001 · ap-guangzhou · http:\/\/127\.0\.0\.1:\d+\/ · credentials: environment/);
   });
 
+  it("a kick or dismissal with its ids as arguments and --yes or --dry-run never opens stdin", async () => {
+    const kick = await run(["kick", "123", "alice", "--yes"], { env: emulatorEnv(emu), noStdin: true });
+    expect(kick.code).toBe(0);
+    const dry = await run(["dismiss", "456", "--dry-run"], { env: emulatorEnv(emu), noStdin: true });
+    expect(dry.code).toBe(0);
+    expect(apiRequests(emu)).toEqual([{ action: "RemoveUser", roomId: 123, userIds: ["alice"], code: null }]);
+  });
+
   it("kick --str-room 123 uses RemoveUserByStrRoomId on the string room", async () => {
     const r = await run(["kick", "--str-room", "123", "zed", "--yes"], { env: emulatorEnv(emu) });
     expect(r.code).toBe(0);

@@ -12,6 +12,8 @@ export interface InProcessOptions {
   env?: Record<string, string | undefined>;
   cwd?: string;
   input?: string;
+  /** stdin must never be opened: reading it throws (the entry point opens it only on first use). */
+  noStdin?: boolean;
   /** Called with the run's AbortController once it has started, e.g. to interrupt it. */
   onStart?: (interrupt: AbortController) => void;
 }
@@ -38,10 +40,14 @@ export async function runIn(args: string[], options: InProcessOptions = {}): Pro
   const stdout = capture();
   const stderr = capture();
   const interrupt = new AbortController();
+  const stdin = Readable.from(options.input ? [options.input] : []);
   const io: Io = {
     stdout: stdout.stream,
     stderr: stderr.stream,
-    stdin: Readable.from(options.input ? [options.input] : []),
+    get stdin() {
+      if (options.noStdin) throw new Error("stdin was opened");
+      return stdin;
+    },
     env: (options.env as NodeJS.ProcessEnv | undefined) ?? baseEnv(),
     cwd: options.cwd ?? mkdtempSync(join(tmpdir(), "trtc-cwd-")),
     signal: interrupt.signal,

@@ -18,7 +18,7 @@ describe("input snapshots", () => {
     expect(INPUT_LIMITS.maxBytes).toBe(2 ** 30);
     const tmp = mkdtempSync(join(tmpdir(), "trtc-input-"));
     const stdin = Readable.from([Buffer.from("1\n".repeat(600))]);
-    await expect(openInput([], "-", stdin, signal, tmp, { maxBytes: 1000, maxLineBytes: 100 })).rejects.toThrow(
+    await expect(openInput([], "-", () => stdin, signal, tmp, { maxBytes: 1000, maxLineBytes: 100 })).rejects.toThrow(
       new UsageError("stdin is over 1000 bytes; refusing it", "split the input into smaller runs"),
     );
     expect(readdirSync(tmp)).toEqual([]);
@@ -27,13 +27,13 @@ describe("input snapshots", () => {
   it("refuses a line over the line limit, naming it, wherever it falls across chunks", async () => {
     const tmp = mkdtempSync(join(tmpdir(), "trtc-input-"));
     const stdin = Readable.from([Buffer.from("1\n2\n" + "x".repeat(60)), Buffer.from("y".repeat(60) + "\n3\n")]);
-    await expect(openInput([], "-", stdin, signal, tmp, { maxBytes: 1000, maxLineBytes: 100 })).rejects.toThrow("stdin:3: line is over 100 bytes");
+    await expect(openInput([], "-", () => stdin, signal, tmp, { maxBytes: 1000, maxLineBytes: 100 })).rejects.toThrow("stdin:3: line is over 100 bytes");
     expect(readdirSync(tmp)).toEqual([]);
   });
 
   it("reads what was there when it started: arguments first, then trimmed file lines, blank and # lines skipped", async () => {
     const tmp = mkdtempSync(join(tmpdir(), "trtc-input-"));
-    const source = await openInput(["a"], "-", Readable.from([Buffer.from("  b \n\n# note\nc\r\n")]), signal, tmp);
+    const source = await openInput(["a"], "-", () => Readable.from([Buffer.from("  b \n\n# note\nc\r\n")]), signal, tmp);
     expect(await values(source)).toEqual(["argument 1=a", "stdin:1=b", "stdin:4=c"]);
     expect(await values(source)).toEqual(["argument 1=a", "stdin:1=b", "stdin:4=c"]);
     expect(readdirSync(tmp)).toHaveLength(1);
@@ -50,7 +50,7 @@ describe("input snapshots", () => {
       },
     });
     setTimeout(() => abort.abort(), 50);
-    await expect(openInput([], "-", endless, abort.signal, tmp)).rejects.toMatchObject({ code: "Interrupted" });
+    await expect(openInput([], "-", () => endless, abort.signal, tmp)).rejects.toMatchObject({ code: "Interrupted" });
     expect(readdirSync(tmp)).toEqual([]);
   });
 });

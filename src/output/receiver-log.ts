@@ -49,17 +49,29 @@ export function guardStdout(term: Terminal, maxBacklog = MAX_BACKLOG): GuardedSt
     warned = true;
     printWarning(term, "stdout is closed or not being read: event lines are dropped from now on (counted in /metrics); events are still stored");
   };
+  // The lines printed in one turn (the events one commit answered) go out in one write, not one system call each.
+  let pending = "";
+  const flush = () => {
+    const text = pending;
+    pending = "";
+    term.out(text);
+  };
   return {
     term: {
       ...term,
       out: (text) => {
-        if (term.outBacklog() <= maxBacklog) return term.out(text);
+        if (term.outBacklog() + pending.length <= maxBacklog) {
+          if (pending === "") queueMicrotask(flush);
+          pending += text;
+          return;
+        }
         dropped++;
         warn();
       },
     },
     dropped: () => dropped,
     async finish(graceMs) {
+      if (pending !== "") flush();
       const drained = term.outDrained();
       if (!drained) return;
       let timer: NodeJS.Timeout | undefined;

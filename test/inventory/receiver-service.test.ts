@@ -5,6 +5,8 @@ import { main } from "../../src/commands/program.js";
 import { GroupCommit } from "../../src/events/group-commit.js";
 import { Metrics } from "../../src/events/metrics.js";
 import { type ReceiverOptions, startReceiver } from "../../src/events/receiver.js";
+import { guardStdout } from "../../src/output/receiver-log.js";
+import { createTerminal } from "../../src/output/terminal.js";
 import { openStore } from "../../src/store/open.js";
 import { APP, callbackBody, fakeIo, get, KEY, post, STORES, signedHeaders } from "./helpers.js";
 
@@ -160,6 +162,52 @@ describe("group commit while the store is down", () => {
     const results = await Promise.allSettled([1, 2, 3, 4, 5].map((n) => commit.submit(n)));
     expect(results.map((r) => r.status)).toEqual(Array(5).fill("rejected"));
     expect(calls).toBe(writes);
+  });
+});
+
+describe("group commit gathering", () => {
+  /** Submits `first`, then one more item at each turn of the event loop up to `last`, as requests read over several turns. */
+  function arrivals(commit: GroupCommit<number, number>, first: number, last: number): Promise<number[]> {
+    const submitted: Promise<number>[] = [];
+    return new Promise((resolve) => {
+      const next = (n: number) =>
+        setImmediate(() => {
+          submitted.push(commit.submit(n));
+          if (n < last) next(n + 1);
+          else resolve(Promise.all(submitted));
+        });
+      // Scheduled before the first submit, so each arrival comes in a turn before the commit looks again.
+      next(first + 1);
+      submitted.push(commit.submit(first));
+    });
+  }
+
+  it("items that arrive turn after turn while nothing is being written go into one write", async () => {
+    const writes: number[][] = [];
+    const commit = new GroupCommit<number, number>(async (items) => (writes.push(items), items));
+    expect(await arrivals(commit, 1, 3)).toEqual([1, 2, 3]);
+    expect(writes).toEqual([[1, 2, 3]]);
+  });
+
+  it("a stream that never pauses is still written after a few turns, not held back", async () => {
+    const writes: number[][] = [];
+    const commit = new GroupCommit<number, number>(async (items) => (writes.push(items), items));
+    expect(await arrivals(commit, 1, 20)).toHaveLength(20);
+    expect(writes.length).toBeGreaterThan(1);
+    expect(writes[0]!.length).toBeLessThanOrEqual(5);
+    expect(writes.flat()).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+  });
+});
+
+describe("event lines on stdout", () => {
+  it("the lines printed in one turn (a commit's events) go out in one write; lines waiting for it count toward the backlog", async () => {
+    const writes: string[] = [];
+    const term = createTerminal({ stdout: { write: (s: string) => writes.push(s) }, stderr: { write: () => true }, stdin: new PassThrough() }, {});
+    const guarded = guardStdout(term, 15);
+    for (const line of ["one 12345\n", "two 12345\n", "three 123\n"]) guarded.term.out(line);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes).toEqual(["one 12345\ntwo 12345\n"]);
+    expect(guarded.dropped()).toBe(1);
   });
 });
 

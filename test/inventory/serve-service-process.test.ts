@@ -88,8 +88,9 @@ describe("events serve as a service (the built binary)", () => {
     const { url: inventory, cleanup } = await STORES[0]!.fresh();
     const serve = await serveProcess(inventory);
     serve.child.stdout!.pause();
-    // 128-byte user ids make ~370-byte lines: 1,200 of them overflow the pipe and the 256 KiB backlog.
-    const users = Array.from({ length: 1200 }, (_, i) => `${i}`.padEnd(128, "x"));
+    // 128-byte user ids make ~320-byte lines, written a commit's lines at a time: the socket pair under stdout takes
+    // ~200 KB of such writes (~64 KB one line a write), so 2,400 lines overflow it and the 256 KiB backlog.
+    const users = Array.from({ length: 2400 }, (_, i) => `${i}`.padEnd(128, "x"));
     expect(new Set(await sendMany(serve.url, users))).toEqual(new Set([200]));
     const metrics = (await get(new URL("/metrics", serve.url).href)).text;
     const dropped = Number(/^trtc_admin_stdout_lines_dropped_total (\d+)$/m.exec(metrics)?.[1]);
@@ -98,7 +99,7 @@ describe("events serve as a service (the built binary)", () => {
     expect(code).toBe(0);
     expect(ms).toBeLessThan(10_000);
     expect(stderr.match(/stdout is closed or not being read/g)).toHaveLength(1);
-    expect(await membersAt(inventory)).toBe(1200);
+    expect(await membersAt(inventory)).toBe(2400);
     await cleanup();
   });
 

@@ -72,6 +72,21 @@ describe("embedded store: the file deleted or replaced under a running receiver"
     expect(await membersAt(url)).toEqual(["after", "during"]);
   });
 
+  it("an empty file put back is migrated by the first callback to arrive, not only by a health check (it used to hang every request)", async () => {
+    const { url, cleanup } = await STORES[0]!.fresh();
+    cleanups.push(cleanup);
+    const path = filePath(url);
+    const r = await receiverOn(url);
+    expect(await r.send(enter("before"))).toBe(200);
+    rmSync(path);
+    expect(await r.send(enter("during"))).toBe(500);
+    writeFileSync(path, "");
+    // The callback's write transaction reopens the file; the migration must not wait behind that same transaction.
+    expect(await r.send(enter("during"))).toBe(200);
+    expect(await r.health()).toBe(200);
+    expect(await membersAt(url)).toEqual(["during"]);
+  });
+
   it("replaced by another inventory file (moved over it): later callbacks go into the new file, the old file's log is not replayed into it", async () => {
     const { url, cleanup } = await STORES[0]!.fresh();
     cleanups.push(cleanup);

@@ -71,6 +71,32 @@ describe.each(STORES)("ban enforcement is fair ($name store)", (factory) => {
     },
   );
 
+  it.skipIf(factory.skip)(
+    "a user banned from every room entering 300 rooms delays no other banned user: kicks take turns by user, not by arrival",
+    async () => {
+      const store = await openStore(inventory);
+      await store.addBans([{ sdkAppId: APP, room: null, userId: "roamer", reason: null, untilMs: T + 3_600_000 }], T);
+      await store.close();
+      const run = fakeIo(emulatorEnv(emu) as Record<string, string>);
+      const ctx: Context = {
+        io: run.io,
+        term: createTerminal(run.io, run.io.env, true),
+        flags: {},
+        run: { format: "ndjson", quiet: false, debug: false, timeoutMs: 10_000, maxAttempts: 3, concurrency: 8, rate: 20 },
+      };
+      const bans = startBanEnforcement(ctx, resolveSettings(undefined, {}, run.io.env), await openStore(inventory));
+      const ROOMS = 300;
+      for (let i = 0; i < ROOMS; i++) bans.stored(event(103, 5000 + i, T + i, "roamer"));
+      bans.stored(event(103, 1234, T + ROOMS, "victim"));
+      await until(() => kicksOf("victim").length === 1, "the victim's kick");
+      const order = emu.requests.filter((q) => q.action === "RemoveUser").map((q) => (q.userIds as string[])[0]);
+      // One FIFO sent the roamer's 300 kicks first: 15 s at the default rate of 20 a second.
+      expect(order.indexOf("victim")).toBeLessThanOrEqual(8);
+      await bans.close(true);
+      expect(bans.stats().dropped).toBeGreaterThan(ROOMS - 20);
+    },
+  );
+
   it.skipIf(factory.skip)("through events serve: a flood of re-entries by one banned user does not delay another's kick", async () => {
     const s = await serve(emu, inventory);
     // At most 50 connections at once, as TRTC's own retries would be: the receiver caps them (128).

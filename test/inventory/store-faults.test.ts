@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { startReceiver } from "../../src/events/receiver.js";
 import { openStore } from "../../src/store/open.js";
 import { openPostgres } from "../../src/store/postgres.js";
+import { SqlInventory } from "../../src/store/sql-inventory.js";
 import { filePath } from "../../src/store/url.js";
 import { APP, callbackBody, get, KEY, notePostgresSkipped, PG_URL, post, STORES, signedHeaders, tempDir } from "./helpers.js";
 import { tcpProxy, throughProxy } from "./tcp-proxy.js";
@@ -17,6 +18,17 @@ afterEach(async () => {
 
 const T = 1_763_600_000_000;
 const enter = (user: string, room: number | string = 7) => callbackBody({ type: 103, room, user, ms: T + user.length });
+const incomingEnter = (user: string) => ({
+  sdkAppId: APP,
+  event: {
+    groupId: 1,
+    type: 103 as const,
+    callbackMs: T,
+    room: { type: 103 as const, roomId: 7, roomIdType: "numeric" as const, userId: user, eventMs: T + user.length, role: "anchor" as const, reason: null },
+  },
+  raw: enter(user),
+  source: "trtc" as const,
+});
 
 /** A receiver on the inventory at `url`, and what it said about the store. */
 async function receiverOn(url: string) {
@@ -204,6 +216,21 @@ describe.skipIf(!PG_URL)("PostgreSQL restarted or unreachable (through a proxy t
     });
     await expect(failed).rejects.toThrow();
     expect(await db.query("SELECT 2 AS two")).toEqual([{ two: 2 }]);
+  });
+
+  it("a server that stops answering, connections left open: the commit fails in time instead of waiting for ever, and the store recovers", async () => {
+    const { url, direct, proxy } = await proxied();
+    await openStore(url).then((s) => s.close());
+    const store = new SqlInventory(await openPostgres(url), "proxied", 300);
+    cleanups.push(() => store.close());
+    await store.append([incomingEnter("before")]);
+    proxy.freeze(true);
+    // Before, this waited for the server for ever: no answer to TRTC, and SIGTERM could not end the receiver.
+    await expect(store.append([incomingEnter("during")])).rejects.toThrow(/timeout/i);
+    proxy.freeze(false);
+    await proxy.cut();
+    await store.append([incomingEnter("after")]);
+    expect(await membersAt(direct)).toEqual(["after", "before"]);
   });
 
   it("every connection cut and new ones refused: 500 and /healthz 503, then recovery by itself", async () => {

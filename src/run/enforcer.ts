@@ -80,7 +80,8 @@ export function startEnforcer(settings: SendSettings, onResult: (result: Result)
     return onResult(result);
   }
 
-  const running = sendAll(taken(), { ...settings, signal: AbortSignal.any([settings.signal, stop.signal]) }, settled);
+  // Read no further ahead than the engine sends: what is not yet read is taken in turns by user, and dropped at shutdown.
+  const running = sendAll(taken(), { ...settings, maxOutstanding: settings.concurrency, signal: AbortSignal.any([settings.signal, stop.signal]) }, settled);
   return {
     enforce(request) {
       if (stop.signal.aborted) {

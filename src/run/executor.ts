@@ -26,6 +26,11 @@ export interface ExecuteOptions {
   clock?: Clock;
   /** Backoff jitter in [0, 1); Math.random by default. */
   random?: () => number;
+  /**
+   * At most this many requests read and not yet finished (waiting, in flight or backing off); default:
+   * read far ahead. A stream that orders what it holds (ban enforcement takes turns by user) keeps its order only for what is not yet read.
+   */
+  maxOutstanding?: number;
 }
 
 /** Requests read ahead of those in flight, so ones backing off do not stall the rest. */
@@ -149,6 +154,9 @@ export async function execute(requests: AsyncIterable<PlannedRequest>, options: 
     }
   };
   const waiting = () => [...lanes.values()].reduce((n, lane) => n + lane.size, 0);
+  const maxOutstanding = options.maxOutstanding ?? Number.POSITIVE_INFINITY;
+  let outstanding = 0;
+  let finished: (() => void) | undefined;
   try {
     for await (const request of requests) {
       if (callerError) break;
@@ -157,7 +165,16 @@ export async function execute(requests: AsyncIterable<PlannedRequest>, options: 
         continue;
       }
       while (waiting() >= READ_AHEAD) await Promise.race([...lanes.values()].filter((l) => l.size > 0).map((l) => l.onSizeLessThan(l.size)));
-      void laneOf(request.action).add(async () => report(await runOne(request)));
+      while (outstanding >= maxOutstanding) await new Promise<void>((resolve) => (finished = resolve));
+      outstanding++;
+      void laneOf(request.action).add(async () => {
+        try {
+          await report(await runOne(request));
+        } finally {
+          outstanding--;
+          finished?.();
+        }
+      });
     }
     await Promise.all([...lanes.values()].map((lane) => lane.onIdle()));
   } finally {

@@ -23,6 +23,8 @@ export interface SendSettings {
   signal: AbortSignal;
   trace?: (event: TraceEvent) => void;
   onRetry?: (request: PlannedRequest, attempt: number, error: TrtcError, delayMs: number) => void;
+  /** See ExecuteOptions.maxOutstanding. */
+  maxOutstanding?: number;
 }
 
 export interface SendReport {
@@ -48,6 +50,7 @@ export async function sendAll(
       maxAttempts: settings.maxAttempts,
       ignoreMissing: settings.ignoreMissing,
       signal: settings.signal,
+      ...(settings.maxOutstanding ? { maxOutstanding: settings.maxOutstanding } : {}),
       send: (request) => dispatch(client, request, settings.timeoutMs),
       onResult: (result) => {
         if (result.error && isAuthCode(result.error.code)) authFailed = true;

@@ -12,8 +12,12 @@ export interface Db {
    * query itself at 100,000 rooms. `rest` is FROM and WHERE, optionally ORDER BY and LIMIT (no GROUP BY).
    */
   selectArrays(columns: string[], rest: string, args: unknown[]): Promise<unknown[][]>;
-  /** Runs `fn` in one write transaction, committed durably before the promise resolves. */
-  tx<T>(fn: (q: Query) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` in one write transaction, committed durably before the promise resolves. `timeoutMs`: a
+   * database server that stops answering (a stalled host, a network partition that leaves the
+   * connection open) fails the transaction after that long, instead of holding it, and whoever waits on it, forever.
+   */
+  tx<T>(fn: (q: Query) => Promise<T>, timeoutMs?: number): Promise<T>;
   /**
    * Serialises writers of the same rooms across processes for the rest of the transaction.
    * SQLite needs nothing (one writer at a time); PostgreSQL takes advisory locks, in sorted order so two receivers cannot deadlock.

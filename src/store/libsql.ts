@@ -25,8 +25,22 @@ const WRITE_FAULT = /SQLITE_(FULL|IOERR|CANTOPEN|READONLY)/;
  */
 const writers = new Map<string, Promise<unknown>>();
 
-function dbOver(path: string, client: () => Promise<Client>, afterCommit: () => void): Omit<Db, "close"> {
-  const query: Query = async (sql, args = []) => (await (await client()).execute({ sql, args: args as never })).rows as unknown as Row[];
+/** Runs `fn` once the earlier writers of `path` in this process are done. */
+function inWriterSlot<T>(path: string, fn: () => Promise<T>): Promise<T> {
+  const run = (writers.get(path) ?? Promise.resolve()).then(fn);
+  writers.set(
+    path,
+    run.catch(() => undefined),
+  );
+  return run;
+}
+
+/**
+ * `client(holding)` gives the open connection; `holding` says the caller has the path's writer slot.
+ * `queued` false: the caller already holds the slot for every transaction (the migration of a reopened file).
+ */
+function dbOver(path: string, client: (holding: boolean) => Promise<Client>, afterCommit: () => void, queued = true): Omit<Db, "close"> {
+  const query: Query = async (sql, args = []) => (await (await client(false)).execute({ sql, args: args as never })).rows as unknown as Row[];
   return {
     dialect: "sqlite",
     query,
@@ -39,8 +53,8 @@ function dbOver(path: string, client: () => Promise<Client>, afterCommit: () => 
       return JSON.parse(String(row?.rows ?? "[]")) as unknown[][];
     },
     tx<T>(fn: (q: Query) => Promise<T>): Promise<T> {
-      const run = (writers.get(path) ?? Promise.resolve()).then(async () => {
-        const tx = await (await client()).transaction("write");
+      const write = async () => {
+        const tx = await (await client(true)).transaction("write");
         try {
           const result = await fn(async (sql, args = []) => (await tx.execute({ sql, args: args as never })).rows as unknown as Row[]);
           await tx.commit();
@@ -49,12 +63,8 @@ function dbOver(path: string, client: () => Promise<Client>, afterCommit: () => 
         } finally {
           tx.close();
         }
-      });
-      writers.set(
-        path,
-        run.catch(() => undefined),
-      );
-      return run;
+      };
+      return queued ? inWriterSlot(path, write) : write();
     },
     lockKeys: async () => undefined,
   };
@@ -89,7 +99,6 @@ export async function openLibsql(url: string): Promise<Db> {
   };
   let opened: Opened | undefined = await connect();
   if (created) chmodSync(path, 0o600);
-  let reopening: Promise<Opened> | undefined;
   // Set by a failed commit: until a probe write succeeds, a read (the health check) does not count as healthy.
   let suspect = false;
 
@@ -104,7 +113,14 @@ export async function openLibsql(url: string): Promise<Db> {
       if (st) sidecars.set(suffix, st);
     }
   };
-  const reopen = async (): Promise<Opened> => {
+  // Called with the path's writer slot held: the migration's write must not queue behind the
+  // transaction that found the file replaced (that hung every request until a health check came first).
+  const reopen = async (): Promise<Client> => {
+    if (opened && isOpenFile()) return opened.client;
+    // Never another statement into the deleted or replaced file; its -wal and -shm go first.
+    opened?.client.close();
+    opened = undefined;
+    if (!existsSync(path)) throw new Error(`the inventory file ${path} is gone (deleted or moved): put it back, or an empty file there, to resume`);
     for (const [suffix, st] of sidecars) if (sameFile(statSync(path + suffix, { throwIfNoEntry: false }), st)) rmSync(path + suffix);
     sidecars.clear();
     const fresh = await connect();
@@ -114,6 +130,7 @@ export async function openLibsql(url: string): Promise<Db> {
           path,
           async () => fresh.client,
           () => undefined,
+          false,
         ),
         close: async () => undefined,
       });
@@ -122,16 +139,11 @@ export async function openLibsql(url: string): Promise<Db> {
       throw err;
     }
     opened = fresh;
-    return fresh;
+    return fresh.client;
   };
-  const current = async (): Promise<Client> => {
+  const current = async (holding: boolean): Promise<Client> => {
     if (opened && isOpenFile()) return opened.client;
-    // Never another statement into the deleted or replaced file; its -wal and -shm are dealt with by reopen.
-    opened?.client.close();
-    opened = undefined;
-    if (!existsSync(path)) throw new Error(`the inventory file ${path} is gone (deleted or moved): put it back, or an empty file there, to resume`);
-    reopening ??= reopen().finally(() => (reopening = undefined));
-    return (await reopening).client;
+    return holding ? reopen() : inWriterSlot(path, reopen);
   };
   const db = dbOver(path, current, () => {
     // The file was deleted or replaced during the transaction: the commit went into the old one.

@@ -29,6 +29,12 @@ export function dedupeKey(e: IncomingEvent): string {
   return JSON.stringify([e.source === "trtc" ? "r" : "a", r.type, r.roomIdType, String(r.roomId), r.userId, r.eventMs]);
 }
 
+/**
+ * TRTC waits 5 s for an answer: a commit not done in 4 s is failed, so a database that stopped answering
+ * gets 500s (TRTC retries) rather than silence, and the receiver's shutdown is not held by it.
+ */
+const COMMIT_TIMEOUT_MS = 4000;
+
 /** The inventory over any Db: the event log is appended to, rooms are folded from it in the same transaction. */
 export class SqlInventory implements InventoryStore {
   readonly forwards: SqlForwardQueue;
@@ -37,6 +43,7 @@ export class SqlInventory implements InventoryStore {
   constructor(
     private readonly db: Db,
     readonly label: string,
+    private readonly commitTimeoutMs = COMMIT_TIMEOUT_MS,
   ) {
     this.forwards = new SqlForwardQueue(db);
   }
@@ -79,7 +86,7 @@ export class SqlInventory implements InventoryStore {
       await queueForwards(q, events, outcomes, now);
       await recordArrivals(q, this.db.dialect, events, now, this.coverageFresh);
       return outcomes;
-    });
+    }, this.commitTimeoutMs);
   }
 
   async closeRooms(sdkAppId: number, rooms: RoomClose[]): Promise<void> {

@@ -2,8 +2,11 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 
 const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
-/** A query parameter that carries a secret (password=, sslpassword=), to the next & (a raw # is taken as part of it). */
-const SECRET_PARAM = /([?&;]\s*[a-z_]*pass(?:word)?\s*=)[^&\s]*/gi;
+/**
+ * A query parameter that carries a secret, to the next & (a raw # is taken as part of it): password=,
+ * sslpassword=, and the token=, key=, secret=, sig= of a --forward target's webhook URL.
+ */
+const SECRET_PARAM = /([?&;]\s*[a-z_]*(?:pass(?:word)?|token|secret|key|sig(?:nature)?|auth)\s*=)[^&\s]*/gi;
 
 /**
  * The secrets one URL holds, as written and %-decoded: the password in its userinfo (which runs

@@ -71,6 +71,40 @@ describe.each(STORES)("ban enforcement is fair ($name store)", (factory) => {
     },
   );
 
+  it.skipIf(factory.skip)(
+    "a user banned from every room entering 300 rooms delays no other banned user: kicks take turns by user, not by arrival",
+    async () => {
+      const store = await openStore(inventory);
+      await store.addBans([{ sdkAppId: APP, room: null, userId: "roamer", reason: null, untilMs: T + 3_600_000 }], T);
+      await store.close();
+      const run = fakeIo(emulatorEnv(emu) as Record<string, string>);
+      const ctx: Context = {
+        io: run.io,
+        term: createTerminal(run.io, run.io.env, true),
+        flags: {},
+        run: { format: "ndjson", quiet: false, debug: false, timeoutMs: 10_000, maxAttempts: 3, concurrency: 8, rate: 20 },
+      };
+      const bans = startBanEnforcement(ctx, resolveSettings(undefined, {}, run.io.env), await openStore(inventory));
+      const ROOMS = 300;
+      // The engine already running, as in a receiver that has kicked before: it must not read the whole queue ahead.
+      bans.stored(event(103, 4999, T - 1, "roamer"));
+      await until(() => kicksOf("roamer").length === 1, "the first kick");
+      for (let i = 0; i < ROOMS; i++) bans.stored(event(103, 5000 + i, T + i, "roamer"));
+      // The victim enters once the roamer's kicks are under way, as callbacks arrive over time.
+      await until(() => kicksOf("roamer").length >= 3, "the roamer's kicks");
+      bans.stored(event(103, 1234, T + ROOMS, "victim"));
+      const sentBefore = kicksOf("roamer").length;
+      await until(() => kicksOf("victim").length === 1, "the victim's kick");
+      const order = emu.requests.filter((q) => q.action === "RemoveUser").map((q) => (q.userIds as string[])[0]);
+      // One FIFO sent the roamer's 300 kicks first: 15 s at the default rate of 20 a second.
+      // Now: behind those the engine had read (its concurrency, 8) and those sent while the victim's ban was
+      // looked up: 10-14 here; 40 is two seconds at the rate, far from the 290-odd a FIFO puts first.
+      expect(order.indexOf("victim") - sentBefore).toBeLessThanOrEqual(40);
+      await bans.close(true);
+      expect(bans.stats().dropped).toBeGreaterThan(ROOMS - 20);
+    },
+  );
+
   it.skipIf(factory.skip)("through events serve: a flood of re-entries by one banned user does not delay another's kick", async () => {
     const s = await serve(emu, inventory);
     // At most 50 connections at once, as TRTC's own retries would be: the receiver caps them (128).

@@ -1,3 +1,4 @@
+import { once } from "node:events";
 import { connect, type Socket } from "node:net";
 import { PassThrough } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
@@ -268,6 +269,21 @@ describe("events serve (in-process): refusal lines and stdout", () => {
       expect.stringMatching(/^refused: 403 from 127\.0\.0\.1:\d+: SdkAppId 1400000002 is not this profile's .*\(the SdkAppId header must be the profile's/),
     );
     expect(run.stderr()).not.toContain(KEY);
+  });
+
+  it("a request that is not HTTP is refused with a hint about what connected, not about a callback body", async () => {
+    const { run, exited, url } = await serve({ write: () => true });
+    const socket = connect(Number(new URL(url).port), "127.0.0.1");
+    socket.end("HELLO\r\n\r\n");
+    await once(socket.resume(), "close");
+    run.abort.abort();
+    expect(await exited).toBe(0);
+    const line = run
+      .stderr()
+      .split("\n")
+      .find((l) => l.startsWith("refused: 400"));
+    expect(line).toMatch(/^refused: 400 from 127\.0\.0\.1:\d+: not HTTP \(HPE_[A-Z_]+\) \(.*not an HTTP client/);
+    expect(line).not.toContain("the body must be");
   });
 
   it("a stdout that stopped taking lines: lines are dropped and counted, one warning, and events are still stored", async () => {

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { startReceiver } from "../../src/events/receiver.js";
 import { openStore } from "../../src/store/open.js";
 import { openPostgres } from "../../src/store/postgres.js";
+import { SqlInventory } from "../../src/store/sql-inventory.js";
 import { filePath } from "../../src/store/url.js";
 import { APP, callbackBody, get, KEY, notePostgresSkipped, PG_URL, post, STORES, signedHeaders, tempDir } from "./helpers.js";
 import { tcpProxy, throughProxy } from "./tcp-proxy.js";
@@ -17,6 +18,17 @@ afterEach(async () => {
 
 const T = 1_763_600_000_000;
 const enter = (user: string, room: number | string = 7) => callbackBody({ type: 103, room, user, ms: T + user.length });
+const incomingEnter = (user: string) => ({
+  sdkAppId: APP,
+  event: {
+    groupId: 1,
+    type: 103 as const,
+    callbackMs: T,
+    room: { type: 103 as const, roomId: 7, roomIdType: "numeric" as const, userId: user, eventMs: T + user.length, role: "anchor" as const, reason: null },
+  },
+  raw: enter(user),
+  source: "trtc" as const,
+});
 
 /** A receiver on the inventory at `url`, and what it said about the store. */
 async function receiverOn(url: string) {
@@ -70,6 +82,21 @@ describe("embedded store: the file deleted or replaced under a running receiver"
     expect(await r.send(enter("after"))).toBe(200);
     expect(r.said.at(-1)).toBe("back after 1");
     expect(await membersAt(url)).toEqual(["after", "during"]);
+  });
+
+  it("an empty file put back is migrated by the first callback to arrive, not only by a health check (it used to hang every request)", async () => {
+    const { url, cleanup } = await STORES[0]!.fresh();
+    cleanups.push(cleanup);
+    const path = filePath(url);
+    const r = await receiverOn(url);
+    expect(await r.send(enter("before"))).toBe(200);
+    rmSync(path);
+    expect(await r.send(enter("during"))).toBe(500);
+    writeFileSync(path, "");
+    // The callback's write transaction reopens the file; the migration must not wait behind that same transaction.
+    expect(await r.send(enter("during"))).toBe(200);
+    expect(await r.health()).toBe(200);
+    expect(await membersAt(url)).toEqual(["during"]);
   });
 
   it("replaced by another inventory file (moved over it): later callbacks go into the new file, the old file's log is not replayed into it", async () => {
@@ -189,6 +216,21 @@ describe.skipIf(!PG_URL)("PostgreSQL restarted or unreachable (through a proxy t
     });
     await expect(failed).rejects.toThrow();
     expect(await db.query("SELECT 2 AS two")).toEqual([{ two: 2 }]);
+  });
+
+  it("a server that stops answering, connections left open: the commit fails in time instead of waiting for ever, and the store recovers", async () => {
+    const { url, direct, proxy } = await proxied();
+    await openStore(url).then((s) => s.close());
+    const store = new SqlInventory(await openPostgres(url), "proxied", 300);
+    cleanups.push(() => store.close());
+    await store.append([incomingEnter("before")]);
+    proxy.freeze(true);
+    // Before, this waited for the server for ever: no answer to TRTC, and SIGTERM could not end the receiver.
+    await expect(store.append([incomingEnter("during")])).rejects.toThrow(/timeout/i);
+    proxy.freeze(false);
+    await proxy.cut();
+    await store.append([incomingEnter("after")]);
+    expect(await membersAt(direct)).toEqual(["after", "before"]);
   });
 
   it("every connection cut and new ones refused: 500 and /healthz 503, then recovery by itself", async () => {

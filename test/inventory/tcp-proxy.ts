@@ -3,18 +3,22 @@ import { type AddressInfo, connect, createServer, type Socket } from "node:net";
 
 /**
  * A TCP proxy in front of PostgreSQL that a test controls: `cut()` ends every connection as a
- * server restart does, `refuse()` turns new connections away as an unreachable server does. The
+ * server restart does, `refuse()` turns new connections away as an unreachable server does,
+ * `freeze()` stops every byte with the connections left open, as a stalled server does. The
  * shared cluster other tests use is never disturbed.
  */
 export async function tcpProxy(target: { host: string; port: number }) {
   const pairs = new Set<{ client: Socket; upstream: Socket }>();
   let refusing = false;
+  let frozen = false;
   const server = createServer((client) => {
     if (refusing) return client.destroy();
     const upstream = connect(target.port, target.host);
     const pair = { client, upstream };
     pairs.add(pair);
-    client.pipe(upstream).pipe(client);
+    // Frozen: bytes are held in both directions, connections stay open, as with a stalled server.
+    client.on("data", (d) => frozen || upstream.write(d));
+    upstream.on("data", (d) => frozen || client.write(d));
     const end = () => {
       pairs.delete(pair);
       client.destroy();
@@ -41,6 +45,10 @@ export async function tcpProxy(target: { host: string; port: number }) {
     },
     refuse(on: boolean): void {
       refusing = on;
+    },
+    /** Drops every byte while on, leaving connections open: a server that stopped answering. */
+    freeze(on: boolean): void {
+      frozen = on;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

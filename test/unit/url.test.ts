@@ -9,6 +9,8 @@ describe("inventory URLs in messages", () => {
     ["postgres://u:p@ss@db/trtc", "postgres://db/trtc"],
     ["postgres://db/trtc?sslmode=require&password=S3cret&application_name=x", "postgres://db/trtc?sslmode=require&password=***&application_name=x"],
     ["file:/var/lib/inventory.db", "file:/var/lib/inventory.db"],
+    // A --forward target: a webhook's credential in its query is printed at start and in every give-up warning.
+    ["https://app.example.com/trtc?token=T0k&room=1&api_key=K3y&sig=S1g", "https://app.example.com/trtc?token=***&room=1&api_key=***&sig=***"],
   ])("%s is labelled %s", (url, label) => {
     expect(urlLabel(url)).toBe(label);
   });

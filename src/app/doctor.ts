@@ -1,7 +1,7 @@
 import { describeCredentialSource, loadCredential } from "../config/credentials.js";
 import type { LoadedConfig } from "../config/load.js";
 import { resolveSettings, type Settings } from "../config/resolve.js";
-import { untilInterrupted } from "../errors.js";
+import { ConfigError, untilInterrupted } from "../errors.js";
 import { storeExists, urlLabel } from "../store/url.js";
 import { isAuthCode } from "../trtc/errors.js";
 import { inventoryUrl, openInventory } from "./inventory.js";
@@ -60,9 +60,12 @@ async function inventoryCheck(session: Session, loaded: LoadedConfig | undefined
   const url = inventoryUrl(session, loaded, inventory);
   const label = urlLabel(url);
   const blind = "`rooms list`, `dismiss --live` and `ban --all-rooms` see no room until `events serve` or `events ingest` receives this app's callbacks";
-  if (!storeExists(url)) return { ok: true, warning: true, message: `inventory ${label}: none yet; ${blind}` };
+  const noneYet: Check = { ok: true, warning: true, message: `inventory ${label}: none yet; ${blind}` };
+  if (!storeExists(url)) return noneYet;
+  // A database without the inventory's tables (a new PostgreSQL schema) is none yet too: doctor creates nothing.
+  const empty = new ConfigError("no tables");
   try {
-    const store = await openInventory(url);
+    const store = await openInventory(url, undefined, () => empty);
     try {
       const coverage = await store.coverage(sdkAppId);
       if (!coverage) return { ok: true, warning: true, message: `inventory ${label}: no callback ever received for SdkAppId ${sdkAppId}; ${blind}` };
@@ -77,7 +80,7 @@ async function inventoryCheck(session: Session, loaded: LoadedConfig | undefined
       await store.close();
     }
   } catch (err) {
-    return { ok: false, message: (err as Error).message };
+    return err === empty ? noneYet : { ok: false, message: (err as Error).message };
   }
 }
 

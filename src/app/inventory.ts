@@ -50,7 +50,9 @@ export async function existingInventory(session: Session, loaded: LoadedConfig |
 /** The store of an action that only reads it: an embedded file that does not exist is exit 3, never created. */
 export async function openExistingInventory(url: string, interrupt?: AbortSignal): Promise<InventoryStore> {
   if (!storeExists(url)) throw new ConfigError(`the inventory ${urlLabel(url)} does not exist`, WHICH_STORE);
-  return openInventory(url, interrupt);
+  // A PostgreSQL schema (or an empty file) without the inventory's tables is no store either: a read never creates one.
+  const empty = () => new ConfigError(`the inventory ${urlLabel(url)} has no tables: nothing was ever stored in it`, WHICH_STORE);
+  return openInventory(url, interrupt, empty);
 }
 
 /**
@@ -58,9 +60,9 @@ export async function openExistingInventory(url: string, interrupt?: AbortSignal
  * the wait at once (a database may accept connections and never answer), and the store is closed
  * when it opens after all.
  */
-export async function openInventory(url: string, interrupt?: AbortSignal): Promise<InventoryStore> {
+export async function openInventory(url: string, interrupt?: AbortSignal, missing?: () => ConfigError): Promise<InventoryStore> {
   const { openStore } = await import("../store/open.js");
-  const opening = openStore(url);
+  const opening = openStore(url, missing);
   if (!interrupt) return opening;
   return untilInterrupted(opening, interrupt).catch((err: unknown) => {
     if (err instanceof InterruptedError) void opening.then((store) => store.close()).catch(() => undefined);

@@ -5,13 +5,16 @@ import { SqlInventory } from "./sql-inventory.js";
 import type { InventoryStore } from "./types.js";
 import { isPostgresUrl, redactFor, urlLabel } from "./url.js";
 
-/** Opens (creating on first use) the inventory at a `file:` or `postgres://` URL; drivers load only now. */
-export async function openStore(url: string): Promise<InventoryStore> {
+/**
+ * Opens the inventory at a `file:` or `postgres://` URL; drivers load only now. It is created on
+ * first use, unless `missing` is given: then a database without its tables is refused with it.
+ */
+export async function openStore(url: string, missing?: () => ConfigError): Promise<InventoryStore> {
   const label = urlLabel(url);
   let db: Db | undefined;
   try {
     db = isPostgresUrl(url) ? await (await import("./postgres.js")).openPostgres(url) : await (await import("./libsql.js")).openLibsql(url);
-    await migrate(db);
+    await migrate(db, missing);
     return new SqlInventory(db, label);
   } catch (err) {
     await db?.close().catch(() => undefined);

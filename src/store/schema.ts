@@ -124,12 +124,17 @@ function tooNew(version: number): ConfigError {
   return new ConfigError(`the inventory's schema is version ${version}, newer than this trtc-admin understands (${SCHEMA_VERSION})`, "upgrade trtc-admin");
 }
 
-/** Creates or checks the schema; safe when several processes open a new database at once. */
-export async function migrate(db: Db): Promise<void> {
+/**
+ * Creates or checks the schema; safe when several processes open a new database at once. Given
+ * `missing`, a database holding no inventory yet (an empty file, a PostgreSQL schema without its
+ * tables) is refused with it rather than given one.
+ */
+export async function migrate(db: Db, missing?: () => Error): Promise<void> {
   // A reader of an existing inventory takes no write lock: `rooms list` never waits for the receiver.
   const seen = await versionOf(db.query).catch(() => 0);
   if (seen > SCHEMA_VERSION) throw tooNew(seen);
   if (seen === SCHEMA_VERSION) return;
+  if (seen === 0 && missing) throw missing();
   await db.tx(async (q) => {
     if (db.dialect === "postgres") await q(`SELECT pg_advisory_xact_lock(${SCHEMA_LOCK})`);
     await q("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");

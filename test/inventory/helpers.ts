@@ -155,23 +155,22 @@ export const STORES: StoreFactory[] = [
   },
 ];
 
-/** Runs one statement on an inventory's database itself: a store as an older version left it. */
-export async function rawSql(url: string, sql: string): Promise<void> {
+/** Runs one statement on an inventory's database itself (a store as an older version left it, or what is in it): its rows. */
+export async function rawSql(url: string, sql: string): Promise<Record<string, unknown>[]> {
   if (url.startsWith("file:")) {
     const { createClient } = await import("@libsql/client");
     const client = createClient({ url });
     try {
-      await client.execute(sql);
+      return (await client.execute(sql)).rows as unknown as Record<string, unknown>[];
     } finally {
       client.close();
     }
-    return;
   }
   const { default: pg } = await import("pg");
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query(sql);
+    return (await client.query(sql)).rows;
   } finally {
     await client.end();
   }

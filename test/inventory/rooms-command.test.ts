@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from "vitest";
 import { main } from "../../src/commands/program.js";
 import { openStore } from "../../src/store/open.js";
 import { emulator, emulatorEnv, seedApp } from "../helpers/inproc.js";
-import { APP, fakeIo, STORES } from "./helpers.js";
+import { APP, fakeIo, rawSql, STORES } from "./helpers.js";
 import { event } from "./store-events.js";
 
 const T = Date.now();
@@ -326,6 +326,53 @@ describe("commands that only read the inventory never create it", () => {
     const dflt = await cli(args);
     expect(dflt.code).toBe(3);
     expect(existsSync(`${dflt.home}/.state/trtc-admin`)).toBe(false);
+  });
+});
+
+describe("commands that only read the inventory never give it tables", () => {
+  const reads = [
+    ["rooms", "list"],
+    ["rooms", "show", "1234"],
+    ["rooms", "history", "1234"],
+    ["bans", "list"],
+    ["bans", "export"],
+    ["events", "prune", "--older-than", "1d", "--dry-run"],
+  ];
+  it.skipIf(STORES[1]!.skip)(
+    "a PostgreSQL schema without the inventory's tables: every read exits 3 naming it, and doctor says none yet; no table is created",
+    async () => {
+      const { url, cleanup } = await STORES[1]!.fresh();
+      const tables = async () => (await rawSql(url, "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()")).length;
+      for (const args of reads) {
+        const r = await cli([...args, "--inventory", url]);
+        expect([args, r.code], r.stderr).toEqual([args, 3]);
+        expect(r.stderr).toContain("has no tables: nothing was ever stored in it");
+        expect(r.stderr).toContain("TRTC_INVENTORY");
+      }
+      const doctor = fakeIo({
+        TRTC_SDK_APP_ID: String(APP),
+        TENCENTCLOUD_SECRET_ID: "id",
+        TENCENTCLOUD_SECRET_KEY: "key",
+        TRTC_ENDPOINT: "http://127.0.0.1:1",
+      });
+      await main(["doctor", "--json", "--inventory", url], doctor.io);
+      expect(doctor.stdout()).toContain("none yet");
+      expect(await tables()).toBe(0);
+      await cleanup();
+    },
+  );
+
+  it("an empty file where the inventory should be: every read exits 3 and gives it no table", async () => {
+    const { url, cleanup } = await STORES[0]!.fresh();
+    const path = url.slice("file:".length);
+    writeFileSync(path, "");
+    for (const args of reads) {
+      const r = await cli([...args, "--inventory", url]);
+      expect([args, r.code], r.stderr).toEqual([args, 3]);
+      expect(r.stderr).toContain(`the inventory ${url} has no tables`);
+    }
+    expect(await rawSql(url, "SELECT name FROM sqlite_master")).toEqual([]);
+    await cleanup();
   });
 });
 

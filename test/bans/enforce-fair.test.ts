@@ -20,6 +20,18 @@ let cleanup: () => Promise<void>;
 
 const kicksOf = (userId: string) => emu.requests.filter((q) => q.action === "RemoveUser" && (q.userIds as string[]).includes(userId));
 
+/** What ban enforcement runs in: the emulator's environment, 8 at a time at 20 a second. */
+function enforcementContext(): { run: ReturnType<typeof fakeIo>; ctx: Context } {
+  const run = fakeIo(emulatorEnv(emu) as Record<string, string>);
+  const ctx: Context = {
+    io: run.io,
+    term: createTerminal(run.io, run.io.env, true),
+    flags: {},
+    run: { format: "ndjson", quiet: false, debug: false, timeoutMs: 10_000, maxAttempts: 3, concurrency: 8, rate: 20 },
+  };
+  return { run, ctx };
+}
+
 async function banned(userIds: string[]): Promise<void> {
   const store = await openStore(inventory);
   const room = { roomIdType: "numeric" as const, roomId: 1234 };
@@ -48,13 +60,7 @@ describe.each(STORES)("ban enforcement is fair ($name store)", (factory) => {
   it.skipIf(factory.skip)(
     "at most one pending kick per (room, user): 400 entries of one user are coalesced, counted, and the next user is kicked right after",
     async () => {
-      const run = fakeIo(emulatorEnv(emu) as Record<string, string>);
-      const ctx: Context = {
-        io: run.io,
-        term: createTerminal(run.io, run.io.env, true),
-        flags: {},
-        run: { format: "ndjson", quiet: false, debug: false, timeoutMs: 10_000, maxAttempts: 3, concurrency: 8, rate: 20 },
-      };
+      const { run, ctx } = enforcementContext();
       const store = await openStore(inventory);
       const bans = startBanEnforcement(ctx, resolveSettings(undefined, {}, run.io.env), store);
       for (let i = 0; i < FLOOD; i++) bans.stored(event(103, 1234, T + i, "flood"));
@@ -77,13 +83,7 @@ describe.each(STORES)("ban enforcement is fair ($name store)", (factory) => {
       const store = await openStore(inventory);
       await store.addBans([{ sdkAppId: APP, room: null, userId: "roamer", reason: null, untilMs: T + 3_600_000 }], T);
       await store.close();
-      const run = fakeIo(emulatorEnv(emu) as Record<string, string>);
-      const ctx: Context = {
-        io: run.io,
-        term: createTerminal(run.io, run.io.env, true),
-        flags: {},
-        run: { format: "ndjson", quiet: false, debug: false, timeoutMs: 10_000, maxAttempts: 3, concurrency: 8, rate: 20 },
-      };
+      const { run, ctx } = enforcementContext();
       const bans = startBanEnforcement(ctx, resolveSettings(undefined, {}, run.io.env), await openStore(inventory));
       const ROOMS = 300;
       // The engine already running, as in a receiver that has kicked before: it must not read the whole queue ahead.

@@ -16,16 +16,16 @@ const GONE = "the client closed the connection mid-request; TRTC retries what it
 /** A 400 for bytes that are not HTTP at all: the body hint would send the operator to the wrong place. */
 const NOT_HTTP = "not an HTTP client: TRTC posts HTTP/1.1; check what connects to this port (a probe, TLS sent to plain HTTP)";
 
+function refusalHint(status: number | null, reason: string): string | undefined {
+  if (status === null) return GONE;
+  if (status === 401 && reason.startsWith("no Sign")) return NO_SIGN;
+  if (status === 400 && reason.startsWith("not HTTP")) return NOT_HTTP;
+  return HINTS[status];
+}
+
 /** One refused (or unanswerable) request: status, peer, reason, and a hint. */
 export function printRefusal(term: Terminal, status: number | null, reason: string, peer: string): void {
-  const hint =
-    status === null
-      ? GONE
-      : status === 401 && reason.startsWith("no Sign")
-        ? NO_SIGN
-        : status === 400 && reason.startsWith("not HTTP")
-          ? NOT_HTTP
-          : HINTS[status];
+  const hint = refusalHint(status, reason);
   const head = term.errColor.yellow(status === null ? "dropped:" : `refused: ${status}`);
   term.err(`${head} from ${escapeControls(peer)}: ${escapeControls(reason)}${hint ? ` (${hint})` : ""}\n`);
 }

@@ -1,3 +1,4 @@
+import { rankOf } from "../events/fold.js";
 import type { RoomEventType } from "../events/types.js";
 import type { RoomKey } from "../plan/types.js";
 import { type Db, num, numOrNull } from "./db.js";
@@ -25,14 +26,8 @@ function reasonFromBody(body: unknown): number | undefined {
   }
 }
 
-/** The fold's order of a room's events at the same millisecond (events/fold.ts): 101, 103, 105, 104, 102. */
-const RANKS: [type: RoomEventType, rank: number][] = [
-  [101, 0],
-  [103, 1],
-  [105, 2],
-  [104, 3],
-  [102, 4],
-];
+/** Each room event type with its place in the fold's order of events at the same millisecond. */
+const RANKS = ([101, 102, 103, 104, 105] as const).map((type): [RoomEventType, number] => [type, rankOf(type)]);
 
 /**
  * The next page after `after` (event_ms, rank, id) of one event type: a range of the events_room_time

@@ -15,6 +15,26 @@ const SIDECARS = ["-wal", "-shm"];
 const sameFile = (a: Stats | undefined, b: { dev: number; ino: number } | undefined) =>
   a !== undefined && b !== undefined && a.dev === b.dev && a.ino === b.ino;
 
+/** How long a statement waits for another process's write before SQLITE_BUSY. */
+const BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * Runs `fn` again while SQLite answers SQLITE_BUSY without having waited, for as long as a statement
+ * would wait: switching a new file to WAL fails at once while another process writes it (parallel
+ * CI jobs creating one inventory).
+ */
+async function untilUnlocked<T>(fn: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  for (let pause = 5; ; pause = Math.min(pause * 2, 100)) {
+    try {
+      return await fn();
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== "SQLITE_BUSY" || Date.now() + pause > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
+}
+
 /** Errors after which a read is not proof that the store can commit (a full disk still reads). */
 const WRITE_FAULT = /SQLITE_(FULL|IOERR|CANTOPEN|READONLY)/;
 
@@ -87,9 +107,9 @@ export async function openLibsql(url: string): Promise<Db> {
   const { createClient } = await import("@libsql/client/sqlite3");
   const connect = async (): Promise<Opened> => {
     // synchronous stays at this build's default, FULL: a commit is on disk before any 200 is sent.
-    const client = createClient({ url: `file:${path}`, timeout: 5000, intMode: "number" });
+    const client = createClient({ url: `file:${path}`, timeout: BUSY_TIMEOUT_MS, intMode: "number" });
     try {
-      await client.execute("PRAGMA journal_mode = WAL");
+      await untilUnlocked(() => client.execute("PRAGMA journal_mode = WAL"));
       const { dev, ino } = statSync(path);
       return { client, dev, ino };
     } catch (err) {

@@ -55,6 +55,20 @@ describe("embedded store", () => {
     }
   });
 
+  it("a new file that another job is still creating opens once that job's write ends (SQLite refuses the switch to WAL without waiting)", async () => {
+    const path = join(tempDir(), "shared.db");
+    const { createClient } = await import("@libsql/client/sqlite3");
+    const other = createClient({ url: `file:${path}` });
+    const write = await other.transaction("write");
+    await write.execute("CREATE TABLE other_job (x INTEGER)");
+    setTimeout(() => void write.commit(), 300);
+    const started = Date.now();
+    const store = await openStore(`file:${path}`);
+    await store.close();
+    other.close();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+  });
+
   it("lets another process's reader read while a writer holds its transaction (WAL)", async () => {
     await withStore(embedded, async (store, url) => {
       await store.append([event(103, 1, 1000, "a")]);

@@ -44,7 +44,7 @@ export function findRoom(
     const room = await store.getRoom(sdkAppId, key);
     if (!room) {
       throw new DomainError(
-        `the inventory has never seen ${roomName(key)} of SdkAppId ${sdkAppId}`,
+        `the inventory holds no ${roomName(key)} of SdkAppId ${sdkAppId} (never seen, or closed before the retention window)`,
         "RoomNotFound",
         "is `events serve` receiving this app's callbacks? String and numeric rooms differ: try --str-room or --numeric-room",
       );

@@ -43,7 +43,7 @@ export function roomsCommand(): Command {
     .argument("<room>", "room id: a canonical decimal is a numeric room, anything else a string room")
     .addHelpText(
       "after",
-      "\nExit 1 when the inventory has never seen the room.\n\nExamples:\n  $ trtc-admin rooms show 1234\n  $ trtc-admin rooms show --str-room 1234 --json",
+      "\nExit 1 when the inventory does not hold the room: never seen, or closed before the retention window.\n\nExamples:\n  $ trtc-admin rooms show 1234\n  $ trtc-admin rooms show --str-room 1234 --json",
     );
   defineCommand(showCmd, {
     input: (cmd) => ({ ...roomInput(cmd), inventory: inventoryFlag(cmd) }),

@@ -27,7 +27,7 @@ export function startRetention(options: RetentionOptions): Retention {
     const beforeMs = options.now() - options.retainMs;
     try {
       const count = await options.store.prune(options.sdkAppId, beforeMs);
-      if (count.events > 0 || count.departed > 0) options.onPruned(count, beforeMs);
+      if (count.events > 0 || count.departed > 0 || count.closedRooms > 0) options.onPruned(count, beforeMs);
     } catch (err) {
       options.onError(err);
     }

@@ -54,11 +54,13 @@ export interface PruneCount {
   events: number;
   /** Marks of users who left their room before the cutoff: no member and no ban depends on them. */
   departed: number;
+  /** Rooms closed before the cutoff: forgotten, like their events. */
+  closedRooms: number;
 }
 
 /** What retention needs from a store; InventoryStore provides it. */
 export interface EventPruner {
-  /** Deletes the SdkAppId's events with an event time before `beforeMs`; rooms, members and bans stay as they are. */
+  /** Deletes the SdkAppId's events with an event time before `beforeMs`, and the rooms closed before it; live rooms, members and bans stay as they are. */
   prune(sdkAppId: number, beforeMs: number, options?: { dryRun?: boolean }): Promise<PruneCount>;
 }
 

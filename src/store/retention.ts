@@ -11,9 +11,13 @@ export async function prunedBefore(q: Query, sdkAppId: number): Promise<number> 
 
 const DEPARTED = `sdk_app_id = ? AND since_ms IS NULL AND COALESCE(enter_ms, 0) < ? AND COALESCE(leave_ms, 0) < ? AND COALESCE(role_ms, 0) < ?`;
 
+/** A closed room whose latest event is before the cutoff: no event that can still fold would change it. */
+const ENDED = "sdk_app_id = ? AND live = 0 AND last_ms < ?";
+
 /**
- * Deletes the SdkAppId's events older than `beforeMs` (event time), and the marks of users gone
- * from their room since before it. Rooms, members and bans are untouched: they hold their own times.
+ * Deletes the SdkAppId's events older than `beforeMs` (event time), the marks of users gone from
+ * their room since before it, and the rooms closed since before it, so the store's size follows the
+ * window and not the receiver's age. Live rooms, members and bans are untouched: they hold their own times.
  */
 export async function prune(db: Db, sdkAppId: number, beforeMs: number, dryRun: boolean): Promise<PruneCount> {
   const departedArgs = [sdkAppId, beforeMs, beforeMs, beforeMs];
@@ -22,6 +26,7 @@ export async function prune(db: Db, sdkAppId: number, beforeMs: number, dryRun: 
     return {
       events: await count("SELECT COUNT(*) AS n FROM events WHERE sdk_app_id = ? AND event_ms < ?", [sdkAppId, beforeMs]),
       departed: await count(`SELECT COUNT(*) AS n FROM presence WHERE ${DEPARTED}`, departedArgs),
+      closedRooms: await count(`SELECT COUNT(*) AS n FROM rooms WHERE ${ENDED}`, [sdkAppId, beforeMs]),
     };
   }
   // The horizon moves first: from now on a late event older than it is not folded, so nothing folds against what is being deleted.
@@ -44,5 +49,7 @@ export async function prune(db: Db, sdkAppId: number, beforeMs: number, dryRun: 
   return {
     events: await chunked("events", "id", "sdk_app_id = ? AND event_ms < ?", [sdkAppId, beforeMs]),
     departed: await chunked("presence", "sdk_app_id, room_type, room_id, user_id", DEPARTED, departedArgs),
+    // After the marks: a closed room's users all left by its latest event, so none of its marks is left behind.
+    closedRooms: await chunked("rooms", "sdk_app_id, room_type, room_id", ENDED, [sdkAppId, beforeMs]),
   };
 }

@@ -63,9 +63,13 @@ function roomLog(q: Query, r: AppRoom, horizonMs: number): RoomLog {
 
 const minOf = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.min(a, b));
 
-/** Late events older than the horizon (what retention keeps) are stored but not folded: they never re-open or change a room. */
+/**
+ * Late events older than the horizon (what retention keeps) are stored but not folded: they never
+ * re-open or change a room. Nor do they create one: the room may be one closed before the horizon,
+ * which retention forgot.
+ */
 function foldable(stored: RoomMarks | undefined, events: FoldEvent[], horizonMs: number): FoldEvent[] {
-  if (!stored) return events;
+  if (!stored) return events.filter((e) => e.eventMs >= horizonMs);
   return events.filter((e) => e.eventMs >= horizonMs || e.eventMs > stored.lastMs || (e.eventMs === stored.lastMs && rankOf(e.type) >= stored.lastRank));
 }
 
@@ -102,10 +106,12 @@ export async function foldRooms(q: Query, rooms: PendingRoom[], horizonOf: (sdkA
     users.get(k)!.set(String(row.user_id), userFrom(row));
   }
   const writes: Write[] = [];
+  const horizons = new Map<number, Promise<number>>();
+  const horizon = (sdkAppId: number) => horizons.get(sdkAppId) ?? horizons.set(sdkAppId, horizonOf(sdkAppId)).get(sdkAppId)!;
   for (const room of rooms) {
     const k = refKey(room.ref);
-    // Only a late event can be older than the horizon: in-order ones fold exactly whatever was pruned.
-    const horizonMs = isLate(stored.get(k), room.events) ? await horizonOf(room.ref.sdkAppId) : 0;
+    // The horizon matters for a late event and for a room not held (retention may have forgotten it); a held room's in-order events fold exactly whatever was pruned.
+    const horizonMs = !stored.has(k) || isLate(stored.get(k), room.events) ? await horizon(room.ref.sdkAppId) : 0;
     const events = foldable(stored.get(k), room.events, horizonMs);
     if (events.length === 0) continue;
     writes.push({ ref: room.ref, settled: await settleRoom(stored.get(k), users.get(k) ?? new Map(), events, roomLog(q, room.ref, horizonMs)) });

@@ -1,7 +1,7 @@
 import { ConfigError } from "../errors.js";
 import type { Db } from "./db.js";
 
-const SCHEMA_VERSION = 5;
+const SCHEMA_VERSION = 6;
 
 /** Fixed key for the PostgreSQL advisory lock that makes concurrent first starts safe. */
 const SCHEMA_LOCK = 7_261_870_901;
@@ -112,8 +112,13 @@ function coverage(dialect: Db["dialect"]): string[] {
   ];
 }
 
+/** Closed rooms by their latest event: retention forgets those whose life ended before its window (retention.ts). */
+function closedRooms(): string[] {
+  return ["CREATE INDEX IF NOT EXISTS rooms_closed ON rooms (sdk_app_id, last_ms) WHERE live = 0"];
+}
+
 /** Migration n takes a store from version n - 1 to n. */
-const MIGRATIONS: ((dialect: Db["dialect"]) => string[])[] = [v1, v2, v3, forwards, coverage];
+const MIGRATIONS: ((dialect: Db["dialect"]) => string[])[] = [v1, v2, v3, forwards, coverage, closedRooms];
 
 async function versionOf(q: Db["query"]): Promise<number> {
   const found = (await q("SELECT MAX(version) AS v FROM schema_version"))[0]?.v;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { openStore } from "../../src/store/open.js";
-import { APP, notePostgresSkipped, STORES, withStore } from "./helpers.js";
+import { APP, notePostgresSkipped, rawSql, STORES, withStore } from "./helpers.js";
 import { legacyStore } from "./legacy-store.js";
 import { foldEvents } from "./reference-fold.js";
 import { event } from "./store-events.js";
@@ -13,7 +13,7 @@ notePostgresSkipped();
 
 describe.each(STORES)("retention and upgrades: $name", (factory) => {
   describe.skipIf(factory.skip)(factory.skip ? "skipped: set TRTC_TEST_POSTGRES_URL to run" : "same suite for every store", () => {
-    it("prune deletes events older than the cutoff and the marks of users gone before it; rooms, members and bans stay", async () => {
+    it("prune deletes events older than the cutoff, the marks of users gone before it and the rooms closed before it; live rooms, members and bans stay", async () => {
       await withStore(factory, async (store) => {
         await store.append([
           event(101, 1, T - 9 * DAY),
@@ -22,40 +22,76 @@ describe.each(STORES)("retention and upgrades: $name", (factory) => {
           event(104, 1, T - 8 * DAY, "left"),
         ]);
         await store.append([event(103, "s", T - 9 * DAY, "x"), event(102, "s", T - 8 * DAY), event(103, 2, T - DAY, "new")]);
+        await store.append([event(103, 3, T - 9 * DAY, "y"), event(102, 3, T - 6 * DAY)]);
         await store.addBans([{ sdkAppId: APP, room: null, userId: "troll", reason: null, untilMs: T + DAY }], T - 9 * DAY);
         const before = { rooms: await store.listRooms(APP, { all: true }, T), bans: await store.listBans(APP, {}, T) };
-        expect(await store.prune(APP, T - 7 * DAY, { dryRun: true })).toEqual({ events: 6, departed: 2 });
-        expect(await store.listRooms(APP, { all: true }, T)).toEqual(before.rooms);
-        expect(await store.prune(APP, T - 7 * DAY)).toEqual({ events: 6, departed: 2 });
-        expect(await store.prune(APP, T - 7 * DAY)).toEqual({ events: 0, departed: 0 });
-        expect(await store.listRooms(APP, { all: true }, T)).toEqual(before.rooms);
-        expect(await store.listBans(APP, {}, T)).toEqual(before.bans);
         expect(before.rooms.map((r) => [r.roomId, r.live, r.members.map((m) => m.userId)])).toEqual([
           [1, true, ["stays"]],
           [2, true, ["new"]],
+          [3, false, []],
           ["s", false, []],
+        ]);
+        expect(await store.prune(APP, T - 7 * DAY, { dryRun: true })).toEqual({ events: 7, departed: 3, closedRooms: 1 });
+        expect(await store.listRooms(APP, { all: true }, T)).toEqual(before.rooms);
+        expect(await store.prune(APP, T - 7 * DAY)).toEqual({ events: 7, departed: 3, closedRooms: 1 });
+        expect(await store.prune(APP, T - 7 * DAY)).toEqual({ events: 0, departed: 0, closedRooms: 0 });
+        // Room "s" closed before the cutoff is forgotten; room 3 closed after it stays, as do the live rooms and the ban.
+        expect(await store.listRooms(APP, { all: true }, T)).toEqual(before.rooms.filter((r) => r.roomId !== "s"));
+        expect(await store.getRoom(APP, { roomIdType: "string", roomId: "s" })).toBeUndefined();
+        expect(await store.listBans(APP, {}, T)).toEqual(before.bans);
+      });
+    });
+
+    it("after a prune, a late event older than the cutoff is kept but never re-opens, changes or brings back a room; newer ones fold exactly", async () => {
+      await withStore(factory, async (store) => {
+        const room = (roomId: number) => store.getRoom(APP, { roomIdType: "numeric", roomId });
+        // Room 1 closed before the cutoff (forgotten), room 2 after it, room 3 live with its latest event before it.
+        await store.append([event(103, 1, T - 9 * DAY, "a"), event(102, 1, T - 8 * DAY)]);
+        await store.append([event(103, 2, T - 9 * DAY, "a"), event(102, 2, T - 6 * DAY)]);
+        await store.append([event(103, 3, T - 9 * DAY, "a")]);
+        await store.prune(APP, T - 7 * DAY);
+        expect(await room(1)).toBeUndefined();
+        const late = [event(103, 1, T - 8 * DAY - 1000, "b"), event(103, 2, T - 8 * DAY, "b"), event(104, 2, T - 9 * DAY + 5, "a")];
+        expect(await store.append(late)).toEqual(["stored", "stored", "stored"]);
+        expect(await room(1)).toBeUndefined();
+        expect(await room(2)).toMatchObject({ live: false, closedAt: iso(T - 6 * DAY), members: [] });
+        // In order for its room, an old event folds as it always would: nothing it depends on was pruned.
+        await store.append([event(103, 3, T - 7 * DAY - 5, "c")]);
+        expect(await room(3)).toMatchObject({ live: true, createdAt: iso(T - 9 * DAY), members: [{ userId: "a" }, { userId: "c" }] });
+        await store.append([event(103, 3, T - DAY, "d"), event(104, 3, T - 2 * DAY, "c"), event(103, 3, T - 3 * DAY, "e")]);
+        expect((await room(3))?.members.map((m) => [m.userId, m.since])).toEqual([
+          ["a", iso(T - 9 * DAY)],
+          ["e", iso(T - 3 * DAY)],
+          ["d", iso(T - DAY)],
         ]);
       });
     });
 
-    it("after a prune, a late event older than the cutoff is kept but never re-opens or changes a room; newer ones fold exactly", async () => {
-      await withStore(factory, async (store) => {
-        await store.append([event(103, 1, T - 9 * DAY, "a"), event(102, 1, T - 8 * DAY)]);
-        await store.prune(APP, T - 7 * DAY);
-        expect(await store.append([event(103, 1, T - 8 * DAY - 1000, "b"), event(104, 1, T - 9 * DAY + 5, "a")])).toEqual(["stored", "stored"]);
-        expect(await store.getRoom(APP, { roomIdType: "numeric", roomId: 1 })).toMatchObject({ live: false, closedAt: iso(T - 8 * DAY), members: [] });
-        // In order for its room, an old event folds as it always would: nothing it depends on was pruned.
-        await store.append([event(103, 1, T - 7 * DAY - 5, "c")]);
-        expect(await store.getRoom(APP, { roomIdType: "numeric", roomId: 1 })).toMatchObject({
-          live: true,
-          createdAt: iso(T - 7 * DAY - 5),
-          members: [{ userId: "c" }],
-        });
-        await store.append([event(103, 1, T - DAY, "d"), event(104, 1, T - 2 * DAY, "c"), event(103, 1, T - 3 * DAY, "e")]);
-        const room = await store.getRoom(APP, { roomIdType: "numeric", roomId: 1 });
-        expect(room?.members.map((m) => [m.userId, m.since])).toEqual([
-          ["e", iso(T - 3 * DAY)],
-          ["d", iso(T - DAY)],
+    it("the rows kept follow the window, not the receiver's age: short-lived rooms every day, pruned daily with a 7-day window", async () => {
+      await withStore(factory, async (store, url) => {
+        const rows = async () => {
+          const [row] = await rawSql(
+            url,
+            "SELECT (SELECT COUNT(*) FROM events) AS events, (SELECT COUNT(*) FROM rooms) AS rooms, (SELECT COUNT(*) FROM presence) AS presence",
+          );
+          return Object.fromEntries(Object.entries(row!).map(([k, v]) => [k, Number(v)]));
+        };
+        const seen: Record<string, number>[] = [];
+        for (let day = 1; day <= 21; day++) {
+          const start = T + day * DAY;
+          const lives = Array.from({ length: 5 }, (_, i) => {
+            const [roomId, at] = [day * 100 + i, start + i * 60_000];
+            return [event(101, roomId, at), event(103, roomId, at + 1, "u"), event(104, roomId, at + 2, "u"), event(102, roomId, at + 3)];
+          });
+          await store.append(lives.flat());
+          await store.prune(APP, start - 7 * DAY);
+          if (day % 7 === 0) seen.push(await rows());
+        }
+        // Each day adds 5 rooms, 5 users' marks and 20 events; a prune keeps the last 8 days' worth.
+        expect(seen).toEqual([
+          { events: 140, rooms: 35, presence: 35 },
+          { events: 160, rooms: 40, presence: 40 },
+          { events: 160, rooms: 40, presence: 40 },
         ]);
       });
     });

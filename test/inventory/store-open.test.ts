@@ -142,6 +142,7 @@ describe("PostgreSQL store", () => {
         { version: 3 },
         { version: 4 },
         { version: 5 },
+        { version: 6 },
       ]);
       await client.end();
     } finally {

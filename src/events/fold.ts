@@ -98,7 +98,8 @@ async function settleRoomMarks(before: RoomMarks | undefined, events: FoldEvent[
   let cbo: number | null;
   if (before && openMs === before.openMs) cbo = maxOf(before.closeBeforeOpenMs, newBefore);
   else if (!before || before.closeMs === null || before.closeMs < openMs) cbo = maxOf(before?.closeMs ?? null, newBefore);
-  else cbo = await log.latestCloseBefore(openMs);
+  // The log holds nothing before the horizon: the stored close before the previous open still bounds it from below.
+  else cbo = maxOf(before.closeBeforeOpenMs, await log.latestCloseBefore(openMs));
   // createdAt: the first open after cbo, old or new.
   let oldFirst: number | null;
   if (!before || before.openMs === null || (cbo !== null && before.openMs <= cbo)) oldFirst = null;

@@ -67,6 +67,24 @@ describe.each(STORES)("retention and upgrades: $name", (factory) => {
       });
     });
 
+    it("after a prune, events after the cutoff fold alike in either arrival order: a life begun before the cutoff keeps its creation time", async () => {
+      const after = [[event(102, 7, T - DAY)], [event(103, 7, T - 2 * DAY, "b")]];
+      for (const arrivals of [after, [...after].reverse()]) {
+        await withStore(factory, async (store) => {
+          // Room 7 closed once long ago, then lived again from T - 8 days; the prune deletes both closes' evidence.
+          await store.append([event(103, 7, T - 9 * DAY, "a"), event(102, 7, T - 9 * DAY + 1000), event(103, 7, T - 8 * DAY, "a")]);
+          await store.prune(APP, T - 7 * DAY);
+          for (const batch of arrivals) await store.append(batch);
+          expect(await store.getRoom(APP, { roomIdType: "numeric", roomId: 7 })).toMatchObject({
+            live: false,
+            createdAt: iso(T - 8 * DAY),
+            closedAt: iso(T - DAY),
+            members: [],
+          });
+        });
+      }
+    });
+
     it("the rows kept follow the window, not the receiver's age: short-lived rooms every day, pruned daily with a 7-day window", async () => {
       await withStore(factory, async (store, url) => {
         const rows = async () => {

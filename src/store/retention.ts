@@ -40,8 +40,10 @@ export async function prune(db: Db, sdkAppId: number, beforeMs: number, dryRun: 
   const chunked = async (table: string, key: string, where: string, args: unknown[]) => {
     let total = 0;
     for (;;) {
-      const sql = `DELETE FROM ${table} WHERE (${key}) IN (SELECT ${key} FROM ${table} WHERE ${where} LIMIT ${CHUNK}) RETURNING 1 AS one`;
-      const n = await db.tx(async (q) => (await q(sql, args)).length);
+      // The condition again on the row itself: PostgreSQL re-checks only that against a row a receiver changed while
+      // the delete waited for it (a room re-opened, a user back in), not the subquery that picked it.
+      const sql = `DELETE FROM ${table} WHERE (${key}) IN (SELECT ${key} FROM ${table} WHERE ${where} LIMIT ${CHUNK}) AND ${where} RETURNING 1 AS one`;
+      const n = await db.tx(async (q) => (await q(sql, [...args, ...args])).length);
       total += n;
       if (n < CHUNK) return total;
     }

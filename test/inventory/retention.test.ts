@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import type { IncomingEvent } from "../../src/events/types.js";
 import { openStore } from "../../src/store/open.js";
-import { APP, notePostgresSkipped, rawSql, STORES, withStore } from "./helpers.js";
+import type { InventoryStore } from "../../src/store/types.js";
+import { APP, notePostgresSkipped, PG_URL, rawSql, STORES, withStore } from "./helpers.js";
 import { legacyStore } from "./legacy-store.js";
 import { foldEvents } from "./reference-fold.js";
 import { event } from "./store-events.js";
@@ -172,5 +174,59 @@ describe.each(STORES)("retention and upgrades: $name", (factory) => {
         await cleanup();
       }
     });
+  });
+});
+
+describe.skipIf(!PG_URL)("retention racing a receiver on one PostgreSQL store", () => {
+  const [, postgres] = STORES;
+  /** Prunes while an append has folded but not committed: `blocker` holds the coverage row the append writes last, and the prune waits on what the append changed. The rooms after both. */
+  async function pruneDuringAppend(setup: (store: InventoryStore) => Promise<void>, append: IncomingEvent[]) {
+    const { url, cleanup } = await postgres!.fresh();
+    const [pruner, receiver] = [await openStore(url), await openStore(url)];
+    const { default: pg } = await import("pg");
+    const [blocker, watcher] = [new pg.Client({ connectionString: url }), new pg.Client({ connectionString: url })];
+    await blocker.connect();
+    await watcher.connect();
+    /** The backend that waits on `pid`'s locks, once there is one. */
+    const waiterOn = async (pid: number): Promise<number> => {
+      for (;;) {
+        const { rows } = await watcher.query("SELECT pid FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))", [pid]);
+        if (rows[0]) return rows[0].pid as number;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
+    try {
+      await setup(pruner);
+      await blocker.query("UPDATE coverage SET last_ms = 0");
+      await blocker.query("BEGIN");
+      const { rows } = await blocker.query("SELECT pg_backend_pid() AS pid FROM coverage FOR UPDATE");
+      const appended = receiver.append(append);
+      const appender = await waiterOn(rows[0].pid as number);
+      const pruned = pruner.prune(APP, T - 7 * DAY);
+      await waiterOn(appender);
+      await blocker.query("COMMIT");
+      await appended;
+      await pruned;
+      return await pruner.listRooms(APP, { all: true }, T);
+    } finally {
+      await Promise.all([blocker.end(), watcher.end(), pruner.close(), receiver.close()]);
+      await cleanup();
+    }
+  }
+
+  it("a prune never deletes a room that a receiver's uncommitted append re-opens", async () => {
+    const rooms = await pruneDuringAppend(
+      (store) => store.append([event(103, 1, T - 9 * DAY, "a"), event(104, 1, T - 8 * DAY, "a"), event(102, 1, T - 8 * DAY)]).then(() => undefined),
+      [event(103, 1, T - DAY, "b")],
+    );
+    expect(rooms.map((r) => [r.roomId, r.live, r.members.map((m) => m.userId)])).toEqual([[1, true, ["b"]]]);
+  });
+
+  it("a prune never deletes the marks of a user whom a receiver's uncommitted append lets back into a live room", async () => {
+    const rooms = await pruneDuringAppend(
+      (store) => store.append([event(103, 1, T - 9 * DAY, "a"), event(103, 1, T - 9 * DAY, "b"), event(104, 1, T - 8 * DAY, "a")]).then(() => undefined),
+      [event(103, 1, T - DAY, "a")],
+    );
+    expect(rooms.map((r) => [r.roomId, r.live, r.members.map((m) => m.userId)])).toEqual([[1, true, ["b", "a"]]]);
   });
 });

@@ -83,12 +83,15 @@ const isLate = (stored: RoomMarks | undefined, events: FoldEvent[]) =>
  */
 export async function foldRooms(q: Query, rooms: PendingRoom[], horizonOf: (sdkAppId: number) => Promise<number>): Promise<void> {
   const refs = rooms.map((r) => r.ref);
-  const stored = new Map(
-    (await perRooms(q, refs, (c) => `SELECT ${ROOM_COLUMNS} FROM rooms WHERE ${c}`)).map((row) => [
-      keyOf(row.sdk_app_id, row.room_type, row.room_id),
-      roomFrom(row),
-    ]),
-  );
+  const horizons = new Map<number, Promise<number>>();
+  const horizon = (sdkAppId: number) => horizons.get(sdkAppId) ?? horizons.set(sdkAppId, horizonOf(sdkAppId)).get(sdkAppId)!;
+  const stored = new Map<string, RoomMarks>();
+  for (const row of await perRooms(q, refs, (c) => `SELECT ${ROOM_COLUMNS} FROM rooms WHERE ${c}`)) {
+    const marks = roomFrom(row);
+    // Closed before the horizon: a room retention forgets (a prune still running, or cut short, has yet to), so not held.
+    if (!marks.live && marks.lastMs < (await horizon(num(row.sdk_app_id)))) continue;
+    stored.set(keyOf(row.sdk_app_id, row.room_type, row.room_id), marks);
+  }
   const touched = new Map(rooms.map((r) => [refKey(r.ref), [...new Set(r.events.map((e) => e.userId).filter((u) => u !== ""))]]));
   const userRows = await perRooms(
     q,
@@ -106,8 +109,6 @@ export async function foldRooms(q: Query, rooms: PendingRoom[], horizonOf: (sdkA
     users.get(k)!.set(String(row.user_id), userFrom(row));
   }
   const writes: Write[] = [];
-  const horizons = new Map<number, Promise<number>>();
-  const horizon = (sdkAppId: number) => horizons.get(sdkAppId) ?? horizons.set(sdkAppId, horizonOf(sdkAppId)).get(sdkAppId)!;
   for (const room of rooms) {
     const k = refKey(room.ref);
     // The horizon matters for a late event and for a room not held (retention may have forgotten it); a held room's in-order events fold exactly whatever was pruned.

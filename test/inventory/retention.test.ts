@@ -69,6 +69,25 @@ describe.each(STORES)("retention and upgrades: $name", (factory) => {
       });
     });
 
+    it("a prune cut short after moving its cutoff: an event older than the cutoff does not re-open a closed room it had yet to forget", async () => {
+      await withStore(factory, async (store, url) => {
+        await store.append([event(103, 1, T - 9 * DAY, "a"), event(102, 1, T - 8 * DAY)]);
+        // What a prune leaves when the receiver is killed after its first step (or while it is still deleting events).
+        await rawSql(url, `INSERT INTO retention (sdk_app_id, pruned_before_ms) VALUES (${APP}, ${T - 7 * DAY})`);
+        await store.append([event(103, 1, T - 7 * DAY - 1000, "b")]);
+        expect(await store.getRoom(APP, { roomIdType: "numeric", roomId: 1 })).toMatchObject({ live: false, closedAt: iso(T - 8 * DAY), members: [] });
+        expect((await store.prune(APP, T - 7 * DAY)).closedRooms).toBe(1);
+        expect(await store.listRooms(APP, { all: true }, T)).toEqual([]);
+        // An event at the cutoff is in the window: it opens the room anew.
+        await store.append([event(103, 1, T - 7 * DAY, "c")]);
+        expect(await store.getRoom(APP, { roomIdType: "numeric", roomId: 1 })).toMatchObject({
+          live: true,
+          createdAt: iso(T - 7 * DAY),
+          members: [{ userId: "c", since: iso(T - 7 * DAY) }],
+        });
+      });
+    });
+
     it("after a prune, events after the cutoff fold alike in either arrival order: a life begun before the cutoff keeps its creation time", async () => {
       const after = [[event(102, 7, T - DAY)], [event(103, 7, T - 2 * DAY, "b")]];
       for (const arrivals of [after, [...after].reverse()]) {

@@ -39,7 +39,11 @@ export function eventsCommand(): Command {
       ...(all ?? []),
       v,
     ])
-    .option("--retain <dur>", "delete stored events older than this (event time); rooms, members and bans are kept", "7d")
+    .option(
+      "--retain <dur>",
+      "delete stored events older than this (event time), and the rooms closed before then; live rooms, members and bans are kept",
+      "7d",
+    )
     .addHelpText("after", SERVE_HELP);
   // A receiver outlives its stdout's reader: only a signal stops it.
   defineCommand(serveCmd, {
@@ -59,7 +63,7 @@ export function eventsCommand(): Command {
     run: async (ctx, input) => (await actions()).ingestCommand(ctx, input),
   });
   const pruneCmd = new Command("prune")
-    .description("delete stored events older than a duration (rooms, members and bans are kept)")
+    .description("delete stored events older than a duration, and the rooms closed before then (live rooms, members and bans are kept)")
     .requiredOption("--older-than <dur>", "event time older than this: an integer and s, m, h or d")
     .option("--dry-run", "count what would be deleted; delete nothing")
     .addHelpText("after", PRUNE_HELP);

@@ -37,13 +37,16 @@ export async function prune(db: Db, sdkAppId: number, beforeMs: number, dryRun: 
       [sdkAppId, beforeMs],
     ),
   );
-  const chunked = async (table: string, key: string, where: string, args: unknown[]) => {
+  // PostgreSQL: a row a receiver is changing (a room re-opened, a user back in) is left to the next prune. Without the
+  // lock the delete waits for that change, re-checks just the key, and deletes the row as the receiver made it.
+  const lock = db.dialect === "postgres" ? " FOR UPDATE SKIP LOCKED" : "";
+  const chunked = async (table: string, primaryKey: string, where: string, args: unknown[]) => {
+    // SQLite finds a chunk's rows by a composite key only by scanning all the SdkAppId's rows, at every chunk: by rowid, at once.
+    const key = db.dialect === "sqlite" ? "rowid" : primaryKey;
     let total = 0;
     for (;;) {
-      // The condition again on the row itself: PostgreSQL re-checks only that against a row a receiver changed while
-      // the delete waited for it (a room re-opened, a user back in), not the subquery that picked it.
-      const sql = `DELETE FROM ${table} WHERE (${key}) IN (SELECT ${key} FROM ${table} WHERE ${where} LIMIT ${CHUNK}) AND ${where} RETURNING 1 AS one`;
-      const n = await db.tx(async (q) => (await q(sql, [...args, ...args])).length);
+      const sql = `DELETE FROM ${table} WHERE (${key}) IN (SELECT ${key} FROM ${table} WHERE ${where} LIMIT ${CHUNK}${lock}) RETURNING 1 AS one`;
+      const n = await db.tx(async (q) => (await q(sql, args)).length);
       total += n;
       if (n < CHUNK) return total;
     }

@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { IncomingEvent } from "../../src/events/types.js";
+import type { Query } from "../../src/store/db.js";
+import { openLibsql } from "../../src/store/libsql.js";
 import { openStore } from "../../src/store/open.js";
+import { migrate } from "../../src/store/schema.js";
+import { SqlInventory } from "../../src/store/sql-inventory.js";
 import type { InventoryStore } from "../../src/store/types.js";
 import { APP, notePostgresSkipped, PG_URL, rawSql, STORES, withStore } from "./helpers.js";
 import { legacyStore } from "./legacy-store.js";
@@ -198,7 +202,7 @@ describe.each(STORES)("retention and upgrades: $name", (factory) => {
 
 describe.skipIf(!PG_URL)("retention racing a receiver on one PostgreSQL store", () => {
   const [, postgres] = STORES;
-  /** Prunes while an append has folded but not committed: `blocker` holds the coverage row the append writes last, and the prune waits on what the append changed. The rooms after both. */
+  /** Prunes while an append has folded but not committed (`blocker` holds the coverage row the append writes last). The rooms after both. */
   async function pruneDuringAppend(setup: (store: InventoryStore) => Promise<void>, append: IncomingEvent[]) {
     const { url, cleanup } = await postgres!.fresh();
     const [pruner, receiver] = [await openStore(url), await openStore(url)];
@@ -206,9 +210,9 @@ describe.skipIf(!PG_URL)("retention racing a receiver on one PostgreSQL store", 
     const [blocker, watcher] = [new pg.Client({ connectionString: url }), new pg.Client({ connectionString: url })];
     await blocker.connect();
     await watcher.connect();
-    /** The backend that waits on `pid`'s locks, once there is one. */
-    const waiterOn = async (pid: number): Promise<number> => {
-      for (;;) {
+    /** The backend that waits on `pid`'s locks, once there is one (undefined if `done` first). */
+    const waiterOn = async (pid: number, done = () => false): Promise<number | undefined> => {
+      while (!done()) {
         const { rows } = await watcher.query("SELECT pid FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))", [pid]);
         if (rows[0]) return rows[0].pid as number;
         await new Promise((resolve) => setImmediate(resolve));
@@ -220,9 +224,11 @@ describe.skipIf(!PG_URL)("retention racing a receiver on one PostgreSQL store", 
       await blocker.query("BEGIN");
       const { rows } = await blocker.query("SELECT pg_backend_pid() AS pid FROM coverage FOR UPDATE");
       const appended = receiver.append(append);
-      const appender = await waiterOn(rows[0].pid as number);
-      const pruned = pruner.prune(APP, T - 7 * DAY);
-      await waiterOn(appender);
+      const appender = (await waiterOn(rows[0].pid as number))!;
+      let prunedAll = false;
+      const pruned = pruner.prune(APP, T - 7 * DAY).finally(() => (prunedAll = true));
+      // The prune either waits for the append's rows or passes them by; either way the append then commits.
+      await waiterOn(appender, () => prunedAll);
       await blocker.query("COMMIT");
       await appended;
       await pruned;
@@ -247,5 +253,34 @@ describe.skipIf(!PG_URL)("retention racing a receiver on one PostgreSQL store", 
       [event(103, 1, T - DAY, "a")],
     );
     expect(rooms.map((r) => [r.roomId, r.live, r.members.map((m) => m.userId)])).toEqual([[1, true, ["b", "a"]]]);
+  });
+});
+
+describe("retention's cost on the embedded store", () => {
+  it("each chunk a prune deletes is found by key: its cost follows the rows deleted, not the rooms and marks kept", async () => {
+    const { url, cleanup } = await STORES[0]!.fresh();
+    const db = await openLibsql(url);
+    const deletes: [string, unknown[]][] = [];
+    const recording =
+      (q: Query): Query =>
+      (sql, args = []) => {
+        if (sql.startsWith("DELETE")) deletes.push([sql, args]);
+        return q(sql, args);
+      };
+    const store = new SqlInventory({ ...db, query: recording(db.query), tx: (fn, timeoutMs) => db.tx((q) => fn(recording(q)), timeoutMs) }, "test");
+    try {
+      await migrate(db);
+      await store.append([event(103, 1, T - 9 * DAY, "a"), event(104, 1, T - 9 * DAY, "a"), event(102, 1, T - 8 * DAY), event(103, 2, T - DAY, "b")]);
+      expect(await store.prune(APP, T - 7 * DAY)).toEqual({ events: 3, departed: 1, closedRooms: 1 });
+      expect(deletes.map(([sql]) => sql.split(" ")[2])).toEqual(["events", "presence", "rooms"]);
+      for (const [sql, args] of deletes) {
+        const plan = (await db.query(`EXPLAIN QUERY PLAN ${sql}`, args)).map((row) => String(row.detail));
+        // The first step reads the table deleted from; the subquery that picks the chunk follows.
+        expect(plan[0]).toMatch(/USING INTEGER PRIMARY KEY \(rowid=\?\)/);
+      }
+    } finally {
+      await store.close();
+      await cleanup();
+    }
   });
 });

@@ -22,7 +22,8 @@ Examples:
 
 const PRUNE_HELP = `
 What \`events serve --retain\` does continuously. A late callback older than the cutoff is still
-acknowledged and stored (until the next prune), but never folded: it cannot re-open or change a room.
+acknowledged and stored (until the next prune), but not folded unless it is at or after the latest
+event of a room still held: it cannot re-open, bring back or change a room.
 
 Examples:
   $ trtc-admin events prune --older-than 30d --dry-run

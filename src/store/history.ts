@@ -2,6 +2,7 @@ import { rankOf } from "../events/fold.js";
 import type { RoomEventType } from "../events/types.js";
 import type { RoomKey } from "../plan/types.js";
 import { type Db, num, numOrNull } from "./db.js";
+import { iso } from "./room-reader.js";
 
 /** One stored event of a room, as `rooms history` shows it; `source` says whether TRTC or trtc-admin's own dismissal wrote it. */
 export interface RoomHistoryEvent {
@@ -54,7 +55,7 @@ async function legacyReasons(db: Db, rows: HistoryRow[]): Promise<Map<number, nu
 
 function historyEvent([id, type, ms, userId, role, reason, source]: HistoryRow, legacy: Map<number, number | undefined>): RoomHistoryEvent {
   const eventType = num(type) as RoomEventType;
-  const event: RoomHistoryEvent = { eventType, at: new Date(num(ms)).toISOString(), source: source === "trtc" ? "callback" : "dismissal" };
+  const event: RoomHistoryEvent = { eventType, at: iso(num(ms)), source: source === "trtc" ? "callback" : "dismissal" };
   if (userId) event.userId = userId;
   const known = ROLE_CODE[String(role)];
   if (known) event.role = known;

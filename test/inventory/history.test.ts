@@ -3,6 +3,7 @@ import { main } from "../../src/commands/program.js";
 import { parseCallback } from "../../src/events/parse.js";
 import type { IncomingEvent } from "../../src/events/types.js";
 import { openStore } from "../../src/store/open.js";
+import { ndjson } from "../helpers/bulk.js";
 import { APP, callbackBody, fakeIo, notePostgresSkipped, rawSql, STORES, type StoreFactory } from "./helpers.js";
 import { event } from "./store-events.js";
 
@@ -99,12 +100,7 @@ describe.each(STORES)("rooms history ($name store)", (factory) => {
     await rawSql(url, "UPDATE events SET reason = NULL");
     const run = fakeIo({ TRTC_SDK_APP_ID: String(APP), TRTC_INVENTORY: url });
     expect(await main(["rooms", "history", "7", "-o", "ndjson"], run.io)).toBe(0);
-    const shown = run
-      .stdout()
-      .trimEnd()
-      .split("\n")
-      .slice(0, -1)
-      .map((l) => JSON.parse(l));
+    const shown = ndjson(run.stdout()).results;
     expect(shown.map((e) => `${e.userId} ${e.reason}`)).toEqual(leaves.map((_, i) => `u${i} ${i % 2 ? 3 : 2}`));
     await cleanup();
   });
@@ -122,13 +118,9 @@ describe.each(STORES)("rooms history ($name store)", (factory) => {
     await store.close();
     const run = fakeIo({ TRTC_SDK_APP_ID: String(APP), TRTC_INVENTORY: url });
     expect(await main(["rooms", "history", "9", "-o", "ndjson"], run.io)).toBe(0);
-    const lines = run
-      .stdout()
-      .trimEnd()
-      .split("\n")
-      .map((l) => JSON.parse(l));
-    expect(lines.at(-1)).toMatchObject({ summary: { count: 2598 } });
-    expect(lines.slice(0, -1).map((e) => `${e.at} ${e.eventType} ${e.userId}`)).toEqual(
+    const { results, summary } = ndjson(run.stdout());
+    expect(summary).toMatchObject({ count: 2598 });
+    expect(results.map((e) => `${e.at} ${e.eventType} ${e.userId}`)).toEqual(
       Array.from({ length: 866 }, (_, i) => [103, 105, 104].map((t) => `${new Date(T + i).toISOString()} ${t} u${i}`)).flat(),
     );
     await cleanup();

@@ -63,15 +63,21 @@ async function membersAt(url: string): Promise<string[]> {
   }
 }
 
+/** A receiver on an embedded store that took one callback, then had its file deleted: the next callback got 500. */
+async function fileDeletedUnder() {
+  const { url, cleanup } = await STORES[0]!.fresh();
+  cleanups.push(cleanup);
+  const path = filePath(url);
+  const r = await receiverOn(url);
+  expect(await r.send(enter("before"))).toBe(200);
+  rmSync(path);
+  expect(await r.send(enter("during"))).toBe(500);
+  return { url, path, r };
+}
+
 describe("embedded store: the file deleted or replaced under a running receiver", () => {
   it("deleted: 500 and /healthz 503 (nothing written into the deleted file) until a file is back; then it is migrated and written to", async () => {
-    const { url, cleanup } = await STORES[0]!.fresh();
-    cleanups.push(cleanup);
-    const path = filePath(url);
-    const r = await receiverOn(url);
-    expect(await r.send(enter("before"))).toBe(200);
-    rmSync(path);
-    expect(await r.send(enter("during"))).toBe(500);
+    const { url, path, r } = await fileDeletedUnder();
     expect(await r.health()).toBe(503);
     expect(existsSync(path)).toBe(false);
     expect(r.said).toEqual([expect.stringContaining(`the inventory file ${path} is gone`)]);
@@ -85,13 +91,7 @@ describe("embedded store: the file deleted or replaced under a running receiver"
   });
 
   it("an empty file put back is migrated by the first callback to arrive, not only by a health check (it used to hang every request)", async () => {
-    const { url, cleanup } = await STORES[0]!.fresh();
-    cleanups.push(cleanup);
-    const path = filePath(url);
-    const r = await receiverOn(url);
-    expect(await r.send(enter("before"))).toBe(200);
-    rmSync(path);
-    expect(await r.send(enter("during"))).toBe(500);
+    const { url, path, r } = await fileDeletedUnder();
     writeFileSync(path, "");
     // The callback's write transaction reopens the file; the migration must not wait behind that same transaction.
     expect(await r.send(enter("during"))).toBe(200);
